@@ -1,0 +1,48 @@
+// tensor_impl.hpp: TensorImpl, what a Tensor handle points to. A tensor is a view of a Storage:
+// an offset, sizes and strides (in elements), a dtype, and, when autograd is involved, an
+// AutogradMeta (autograd/autograd_meta.hpp). Read next: tensor.hpp.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "xgrad/core/dtype.hpp"
+#include "xgrad/core/small_vector.hpp"
+#include "xgrad/core/storage.hpp"
+
+namespace xgrad {
+
+namespace autograd {
+struct AutogradMeta;
+}
+
+/// Strides of a row-major (C-order) tensor of the given sizes.
+DimVector contiguous_strides(IntArrayRef sizes);
+
+struct TensorImpl {
+  TensorImpl(std::shared_ptr<Storage> storage, int64_t storage_offset, DimVector sizes, DimVector strides,
+             ScalarType dtype);
+  ~TensorImpl();
+  TensorImpl(const TensorImpl&) = delete;
+  TensorImpl& operator=(const TensorImpl&) = delete;
+
+  /// Recomputes numel and is_contiguous after sizes or strides change.
+  void refresh();
+  void* data() const {
+    return static_cast<char*>(storage->data()) + storage_offset * static_cast<int64_t>(element_size(dtype));
+  }
+  template <class T>
+  T* data_as() const { return static_cast<T*>(data()); }
+
+  std::shared_ptr<Storage> storage;
+  int64_t storage_offset = 0;  // in elements
+  DimVector sizes;
+  DimVector strides;  // in elements
+  ScalarType dtype;
+  int64_t numel = 0;
+  bool is_contiguous = true;
+  bool is_view = false;  // made from another tensor's storage by a view op
+  std::unique_ptr<autograd::AutogradMeta> autograd;  // null until autograd needs it
+};
+
+}  // namespace xgrad

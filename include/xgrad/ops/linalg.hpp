@@ -1,0 +1,17 @@
+// linalg.hpp: matrix products through OpenBLAS (float32 and float64). Read next: the nn/ folder.
+#pragma once
+
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad {
+
+Tensor mm(const Tensor& a, const Tensor& b);
+Tensor bmm(const Tensor& a, const Tensor& b);
+Tensor mv(const Tensor& a, const Tensor& v);
+Tensor dot(const Tensor& a, const Tensor& b);
+/// numpy/PyTorch matmul: dot, mv, mm, or a batched mm with broadcast batch dims.
+Tensor matmul(const Tensor& a, const Tensor& b);
+/// beta * self + alpha * (a @ b), as nn::Linear uses it.
+Tensor addmm(const Tensor& self, const Tensor& a, const Tensor& b, const Scalar& beta = 1, const Scalar& alpha = 1);
+
+}  // namespace xgrad

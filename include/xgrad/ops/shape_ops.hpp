@@ -1,0 +1,39 @@
+// shape_ops.hpp: views (they share storage: only sizes, strides and offset change), and the ops
+// that join tensors (cat, stack). Read next: indexing.hpp.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad {
+
+/// Wraps a possibly negative dim into [0, ndim), throwing PyTorch's IndexError when out of range.
+int64_t maybe_wrap_dim(int64_t dim, int64_t ndim);
+/// The shape two shapes broadcast to, or PyTorch's error.
+DimVector infer_size(IntArrayRef a, IntArrayRef b);
+
+Tensor view(const Tensor& x, IntArrayRef size);
+Tensor reshape(const Tensor& x, IntArrayRef shape);
+Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+Tensor t(const Tensor& x);
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
+Tensor permute(const Tensor& x, IntArrayRef dims);
+Tensor slice(const Tensor& x, int64_t dim = 0, std::optional<int64_t> start = std::nullopt,
+             std::optional<int64_t> end = std::nullopt, int64_t step = 1);
+Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+Tensor select(const Tensor& x, int64_t dim, int64_t index);
+Tensor squeeze(const Tensor& x);
+Tensor squeeze(const Tensor& x, int64_t dim);
+Tensor unsqueeze(const Tensor& x, int64_t dim);
+Tensor expand(const Tensor& x, IntArrayRef size);
+Tensor contiguous(const Tensor& x);
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim = 0);
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim = 0);
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim = 0);
+Tensor cat(TensorList tensors, int64_t dim = 0);
+Tensor stack(TensorList tensors, int64_t dim = 0);
+std::vector<Tensor> broadcast_tensors(TensorList tensors);
+
+}  // namespace xgrad

@@ -1,0 +1,22 @@
+// xgrad.hpp: the umbrella header: everything xgrad offers. Start reading at core/tensor.hpp.
+#pragma once
+
+#include "xgrad/autograd/autograd_meta.hpp"
+#include "xgrad/autograd/engine.hpp"
+#include "xgrad/autograd/gradcheck.hpp"
+#include "xgrad/autograd/node.hpp"
+#include "xgrad/autograd/record.hpp"
+#include "xgrad/core/dtype.hpp"
+#include "xgrad/core/exception.hpp"
+#include "xgrad/core/factory.hpp"
+#include "xgrad/core/format.hpp"
+#include "xgrad/core/grad_mode.hpp"
+#include "xgrad/core/scalar.hpp"
+#include "xgrad/core/tensor.hpp"
+#include "xgrad/core/tensor_options.hpp"
+#include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/indexing.hpp"
+#include "xgrad/ops/linalg.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"

@@ -1,0 +1,123 @@
+// node.cpp: Node bookkeeping, AccumulateGrad, and the autograd state of tensors.
+#include "xgrad/autograd/node.hpp"
+
+#include <limits>
+
+#include "xgrad/autograd/autograd_meta.hpp"
+#include "xgrad/core/grad_mode.hpp"
+
+namespace xgrad::autograd {
+
+uint64_t Node::next_sequence_nr() {
+  thread_local uint64_t counter = 0;
+  return counter++;
+}
+
+Node::Node(uint64_t sequence_nr) : sequence_nr_(sequence_nr) {}
+
+// Note [Destroying long graphs]
+// A graph is a chain of shared_ptrs: a node owns the nodes its edges point to. Letting C++
+// destroy a chain of 100,000 nodes the natural way recurses 100,000 deep and overflows the stack.
+// So a dying node first takes over every child it alone owns, and their children in turn, into a
+// flat list; each is then destroyed with its edges already emptied, one at a time.
+Node::~Node() {
+  std::vector<std::shared_ptr<Node>> orphans;
+  auto adopt = [&orphans](std::vector<Edge>& edges) {
+    for (Edge& e : edges)
+      if (e.function && e.function.use_count() == 1) orphans.push_back(std::move(e.function));
+  };
+  adopt(next_edges_);
+  while (!orphans.empty()) {
+    std::shared_ptr<Node> n = std::move(orphans.back());
+    orphans.pop_back();
+    adopt(n->next_edges_);
+  }  // n is destroyed here, with nothing left to recurse into
+}
+
+uint32_t Node::add_input_metadata(const Tensor& output) {
+  input_metadata_.push_back(InputMetadata{DimVector(output.sizes()), output.scalar_type()});
+  return static_cast<uint32_t>(input_metadata_.size() - 1);
+}
+
+uintptr_t Node::add_post_hook(std::unique_ptr<FunctionPostHook>&& hook) {
+  post_hooks_.push_back(std::move(hook));
+  return reinterpret_cast<uintptr_t>(post_hooks_.back().get());
+}
+
+bool Node::del_post_hook(const uintptr_t& key) {
+  for (auto it = post_hooks_.begin(); it != post_hooks_.end(); ++it) {
+    if (reinterpret_cast<uintptr_t>(it->get()) == key) {
+      post_hooks_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---- the autograd state of a tensor ----------------------------------------------------------
+
+AutogradMeta& materialize_autograd_meta(const Tensor& t) {
+  auto& meta = t.unsafeGetTensorImpl()->autograd;
+  if (!meta) meta = std::make_unique<AutogradMeta>();
+  return *meta;
+}
+
+void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
+  AutogradMeta& meta = materialize_autograd_meta(t);
+  meta.grad_fn = fn;
+  meta.output_nr = output_nr;
+}
+
+std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
+  AutogradMeta& meta = materialize_autograd_meta(leaf);
+  if (auto existing = meta.grad_accumulator.lock()) return existing;
+  auto acc = std::make_shared<AccumulateGrad>(leaf);
+  meta.grad_accumulator = acc;
+  return acc;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  if (!t.defined()) return Edge();
+  AutogradMeta* meta = autograd_meta(t);
+  if (meta == nullptr) return Edge();
+  if (meta->grad_fn) return Edge(meta->grad_fn, meta->output_nr);
+  if (meta->requires_grad) return Edge(grad_accumulator(t), 0);
+  return Edge();
+}
+
+// ---- AccumulateGrad --------------------------------------------------------------------------
+
+// Leaves' nodes run as soon as they are ready: the highest sequence number.
+AccumulateGrad::AccumulateGrad(Tensor variable)
+    : Node(std::numeric_limits<uint64_t>::max()), variable_(std::move(variable)) {
+  add_input_metadata(variable_);
+}
+
+variable_list AccumulateGrad::apply(variable_list&& grads) {
+  Tensor new_grad = std::move(grads.at(0));
+  if (!new_grad.defined()) return {};
+  AutogradMeta& meta = materialize_autograd_meta(variable_);
+  for (auto& [id, hook] : meta.hooks) {
+    Tensor replaced = hook(new_grad);
+    if (replaced.defined()) new_grad = std::move(replaced);
+  }
+  Tensor& grad = meta.grad;
+  if (!grad.defined()) {
+    // Keep the incoming tensor itself when nobody else can see it and it is a plain dense
+    // tensor; otherwise store a copy (a broadcast view, or a gradient two leaves share).
+    bool unique = new_grad.use_count() == 1 && new_grad.impl()->storage.use_count() == 1;
+    if (!GradMode::is_enabled() && unique && new_grad.is_contiguous() && !new_grad.is_view() &&
+        new_grad.grad_fn() == nullptr) {
+      grad = std::move(new_grad);
+    } else {
+      grad = new_grad.clone();  // records CloneBackward0 under create_graph, as PyTorch does
+    }
+  } else if (!GradMode::is_enabled()) {
+    grad.add_(new_grad);
+  } else {
+    grad = grad + new_grad;  // out of place, so a double backward sees both terms
+  }
+  return {};
+}
+
+}  // namespace xgrad::autograd

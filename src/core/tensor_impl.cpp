@@ -1,0 +1,42 @@
+// tensor_impl.cpp: the bookkeeping of a TensorImpl (element count, contiguity).
+#include "xgrad/core/tensor_impl.hpp"
+
+#include "xgrad/autograd/autograd_meta.hpp"
+
+namespace xgrad {
+
+DimVector contiguous_strides(IntArrayRef sizes) {
+  DimVector strides(sizes.size());
+  int64_t s = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= std::max<int64_t>(sizes[i], 1);
+  }
+  return strides;
+}
+
+TensorImpl::TensorImpl(std::shared_ptr<Storage> st, int64_t offset, DimVector sz, DimVector str, ScalarType dt)
+    : storage(std::move(st)), storage_offset(offset), sizes(std::move(sz)), strides(std::move(str)), dtype(dt) {
+  refresh();
+}
+
+TensorImpl::~TensorImpl() = default;
+
+void TensorImpl::refresh() {
+  numel = 1;
+  for (int64_t s : sizes) numel *= s;
+  // Contiguous: strides are the row-major ones, ignoring dims of size 1 (their stride never matters).
+  is_contiguous = true;
+  if (numel == 0) return;
+  int64_t expected = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    if (sizes[i] == 1) continue;
+    if (strides[i] != expected) {
+      is_contiguous = false;
+      return;
+    }
+    expected *= sizes[i];
+  }
+}
+
+}  // namespace xgrad

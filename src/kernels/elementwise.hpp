@@ -1,0 +1,106 @@
+// elementwise.hpp: elementwise kernels over a Loop. Each op is a generic lambda that works on
+// a plain value and on an xsimd batch alike (`[](auto x) { return x * x; }`), so one definition
+// gives both the SIMD body of a contiguous row and its scalar tail. Read next: reduce.hpp.
+#pragma once
+
+#include <cstring>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/loops.hpp"
+
+namespace xgrad::kernels {
+
+template <class T>
+constexpr bool kVectorizable = std::is_same<T, float>::value || std::is_same<T, double>::value;
+
+/// out = f(a): operands {out, a}.
+template <class To, class Ta, class F>
+void unary(const Loop<2>& loop, F&& f) {
+  loop.run([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+    To* out = reinterpret_cast<To*>(p[0]);
+    const Ta* a = reinterpret_cast<const Ta*>(p[1]);
+    int64_t i = 0;
+    if constexpr (std::is_same<To, Ta>::value && kVectorizable<To>) {
+      if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
+        using B = xsimd::batch<To>;
+        constexpr int64_t W = B::size;
+        for (; i + W <= n; i += W) f(B::load_unaligned(a + i)).store_unaligned(out + i);
+      }
+    }
+    for (; i < n; ++i)
+      *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(f(*reinterpret_cast<const Ta*>(p[1] + i * s[1])));
+  });
+}
+
+/// out = f(a, b): operands {out, a, b}; a and b have type T. Rows where a or b is a broadcast
+/// scalar (stride 0) are vectorised too.
+template <class To, class T, class F>
+void binary(const Loop<3>& loop, F&& f) {
+  loop.run([&](std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
+    int64_t i = 0;
+    if constexpr (std::is_same<To, T>::value && kVectorizable<T>) {
+      using B = xsimd::batch<T>;
+      constexpr int64_t W = B::size;
+      T* out = reinterpret_cast<T*>(p[0]);
+      const T* a = reinterpret_cast<const T*>(p[1]);
+      const T* b = reinterpret_cast<const T*>(p[2]);
+      constexpr int64_t e = sizeof(T);
+      if (s[0] == e && s[1] == e && s[2] == e) {
+        for (; i + W <= n; i += W) f(B::load_unaligned(a + i), B::load_unaligned(b + i)).store_unaligned(out + i);
+      } else if (s[0] == e && s[1] == e && s[2] == 0) {
+        B bv(*b);
+        for (; i + W <= n; i += W) f(B::load_unaligned(a + i), bv).store_unaligned(out + i);
+      } else if (s[0] == e && s[1] == 0 && s[2] == e) {
+        B av(*a);
+        for (; i + W <= n; i += W) f(av, B::load_unaligned(b + i)).store_unaligned(out + i);
+      }
+    }
+    for (; i < n; ++i) {
+      const T a = *reinterpret_cast<const T*>(p[1] + i * s[1]);
+      const T b = *reinterpret_cast<const T*>(p[2] + i * s[2]);
+      *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(f(a, b));
+    }
+  });
+}
+
+/// out = f(a, b, c): operands {out, a, b, c}, all of type T (no SIMD: used by where and friends).
+template <class To, class Ta, class Tb, class Tc, class F>
+void ternary(const Loop<4>& loop, F&& f) {
+  loop.run([&](std::array<char*, 4>& p, const std::array<int64_t, 4>& s, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(f(*reinterpret_cast<const Ta*>(p[1] + i * s[1]),
+                                                                  *reinterpret_cast<const Tb*>(p[2] + i * s[2]),
+                                                                  *reinterpret_cast<const Tc*>(p[3] + i * s[3])));
+    }
+  });
+}
+
+/// Copies with conversion: operands {out, a}.
+template <class To, class Ta>
+void convert(const Loop<2>& loop) {
+  loop.run([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+    if (std::is_same<To, Ta>::value && s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
+      std::memcpy(p[0], p[1], static_cast<size_t>(n) * sizeof(To));
+      return;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const Ta v = *reinterpret_cast<const Ta*>(p[1] + i * s[1]);
+      if constexpr (std::is_same<To, bool>::value)
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = v != Ta(0);
+      else
+        *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(v);
+    }
+  });
+}
+
+/// out = value everywhere: operands {out}.
+template <class T>
+void fill(const Loop<1>& loop, T value) {
+  loop.run([&](std::array<char*, 1>& p, const std::array<int64_t, 1>& s, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = value;
+  });
+}
+
+}  // namespace xgrad::kernels

@@ -1,0 +1,116 @@
+// reduce.hpp: reductions over a Loop whose operand 0 (the output) has stride 0 along the reduced
+// dims, so "out += x" visits every input element once and lands it in its output slot. A row that
+// folds into one slot is summed with several SIMD accumulators (fast, and more accurate than one
+// running sum). Read next: src/ops/reduction.cpp.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/elementwise.hpp"
+
+namespace xgrad::kernels {
+
+/// Sum of n contiguous values; float sums use 4 SIMD accumulators over blocks, blocks summed pairwise.
+template <class T>
+T contiguous_sum(const T* x, int64_t n) {
+  if constexpr (kVectorizable<T>) {
+    using B = xsimd::batch<T>;
+    constexpr int64_t W = B::size;
+    constexpr int64_t kBlock = 4096;
+    if (n > kBlock) {
+      int64_t half = (n / 2 + W - 1) / W * W;
+      return contiguous_sum(x, half) + contiguous_sum(x + half, n - half);
+    }
+    B a0(T(0)), a1(T(0)), a2(T(0)), a3(T(0));
+    int64_t i = 0;
+    for (; i + 4 * W <= n; i += 4 * W) {
+      a0 += B::load_unaligned(x + i);
+      a1 += B::load_unaligned(x + i + W);
+      a2 += B::load_unaligned(x + i + 2 * W);
+      a3 += B::load_unaligned(x + i + 3 * W);
+    }
+    for (; i + W <= n; i += W) a0 += B::load_unaligned(x + i);
+    T s = xsimd::hadd((a0 + a1) + (a2 + a3));
+    for (; i < n; ++i) s += x[i];
+    return s;
+  } else {
+    T s = T(0);
+    for (int64_t i = 0; i < n; ++i) s = static_cast<T>(s + x[i]);
+    return s;
+  }
+}
+
+/// out += x over the loop {out, x} (out must start at zero).
+template <class T>
+void sum_into(const Loop<2>& loop) {
+  loop.run([](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+    T* out = reinterpret_cast<T*>(p[0]);
+    if (s[0] == 0) {
+      if (s[1] == sizeof(T)) {
+        *out = static_cast<T>(*out + contiguous_sum(reinterpret_cast<const T*>(p[1]), n));
+      } else {
+        T acc = T(0);
+        for (int64_t i = 0; i < n; ++i) acc = static_cast<T>(acc + *reinterpret_cast<const T*>(p[1] + i * s[1]));
+        *out = static_cast<T>(*out + acc);
+      }
+      return;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      T* o = reinterpret_cast<T*>(p[0] + i * s[0]);
+      *o = static_cast<T>(*o + *reinterpret_cast<const T*>(p[1] + i * s[1]));
+    }
+  });
+}
+
+/// out = max (or min) of x over the loop {out, x}; out must start at -inf (or +inf); NaN wins.
+template <class T, bool IsMax>
+void extreme_into(const Loop<2>& loop) {
+  loop.run([](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      T* o = reinterpret_cast<T*>(p[0] + i * s[0]);
+      const T v = *reinterpret_cast<const T*>(p[1] + i * s[1]);
+      if constexpr (std::is_floating_point<T>::value) {
+        if (std::isnan(*o)) continue;
+        if (std::isnan(v)) {
+          *o = v;
+          continue;
+        }
+      }
+      if (IsMax ? v > *o : v < *o) *o = v;
+    }
+  });
+}
+
+/// Index of the max (or min) of each row of a contiguous (rows, n) buffer; the first NaN wins,
+/// ties go to the first index, as in PyTorch.
+template <class T, bool IsMax>
+void arg_extreme_rows(const T* x, int64_t rows, int64_t n, T* values, int64_t* indices) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = x + r * n;
+    int64_t best = 0;
+    T bv = row[0];
+    for (int64_t i = 1; i < n; ++i) {
+      const T v = row[i];
+      if constexpr (std::is_floating_point<T>::value) {
+        if (std::isnan(bv)) break;
+        if (std::isnan(v)) {
+          bv = v;
+          best = i;
+          break;
+        }
+      }
+      if (IsMax ? v > bv : v < bv) {
+        bv = v;
+        best = i;
+      }
+    }
+    if (values) values[r] = bv;
+    if (indices) indices[r] = best;
+  }
+}
+
+}  // namespace xgrad::kernels

@@ -1,0 +1,469 @@
+// elementwise.cpp: arithmetic and unary maths. Each op: compute the result with a pointwise
+// kernel, then record its node; the `///` line above each op gives the forward, the derivative,
+// and what backward needs (saves). Gradients are written with these same ops, so they can be
+// differentiated again (double backward). Broadcast gradients are reduced by the engine
+// (Note [Broadcasting and gradients]). Read next: activation.cpp.
+#include "xgrad/ops/elementwise.hpp"
+
+#include <cmath>
+
+#include "ops/pointwise.hpp"
+#include "xgrad/autograd/record.hpp"
+#include "xgrad/core/factory.hpp"
+#include "xgrad/ops/indexing.hpp"
+#include "xgrad/ops/reduction.hpp"
+
+namespace xgrad {
+
+using autograd::needs_input_grad;
+using autograd::record;
+using autograd::save;
+using autograd::variable_list;
+using kernels::lit;
+using kernels::visnan;
+using kernels::vselect;
+
+// ---- type promotion ---------------------------------------------------------------------------
+
+namespace {
+// PyTorch's rule: a dimensioned tensor's type wins within its category (bool < integer < float);
+// 0-d tensors and then Python scalars only raise the category.
+std::optional<ScalarType> combine(std::optional<ScalarType> higher, std::optional<ScalarType> lower) {
+  if (!higher) return lower;
+  if (!lower || is_floating_point(*higher)) return higher;
+  if (*higher == kBool || is_floating_point(*lower)) return promote_types(*higher, *lower);
+  return higher;
+}
+void add_operand(const Tensor& t, std::optional<ScalarType>& dim_result, std::optional<ScalarType>& zero_result) {
+  auto& slot = t.dim() == 0 ? zero_result : dim_result;
+  slot = slot ? promote_types(*slot, t.scalar_type()) : t.scalar_type();
+}
+ScalarType wrapped_type(const Scalar& s) {
+  return s.isFloatingPoint() ? default_dtype() : (s.isBoolean() ? kBool : kLong);
+}
+ScalarType floating_result(ScalarType t) { return is_floating_point(t) ? t : default_dtype(); }
+}  // namespace
+
+ScalarType result_type(const Tensor& a, const Tensor& b) {
+  std::optional<ScalarType> dim_result, zero_result;
+  add_operand(a, dim_result, zero_result);
+  add_operand(b, dim_result, zero_result);
+  return *combine(dim_result, zero_result);
+}
+
+ScalarType result_type(const Tensor& a, const Scalar& b) {
+  std::optional<ScalarType> dim_result, zero_result;
+  add_operand(a, dim_result, zero_result);
+  return *combine(dim_result, combine(zero_result, wrapped_type(b)));
+}
+
+// ---- arithmetic -------------------------------------------------------------------------------
+
+namespace {
+void check_alpha(ScalarType dtype, const Scalar& alpha) {
+  XGRAD_CHECK(is_floating_point(dtype) || !alpha.isFloatingPoint(),
+              "For integral input tensors, argument alpha must not be a floating point number.");
+}
+void check_sub(const Tensor& a, ScalarType other) {
+  XGRAD_CHECK(!(a.scalar_type() == kBool && other == kBool),
+              "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+              "`logical_xor()` operator instead.");
+  XGRAD_CHECK(a.scalar_type() != kBool && other != kBool,
+              "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
+              "mask, use the `~` or `logical_not()` operator instead.");
+}
+Tensor add_raw(const Tensor& a, const Tensor& b, const Scalar& alpha, ScalarType dtype) {
+  if (alpha.toDouble() == 1 && !alpha.isFloatingPoint()) return detail::zip(a, b, dtype, [](auto x, auto y) { return x + y; });
+  return detail::zip(a, b, dtype, [alpha](auto x, auto y) { return x + y * lit(y, alpha); });
+}
+}  // namespace
+
+/// add(a, b, alpha) = a + alpha * b      d/da = grad, d/db = alpha * grad
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  ScalarType dtype = result_type(a, b);
+  check_alpha(dtype, alpha);
+  return record("AddBackward0", add_raw(a, b, alpha, dtype), {a, b}, [alpha](const Tensor& g) -> variable_list {
+    return {g, needs_input_grad(1) ? (alpha.toDouble() == 1 ? g : g * alpha) : Tensor()};
+  });
+}
+
+Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  ScalarType dtype = result_type(a, b);
+  check_alpha(dtype, alpha);
+  double v = b.toDouble() * alpha.toDouble();
+  Tensor out = detail::map_all(a, dtype, [v](auto x) { return x + lit(x, v); });
+  return record("AddBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
+}
+
+/// sub(a, b, alpha) = a - alpha * b      d/da = grad, d/db = -alpha * grad
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  check_sub(a, b.scalar_type());
+  return record("SubBackward0", add_raw(a, b, -alpha, result_type(a, b)), {a, b},
+                [alpha](const Tensor& g) -> variable_list {
+                  return {g, needs_input_grad(1) ? (alpha.toDouble() == 1 ? -g : g * -alpha) : Tensor()};
+                });
+}
+
+Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  check_sub(a, wrapped_type(b));
+  ScalarType dtype = result_type(a, b);
+  double v = b.toDouble() * alpha.toDouble();
+  Tensor out = detail::map_all(a, dtype, [v](auto x) { return x - lit(x, v); });
+  return record("SubBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
+}
+
+/// rsub(a, b, alpha) = b - alpha * a      d/da = -alpha * grad       (Python's `1 - x`)
+Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
+  check_sub(a, wrapped_type(b));
+  ScalarType dtype = result_type(a, b);
+  Scalar bv = b, av = alpha;
+  Tensor out = detail::map_all(a, dtype, [bv, av](auto x) { return lit(x, bv) - x * lit(x, av); });
+  return record("RsubBackward1", out, {a}, [av](const Tensor& g) -> variable_list { return {g * -av}; });
+}
+
+/// mul(a, b) = a * b      d/da = grad * b, d/db = grad * a      saves: a, b
+Tensor mul(const Tensor& a, const Tensor& b) {
+  Tensor out = detail::zip(a, b, result_type(a, b), [](auto x, auto y) { return x * y; });
+  return record("MulBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
+    return variable_list{needs_input_grad(0) ? g * b : Tensor(), needs_input_grad(1) ? g * a : Tensor()};
+  });
+}
+
+Tensor mul(const Tensor& a, const Scalar& b) {
+  Scalar s = b;
+  Tensor out = detail::map_all(a, result_type(a, b), [s](auto x) { return x * lit(x, s); });
+  return record("MulBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g * s}; });
+}
+
+/// div(a, b) = a / b (true division)      d/da = grad / b, d/db = -grad * a / b^2      saves: a, b
+Tensor div(const Tensor& a, const Tensor& b) {
+  Tensor out = detail::zip(a, b, floating_result(result_type(a, b)), [](auto x, auto y) { return x / y; });
+  return record("DivBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
+    return variable_list{needs_input_grad(0) ? g / b : Tensor(), needs_input_grad(1) ? -g * a / (b * b) : Tensor()};
+  });
+}
+
+Tensor div(const Tensor& a, const Scalar& b) {
+  Scalar s = b;
+  Tensor out = detail::map_all(a, floating_result(result_type(a, b)), [s](auto x) { return x / lit(x, s); });
+  return record("DivBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g / s}; });
+}
+
+/// neg(x) = -x      d/dx = -grad
+Tensor neg(const Tensor& x) {
+  XGRAD_CHECK(x.scalar_type() != kBool,
+              "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
+              "the `~` or `logical_not()` operator instead.");
+  Tensor out = detail::map_all(x, x.scalar_type(), [](auto v) { return -v; });
+  return record("NegBackward0", out, {x}, [](const Tensor& g) -> variable_list { return {-g}; });
+}
+
+// ---- unary maths ------------------------------------------------------------------------------
+
+/// exp(x)      d/dx = grad * exp(x)      saves: result
+Tensor exp(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::exp(v); });
+  return record("ExpBackward0", y, {x}, save(y), [](const Tensor& g, const Tensor& y) -> variable_list { return {g * y}; });
+}
+
+/// log(x)      d/dx = grad / x      saves: x
+Tensor log(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::log(v); });
+  return record("LogBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {g / x}; });
+}
+
+/// log1p(x) = log(1 + x), accurate near 0      d/dx = grad / (x + 1)      saves: x
+Tensor log1p(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::log1p(v); });
+  return record("Log1PBackward0", y, {x}, save(x),
+                [](const Tensor& g, const Tensor& x) -> variable_list { return {g / (x + 1)}; });
+}
+
+/// sqrt(x)      d/dx = grad / (2 * sqrt(x))      saves: result
+Tensor sqrt(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::sqrt(v); });
+  return record("SqrtBackward0", y, {x}, save(y),
+                [](const Tensor& g, const Tensor& y) -> variable_list { return {g / (y * 2)}; });
+}
+
+/// rsqrt(x) = 1 / sqrt(x)      d/dx = -0.5 * grad * rsqrt(x)^3      saves: result
+Tensor rsqrt(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return lit(v, 1.0) / xsimd::sqrt(v); });
+  return record("RsqrtBackward0", y, {x}, save(y),
+                [](const Tensor& g, const Tensor& y) -> variable_list { return {g * pow(y, 3) * -0.5}; });
+}
+
+/// abs(x) = |x|      d/dx = grad * sign(x)      saves: x
+Tensor abs(const Tensor& x) {
+  Tensor y = x.scalar_type() == kBool ? detail::contiguous_raw(x, /*force=*/true)
+                                      : detail::map_all(x, x.scalar_type(), [](auto v) { return xsimd::abs(v); });
+  return record("AbsBackward0", y, {x}, save(x),
+                [](const Tensor& g, const Tensor& x) -> variable_list { return {g * sign(x)}; });
+}
+
+/// sign(x): -1, 0 or 1 (NaN stays NaN)      d/dx = 0
+Tensor sign(const Tensor& x) {
+  Tensor y = detail::map_all(x, x.scalar_type(), [](auto v) {
+    auto zero = lit(v, 0.0);
+    return vselect(v > zero, lit(v, 1.0), zero) - vselect(v < zero, lit(v, 1.0), zero) + vselect(visnan(v), v, zero);
+  });
+  return record("SignBackward0", y, {x}, [](const Tensor& g) -> variable_list { return {zeros_like(g)}; });
+}
+
+/// square(x) = x^2, which PyTorch computes as pow(x, 2) (PowBackward0)
+Tensor square(const Tensor& x) { return pow(x, 2); }
+
+/// reciprocal(x) = 1 / x      d/dx = -grad / x^2      saves: result
+Tensor reciprocal(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return lit(v, 1.0) / v; });
+  return record("ReciprocalBackward0", y, {x}, save(y),
+                [](const Tensor& g, const Tensor& y) -> variable_list { return {-g * (y * y)}; });
+}
+
+/// sin(x)      d/dx = grad * cos(x)      saves: x
+Tensor sin(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::sin(v); });
+  return record("SinBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {g * cos(x)}; });
+}
+
+/// cos(x)      d/dx = -grad * sin(x)      saves: x
+Tensor cos(const Tensor& x) {
+  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::cos(v); });
+  return record("CosBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {-g * sin(x)}; });
+}
+
+// ---- powers -----------------------------------------------------------------------------------
+
+/// pow(x, p)      d/dx = grad * p * x^(p-1)  (0 when p == 0)      saves: x
+Tensor pow(const Tensor& x, const Scalar& p) {
+  ScalarType dtype = result_type(x, p);
+  Tensor y;
+  if (!is_floating_point(dtype)) {
+    XGRAD_CHECK(p.toLong() >= 0 || dtype == kBool, "Integers to negative integer powers are not allowed.");
+    int64_t e = p.toLong();
+    y = detail::map_all(x, dtype, [e](auto v) {
+      auto r = lit(v, 1.0);
+      for (int64_t i = 0; i < e; ++i) r = r * v;
+      return r;
+    });
+  } else {
+    double e = p.toDouble();
+    // The exponents PyTorch special-cases, so the bits match (x*x rather than pow(x, 2)).
+    if (e == 2)
+      y = detail::map_all(x, dtype, [](auto v) { return v * v; });
+    else if (e == 3)
+      y = detail::map_all(x, dtype, [](auto v) { return v * v * v; });
+    else if (e == 0.5)
+      y = detail::map_all(x, dtype, [](auto v) { return xsimd::sqrt(v); });
+    else if (e == -1)
+      y = detail::map_all(x, dtype, [](auto v) { return lit(v, 1.0) / v; });
+    else if (e == -2)
+      y = detail::map_all(x, dtype, [](auto v) { return lit(v, 1.0) / (v * v); });
+    else
+      y = detail::map_all(x, dtype, [e](auto v) { return xsimd::pow(v, lit(v, e)); });
+  }
+  return record("PowBackward0", y, {x}, save(x), [p](const Tensor& g, const Tensor& x) -> variable_list {
+    if (p.toDouble() == 0) return {zeros_like(x, x.scalar_type())};
+    return {g * (pow(x, p.toDouble() - 1) * p)};
+  });
+}
+
+namespace {
+Tensor pow_raw(const Tensor& base, const Tensor& exponent, ScalarType dtype) {
+  return detail::zip(base, exponent, dtype, [](auto b, auto e) {
+    if constexpr (std::is_floating_point<kernels::scalar_of_t<decltype(b)>>::value) {
+      return xsimd::pow(b, e);
+    } else {
+      auto r = lit(b, 1.0);
+      for (auto i = lit(b, 0.0); i < e; i = i + lit(b, 1.0)) r = r * b;
+      return r;
+    }
+  });
+}
+}  // namespace
+
+/// pow(x, y)      d/dx = grad * y * x^(y-1) (0 where y == 0),
+///                d/dy = grad * x^y * log(x) (0 where x == 0 and y >= 0)      saves: x, y, result
+Tensor pow(const Tensor& base, const Tensor& exponent) {
+  ScalarType dtype = result_type(base, exponent);
+  if (is_integral(dtype, false))
+    XGRAD_CHECK(!any(lt(exponent, 0)).item<bool>(), "Integers to negative integer powers are not allowed.");
+  Tensor y = pow_raw(base, exponent, dtype);
+  return record("PowBackward1", y, {base, exponent}, save(base, exponent, y),
+                [](const Tensor& g, const Tensor& x, const Tensor& e, const Tensor& r) -> variable_list {
+                  Tensor gx, ge;
+                  if (needs_input_grad(0)) gx = where(e == 0, zeros({}, g.scalar_type()), g * (e * pow(x, e - 1)));
+                  if (needs_input_grad(1))
+                    ge = g * where(logical_and(x == 0, e >= 0), zeros({}, r.scalar_type()), r * log(x));
+                  return {gx, ge};
+                });
+}
+
+/// pow(s, y) = s^y for a number s      d/dy = grad * s^y * log(s) (0 where s == 0 and y >= 0)   saves: y, result
+Tensor pow(const Scalar& base, const Tensor& exponent) {
+  ScalarType dtype = result_type(exponent, base);
+  Tensor y = pow_raw(full({}, base, dtype), exponent, dtype);
+  double s = base.toDouble();
+  return record("PowBackward2", y, {exponent}, save(exponent, y),
+                [s](const Tensor& g, const Tensor& e, const Tensor& r) -> variable_list {
+                  if (s == 0) return {g * where(e >= 0, zeros({}, r.scalar_type()), r * std::log(s))};
+                  return {g * (r * std::log(s))};
+                });
+}
+
+// ---- clamping and extrema -----------------------------------------------------------------------
+
+/// clamp(x, min, max): x limited to [min, max] (NaN stays NaN)
+/// d/dx = grad where min <= x <= max, else 0      saves: x
+Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  XGRAD_CHECK(min || max, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  ScalarType dtype = x.scalar_type();
+  if (min) dtype = promote_types(dtype, result_type(x, *min));
+  if (max) dtype = promote_types(dtype, result_type(x, *max));
+  double lo = min ? min->toDouble() : -INFINITY, hi = max ? max->toDouble() : INFINITY;
+  Tensor y = detail::map_all(x, dtype, [lo, hi, has_lo = min.has_value(), has_hi = max.has_value()](auto v) {
+    auto r = v;
+    if (has_lo) r = vselect(r < lit(v, lo), lit(v, lo), r);
+    if (has_hi) r = vselect(r > lit(v, hi), lit(v, hi), r);
+    return vselect(visnan(v), v, r);
+  });
+  return record("ClampBackward1", y, {x}, save(x), [min, max](const Tensor& g, const Tensor& x) -> variable_list {
+    Tensor keep;
+    if (min && max)
+      keep = logical_and(x >= *min, x <= *max);
+    else if (min)
+      keep = x >= *min;
+    else
+      keep = x <= *max;
+    return {where(keep, g, zeros({}, g.scalar_type()))};
+  });
+}
+
+/// clamp_min(x, min) = max(x, min)      d/dx = grad where x >= min      saves: x
+Tensor clamp_min(const Tensor& x, const Scalar& min) {
+  double lo = min.toDouble();
+  Tensor y = detail::map_all(x, result_type(x, min),
+                             [lo](auto v) { return vselect(v < lit(v, lo), lit(v, lo), v); });
+  return record("ClampMinBackward0", y, {x}, save(x), [min](const Tensor& g, const Tensor& x) -> variable_list {
+    return {where(x >= min, g, zeros({}, g.scalar_type()))};
+  });
+}
+
+/// clamp_max(x, max) = min(x, max)      d/dx = grad where x <= max      saves: x
+Tensor clamp_max(const Tensor& x, const Scalar& max) {
+  double hi = max.toDouble();
+  Tensor y = detail::map_all(x, result_type(x, max),
+                             [hi](auto v) { return vselect(v > lit(v, hi), lit(v, hi), v); });
+  return record("ClampMaxBackward0", y, {x}, save(x), [max](const Tensor& g, const Tensor& x) -> variable_list {
+    return {where(x <= max, g, zeros({}, g.scalar_type()))};
+  });
+}
+
+/// maximum(a, b), NaN-propagating      d/da = grad where a > b, grad/2 where a == b      saves: a, b
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  Tensor y = detail::zip(a, b, result_type(a, b), [](auto x, auto z) {
+    return vselect(visnan(x), x, vselect(visnan(z), z, vselect(x > z, x, z)));
+  });
+  return record("MaximumBackward0", y, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
+    Tensor half = where(a == b, g / 2, g);
+    return variable_list{needs_input_grad(0) ? masked_fill(half, a < b, 0) : Tensor(),
+                         needs_input_grad(1) ? masked_fill(half, a > b, 0) : Tensor()};
+  });
+}
+
+/// minimum(a, b), NaN-propagating      d/da = grad where a < b, grad/2 where a == b      saves: a, b
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  Tensor y = detail::zip(a, b, result_type(a, b), [](auto x, auto z) {
+    return vselect(visnan(x), x, vselect(visnan(z), z, vselect(x < z, x, z)));
+  });
+  return record("MinimumBackward0", y, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
+    Tensor half = where(a == b, g / 2, g);
+    return variable_list{needs_input_grad(0) ? masked_fill(half, a > b, 0) : Tensor(),
+                         needs_input_grad(1) ? masked_fill(half, a < b, 0) : Tensor()};
+  });
+}
+
+/// xlogy(x, y) = x * log(y), and 0 where x == 0 (unless y is NaN)
+/// d/dx = grad * xlogy(x != 0, y), d/dy = grad * x / y      saves: x, y
+Tensor xlogy(const Tensor& x, const Tensor& y) {
+  Tensor out = detail::zip_floating(x, y, floating_result(result_type(x, y)), [](auto a, auto b) {
+    auto zero = lit(a, 0.0);
+    return vselect(visnan(b), b, vselect(a == zero, zero, a * xsimd::log(b)));
+  });
+  return record("XlogyBackward0", out, {x, y}, save(x, y), [](const Tensor& g, const Tensor& x, const Tensor& y) {
+    return variable_list{needs_input_grad(0) ? g * xlogy(x != 0, y) : Tensor(), needs_input_grad(1) ? g * x / y : Tensor()};
+  });
+}
+
+Tensor xlogy(const Tensor& x, const Scalar& y) { return xlogy(x, full({}, y, floating_result(x.scalar_type()))); }
+
+// ---- comparisons and logic (no gradients) ------------------------------------------------------
+
+#define XGRAD_COMPARISON(NAME, OP)                                                                    \
+  Tensor NAME(const Tensor& a, const Tensor& b) {                                                     \
+    return detail::compare(a, b, result_type(a, b), [](auto x, auto y) { return x OP y; });           \
+  }                                                                                                   \
+  Tensor NAME(const Tensor& a, const Scalar& b) {                                                     \
+    return detail::compare(a, scalar_tensor(b, wrapped_type(b)), result_type(a, b),                    \
+                           [](auto x, auto y) { return x OP y; });                                    \
+  }
+XGRAD_COMPARISON(eq, ==)
+XGRAD_COMPARISON(ne, !=)
+XGRAD_COMPARISON(lt, <)
+XGRAD_COMPARISON(le, <=)
+XGRAD_COMPARISON(gt, >)
+XGRAD_COMPARISON(ge, >=)
+#undef XGRAD_COMPARISON
+
+Tensor logical_not(const Tensor& x) {
+  Tensor b = detail::convert(x, kBool);
+  return detail::compare(b, b, kBool, [](bool v, bool) { return !v; });
+}
+Tensor logical_and(const Tensor& a, const Tensor& b) {
+  return detail::compare(detail::convert(a, kBool), detail::convert(b, kBool), kBool, [](bool x, bool y) { return x && y; });
+}
+Tensor logical_or(const Tensor& a, const Tensor& b) {
+  return detail::compare(detail::convert(a, kBool), detail::convert(b, kBool), kBool, [](bool x, bool y) { return x || y; });
+}
+Tensor isnan(const Tensor& x) { return ne(x, x); }
+Tensor isfinite(const Tensor& x) {
+  if (!is_floating_point(x.scalar_type())) return ones_like(x, kBool);
+  return detail::compare(x, x, x.scalar_type(), [](auto v, auto) { return std::isfinite(v); });
+}
+
+bool equal(const Tensor& a, const Tensor& b) {
+  if (!a.sizes().equals(b.sizes())) return false;
+  return all(eq(a, b)).item<bool>();
+}
+
+Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  ScalarType dtype = floating_result(result_type(a, b));
+  return detail::compare(a, b, dtype, [rtol, atol, equal_nan](auto x, auto y) {
+    if (std::isnan(x) || std::isnan(y)) return equal_nan && std::isnan(x) && std::isnan(y);
+    if (x == y) return true;
+    return std::fabs(x - y) <= atol + rtol * std::fabs(y);
+  });
+}
+
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  return all(isclose(a, b, rtol, atol, equal_nan)).item<bool>();
+}
+
+// ---- copies -----------------------------------------------------------------------------------
+
+/// to(x, dtype): the values in another dtype      d/dx = grad.to(x.dtype)
+Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy) {
+  if (x.scalar_type() == dtype && !copy) return x;
+  Tensor y = detail::make_empty(x.sizes(), dtype);
+  detail::copy_raw(y, x);
+  ScalarType from = x.scalar_type();
+  return record("ToCopyBackward0", y, {x}, [from](const Tensor& g) -> variable_list { return {g.to(from)}; });
+}
+
+/// clone(x): a contiguous copy      d/dx = grad
+Tensor clone(const Tensor& x) {
+  Tensor y = detail::contiguous_raw(x, /*force=*/true);
+  return record("CloneBackward0", y, {x}, [](const Tensor& g) -> variable_list { return {g}; });
+}
+
+}  // namespace xgrad

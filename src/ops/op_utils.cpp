@@ -1,0 +1,74 @@
+// op_utils.cpp: see op_utils.hpp.
+#include "ops/op_utils.hpp"
+
+#include "kernels/elementwise.hpp"
+#include "xgrad/autograd/autograd_meta.hpp"
+#include "xgrad/core/format.hpp"
+#include "xgrad/core/grad_mode.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad::detail {
+
+Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
+  int64_t n = 1;
+  for (int64_t s : sizes) {
+    XGRAD_CHECK(s >= 0, "Trying to create tensor with negative dimension {}: {}", s, format_sizes(sizes));
+    n *= s;
+  }
+  auto storage = Storage::allocate(static_cast<size_t>(n) * element_size(dtype));
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), 0, DimVector(sizes), contiguous_strides(sizes), dtype));
+}
+
+Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
+  const TensorImpl& b = *base.unsafeGetTensorImpl();
+  auto impl = std::make_shared<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype);
+  impl->is_view = true;
+  return Tensor(std::move(impl));
+}
+
+Tensor convert(const Tensor& t, ScalarType dtype) {
+  if (t.scalar_type() == dtype) return t;
+  Tensor out = make_empty(t.sizes(), dtype);
+  copy_raw(out, t);
+  return out;
+}
+
+Tensor contiguous_raw(const Tensor& t, bool force) {
+  if (t.is_contiguous() && !force) return t;
+  Tensor out = make_empty(t.sizes(), t.scalar_type());
+  copy_raw(out, t);
+  return out;
+}
+
+void copy_raw(const Tensor& dst, const Tensor& src) {
+  auto loop = make_loop<2>(dst.sizes(), {&dst, &src});
+  visit_dtype(dst.scalar_type(), [&](auto to) {
+    visit_dtype(src.scalar_type(), [&](auto from) { kernels::convert<decltype(to), decltype(from)>(loop); });
+  });
+}
+
+void fill_raw(const Tensor& t, const Scalar& value) {
+  auto loop = make_loop<1>(t.sizes(), {&t});
+  visit_dtype(t.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::fill<T>(loop, std::is_same<T, bool>::value ? static_cast<T>(value.toBool()) : value.to<T>());
+  });
+}
+
+DimVector broadcast_strides_bytes(const Tensor& t, IntArrayRef shape) {
+  DimVector strides(shape.size(), 0);
+  const int64_t offset = static_cast<int64_t>(shape.size()) - t.dim();
+  const int64_t esize = static_cast<int64_t>(t.element_size());
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    int64_t size = t.sizes()[d];
+    strides[d + offset] = (size == 1 && shape[d + offset] != 1) ? 0 : t.strides()[d] * esize;
+  }
+  return strides;
+}
+
+void check_inplace(const Tensor& self) {
+  if (GradMode::is_enabled() && self.requires_grad() && self.is_leaf())
+    throw Error("a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+}  // namespace xgrad::detail

@@ -1,0 +1,49 @@
+// op_utils.hpp (internal): what every op's forward needs and nothing records: making empty
+// tensors and views, raw dtype conversion and copies, and laying tensors over a Loop
+// (kernels/loops.hpp). Read next: shape_ops.cpp.
+#pragma once
+
+#include <array>
+
+#include "kernels/loops.hpp"
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad::detail {
+
+/// A new contiguous tensor with uninitialised values; no autograd state.
+Tensor make_empty(IntArrayRef sizes, ScalarType dtype);
+/// A view of `base`'s storage with the given geometry.
+Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset);
+/// `t` converted to `dtype` (t itself when it already has it). Never records.
+Tensor convert(const Tensor& t, ScalarType dtype);
+/// A contiguous copy of `t`'s values (t itself when already contiguous and `force` is false).
+Tensor contiguous_raw(const Tensor& t, bool force = false);
+/// dst[...] = src broadcast to dst's shape, converting dtype. Never records, bumps no version.
+void copy_raw(const Tensor& dst, const Tensor& src);
+/// Fills every element of `t` with `value`.
+void fill_raw(const Tensor& t, const Scalar& value);
+
+/// The strides (in bytes) of `t` laid over `shape`, with 0 on broadcast dims.
+DimVector broadcast_strides_bytes(const Tensor& t, IntArrayRef shape);
+
+/// A coalesced loop over `shape` for the given operands (operand 0 is usually the output).
+template <size_t N>
+kernels::Loop<N> make_loop(IntArrayRef shape, const std::array<const Tensor*, N>& operands) {
+  kernels::Loop<N> loop;
+  loop.shape = DimVector(shape);
+  for (size_t k = 0; k < N; ++k) {
+    loop.data[k] = static_cast<char*>(operands[k]->data_ptr());
+    loop.strides[k] = broadcast_strides_bytes(*operands[k], shape);
+  }
+  loop.coalesce();
+  return loop;
+}
+
+/// A reshape of a freshly computed tensor, recorded as UnsafeViewBackward0 (what PyTorch records
+/// for the view at the end of matmul and of a copying reshape). Defined in shape_ops.cpp.
+Tensor unsafe_view(const Tensor& x, IntArrayRef shape);
+
+/// Checks that an in-place op may write into `self` (PyTorch's leaf check), and bumps its version.
+void check_inplace(const Tensor& self);
+
+}  // namespace xgrad::detail

@@ -1,0 +1,362 @@
+// reduction.cpp: sum, mean, max/min (all and by dim), amax/amin, argmax/argmin, logsumexp, and
+// sum_to. The backward of a reduction spreads the gradient back over the reduced dims (sum: the
+// same value everywhere; mean: divided by the count; max: to the chosen elements only).
+// Read next: indexing.cpp.
+#include "xgrad/ops/reduction.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/reduce.hpp"
+#include "ops/op_utils.hpp"
+#include "xgrad/autograd/record.hpp"
+#include "xgrad/core/factory.hpp"
+#include "xgrad/core/format.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/indexing.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad {
+
+using autograd::record;
+using autograd::save;
+using autograd::variable_list;
+
+namespace {
+
+/// Which dims a reduction folds: all of them when `dims` is empty.
+std::vector<bool> reduced_mask(const Tensor& x, IntArrayRef dims) {
+  std::vector<bool> mask(static_cast<size_t>(x.dim()), dims.empty());
+  for (int64_t d : dims) {
+    int64_t w = maybe_wrap_dim(d, x.dim());
+    XGRAD_CHECK(x.dim() == 0 || !mask[w] || dims.empty(), "dim {} appears multiple times in the list of dims", w);
+    if (x.dim() > 0) mask[w] = true;
+  }
+  return mask;
+}
+
+DimVector keepdim_shape(const Tensor& x, const std::vector<bool>& mask) {
+  DimVector shape(x.sizes());
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) shape[d] = 1;
+  return shape;
+}
+
+DimVector final_shape(const Tensor& x, const std::vector<bool>& mask, bool keepdim) {
+  if (keepdim) return keepdim_shape(x, mask);
+  DimVector shape;
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (!mask[d]) shape.push_back(x.size(static_cast<int64_t>(d)));
+  return shape;
+}
+
+Tensor reshape_raw(const Tensor& t, IntArrayRef shape) {
+  return detail::make_view(t, DimVector(shape), contiguous_strides(shape), t.storage_offset());
+}
+
+Tensor sum_raw(const Tensor& x_in, const std::vector<bool>& mask, bool keepdim, ScalarType dtype) {
+  Tensor x = detail::convert(x_in, dtype);
+  DimVector kshape = keepdim_shape(x, mask);
+  Tensor out = detail::make_empty(kshape, dtype);
+  detail::fill_raw(out, 0);
+  auto loop = detail::make_loop<2>(x.sizes(), {&out, &x});
+  visit_dtype(dtype, [&](auto tag) { kernels::sum_into<decltype(tag)>(loop); });
+  return reshape_raw(out, final_shape(x, mask, keepdim));
+}
+
+template <bool IsMax>
+Tensor extreme_raw(const Tensor& x, const std::vector<bool>& mask, bool keepdim) {
+  DimVector kshape = keepdim_shape(x, mask);
+  Tensor out = detail::make_empty(kshape, x.scalar_type());
+  visit_dtype(x.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    T init;
+    if constexpr (std::is_floating_point<T>::value)
+      init = IsMax ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::infinity();
+    else
+      init = IsMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+    detail::fill_raw(out, init);
+    auto loop = detail::make_loop<2>(x.sizes(), {&out, &x});
+    kernels::extreme_into<T, IsMax>(loop);
+  });
+  return reshape_raw(out, final_shape(x, mask, keepdim));
+}
+
+/// Values and indices of the max (or min) along `dim` (moved last and made contiguous first).
+template <bool IsMax>
+std::tuple<Tensor, Tensor> arg_extreme_raw(const Tensor& x, int64_t dim, bool keepdim) {
+  std::vector<bool> mask(static_cast<size_t>(x.dim()), false);
+  if (x.dim() > 0) mask[dim] = true;
+  int64_t n = x.dim() == 0 ? 1 : x.size(dim);
+  std::vector<int64_t> order;  // the other dims in order, then `dim`
+  for (int64_t d = 0; d < x.dim(); ++d)
+    if (d != dim) order.push_back(d);
+  if (x.dim() > 0) order.push_back(dim);
+  Tensor moved = x.dim() == 0 ? x : x.detach().permute(order);
+  Tensor xc = detail::contiguous_raw(moved);
+  int64_t rows = n == 0 ? 0 : xc.numel() / n;
+  Tensor values = detail::make_empty({rows}, x.scalar_type());
+  Tensor indices = detail::make_empty({rows}, kLong);
+  visit_dtype(x.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::arg_extreme_rows<T, IsMax>(xc.data_ptr<T>(), rows, n, values.data_ptr<T>(), indices.data_ptr<int64_t>());
+  });
+  DimVector shape = final_shape(x, mask, false);
+  values = reshape_raw(values, shape);
+  indices = reshape_raw(indices, shape);
+  if (keepdim && x.dim() > 0) {
+    values = values.unsqueeze(dim);
+    indices = indices.unsqueeze(dim);
+  }
+  return {values, indices};
+}
+
+/// The gradient of a reduction, reshaped to keepdim form and broadcast back over x's shape.
+Tensor restore_reduced(const Tensor& g, IntArrayRef in_sizes, const std::vector<bool>& mask, bool keepdim) {
+  Tensor r = g;
+  if (!keepdim)
+    for (size_t d = 0; d < mask.size(); ++d)
+      if (mask[d]) r = r.unsqueeze(static_cast<int64_t>(d));
+  return r.expand(in_sizes);
+}
+
+ScalarType sum_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
+  if (dtype) return *dtype;
+  return is_floating_point(x.scalar_type()) ? x.scalar_type() : kLong;
+}
+
+int64_t count_reduced(const Tensor& x, const std::vector<bool>& mask) {
+  int64_t n = 1;
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) n *= x.size(static_cast<int64_t>(d));
+  return n;
+}
+
+}  // namespace
+
+/// sum(x): the sum of all elements      d/dx = grad expanded to x's shape
+Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) {
+  std::vector<bool> mask(static_cast<size_t>(x.dim()), true);
+  DimVector in_sizes(x.sizes());
+  return record("SumBackward0", sum_raw(x, mask, false, sum_dtype(x, dtype)), {x},
+                [in_sizes](const Tensor& g) -> variable_list { return {g.expand(in_sizes)}; });
+}
+
+/// sum(x, dims, keepdim)      d/dx = grad with the reduced dims restored, expanded to x's shape
+Tensor sum(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
+  std::vector<bool> mask = reduced_mask(x, dim);
+  DimVector in_sizes(x.sizes());
+  return record("SumBackward1", sum_raw(x, mask, keepdim, sum_dtype(x, dtype)), {x},
+                [in_sizes, mask, keepdim](const Tensor& g) -> variable_list {
+                  return {restore_reduced(g, in_sizes, mask, keepdim)};
+                });
+}
+
+namespace {
+void check_mean_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
+  ScalarType t = dtype.value_or(x.scalar_type());
+  XGRAD_CHECK(is_floating_point(t),
+              "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
+              "Got: {}",
+              scalar_type_name(t));
+}
+}  // namespace
+
+/// mean(x) = sum(x) / numel      d/dx = grad / numel, expanded      (an empty tensor gives nan)
+Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) {
+  check_mean_dtype(x, dtype);
+  std::vector<bool> mask(static_cast<size_t>(x.dim()), true);
+  ScalarType t = dtype.value_or(x.scalar_type());
+  int64_t n = x.numel();
+  Tensor s = sum_raw(x, mask, false, t);
+  Tensor out = detail::make_empty({}, t);
+  visit_floating(t, "mean", [&](auto tag) {
+    using T = decltype(tag);
+    *out.data_ptr<T>() = *s.data_ptr<T>() / static_cast<T>(n);
+  });
+  DimVector in_sizes(x.sizes());
+  return record("MeanBackward0", out, {x},
+                [in_sizes, n](const Tensor& g) -> variable_list { return {g.expand(in_sizes) / static_cast<double>(n)}; });
+}
+
+/// mean(x, dims, keepdim)      d/dx = grad / count, with the reduced dims restored
+Tensor mean(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
+  check_mean_dtype(x, dtype);
+  std::vector<bool> mask = reduced_mask(x, dim);
+  int64_t n = count_reduced(x, mask);
+  Tensor s = sum_raw(x, mask, keepdim, dtype.value_or(x.scalar_type()));
+  Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
+  detail::copy_raw(out, s);
+  {
+    NoGradGuard no_grad;
+    out.div_(static_cast<double>(n));
+  }
+  DimVector in_sizes(x.sizes());
+  return record("MeanBackward1", out, {x}, [in_sizes, mask, keepdim, n](const Tensor& g) -> variable_list {
+    return {restore_reduced(g, in_sizes, mask, keepdim) / static_cast<double>(n)};
+  });
+}
+
+namespace {
+/// The gradient of a max/min over everything: shared evenly among the elements equal to it.
+variable_list evenly_distribute(const Tensor& g, const Tensor& x, const Tensor& result) {
+  Tensor mask = std::isnan(result.item<double>()) ? isnan(x) : eq(x, result);
+  return {where(mask, g / sum(mask), zeros({}, g.scalar_type()))};
+}
+}  // namespace
+
+/// max(x): the largest element (NaN if any)      d/dx = grad shared among the maximal elements
+Tensor max(const Tensor& x) {
+  XGRAD_CHECK(x.numel() > 0,
+              "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
+              "the 'dim' argument.");
+  Tensor y = extreme_raw<true>(x, std::vector<bool>(static_cast<size_t>(x.dim()), true), false);
+  return record("MaxBackward1", y, {x}, save(x, y), [](const Tensor& g, const Tensor& x, const Tensor& y) {
+    return evenly_distribute(g, x, y);
+  });
+}
+
+/// min(x): the smallest element (NaN if any)      d/dx = grad shared among the minimal elements
+Tensor min(const Tensor& x) {
+  XGRAD_CHECK(x.numel() > 0,
+              "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
+              "the 'dim' argument.");
+  Tensor y = extreme_raw<false>(x, std::vector<bool>(static_cast<size_t>(x.dim()), true), false);
+  return record("MinBackward1", y, {x}, save(x, y), [](const Tensor& g, const Tensor& x, const Tensor& y) {
+    return evenly_distribute(g, x, y);
+  });
+}
+
+namespace {
+template <bool IsMax>
+std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t dim, bool keepdim, const char* name, const char* node) {
+  dim = maybe_wrap_dim(dim, x.dim());
+  XGRAD_CHECK_T(IndexError, x.dim() == 0 || x.size(dim) > 0,
+                "{}(): Expected reduction dim {} to have non-zero size.", name, dim);
+  auto [values, indices] = arg_extreme_raw<IsMax>(x, dim, keepdim);
+  DimVector in_sizes(x.sizes());
+  ScalarType dt = x.scalar_type();
+  values = record(node, values, {x}, save(indices), [in_sizes, dim, keepdim, dt](const Tensor& g, const Tensor& idx) {
+    // The gradient goes to the chosen element of each slice (value_selecting_reduction_backward).
+    Tensor gk = g, ik = idx;
+    if (!keepdim && !in_sizes.empty()) {
+      gk = g.unsqueeze(dim);
+      ik = idx.unsqueeze(dim);
+    }
+    if (in_sizes.empty()) return variable_list{g};
+    return variable_list{scatter_add(zeros(in_sizes, dt), dim, ik, gk)};
+  });
+  return {values, indices};
+}
+}  // namespace
+
+/// max(x, dim, keepdim) -> (values, indices)      d/dx = grad placed at the indices      saves: indices
+std::tuple<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) {
+  return extreme_dim<true>(x, dim, keepdim, "max", "MaxBackward0");
+}
+/// min(x, dim, keepdim) -> (values, indices)      d/dx = grad placed at the indices      saves: indices
+std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
+  return extreme_dim<false>(x, dim, keepdim, "min", "MinBackward0");
+}
+
+namespace {
+template <bool IsMax>
+Tensor amax_impl(const Tensor& x, IntArrayRef dim, bool keepdim, const char* name, const char* node) {
+  std::vector<bool> mask = reduced_mask(x, dim);
+  for (size_t d = 0; d < mask.size(); ++d)
+    XGRAD_CHECK_T(IndexError, !mask[d] || x.size(static_cast<int64_t>(d)) > 0,
+                  "{}(): Expected reduction dim {} to have non-zero size.", name, d);
+  Tensor y = extreme_raw<IsMax>(x, mask, keepdim);
+  DimVector in_sizes(x.sizes());
+  return record(node, y, {x}, save(x, y), [in_sizes, mask, keepdim](const Tensor& g, const Tensor& x, const Tensor& y) {
+    // Shared evenly among the elements equal to the extreme of their slice.
+    Tensor yk = restore_reduced(y, in_sizes, mask, keepdim);
+    Tensor m = eq(x, yk).to(g.scalar_type());
+    std::vector<int64_t> dims;
+    for (size_t d = 0; d < mask.size(); ++d)
+      if (mask[d]) dims.push_back(static_cast<int64_t>(d));
+    return variable_list{restore_reduced(g, in_sizes, mask, keepdim) * m / sum(m, dims, true)};
+  });
+}
+}  // namespace
+
+/// amax(x, dims, keepdim): the largest value over dims      d/dx = grad shared among the maxima
+Tensor amax(const Tensor& x, IntArrayRef dim, bool keepdim) { return amax_impl<true>(x, dim, keepdim, "amax", "AmaxBackward0"); }
+/// amin(x, dims, keepdim): the smallest value over dims      d/dx = grad shared among the minima
+Tensor amin(const Tensor& x, IntArrayRef dim, bool keepdim) { return amax_impl<false>(x, dim, keepdim, "amin", "AminBackward0"); }
+
+namespace {
+template <bool IsMax>
+Tensor arg_impl(const Tensor& x, std::optional<int64_t> dim, bool keepdim, const char* name) {
+  if (!dim) {
+    XGRAD_CHECK(x.numel() > 0, "{}(): Expected reduction dim to be specified for input.numel() == 0.", name);
+    Tensor idx = std::get<1>(arg_extreme_raw<IsMax>(detail::contiguous_raw(x).detach().reshape({-1}), 0, false));
+    return keepdim ? idx.reshape(DimVector(static_cast<size_t>(x.dim()), 1)) : idx;
+  }
+  int64_t d = maybe_wrap_dim(*dim, x.dim());
+  XGRAD_CHECK_T(IndexError, x.dim() == 0 || x.size(d) > 0, "{}(): Expected reduction dim {} to have non-zero size.",
+                name, d);
+  return std::get<1>(arg_extreme_raw<IsMax>(x, d, keepdim));
+}
+}  // namespace
+
+Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_impl<true>(x, dim, keepdim, "argmax"); }
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_impl<false>(x, dim, keepdim, "argmin"); }
+
+/// logsumexp(x, dims) = m + log(sum(exp(x - m))), m = amax(x, dims) (0 where m is infinite)
+/// d/dx = grad * exp(x - result)      saves: x, result
+Tensor logsumexp(const Tensor& x_in, IntArrayRef dim, bool keepdim) {
+  Tensor x = is_floating_point(x_in.scalar_type()) ? x_in : x_in.to(default_dtype());
+  std::vector<bool> mask = reduced_mask(x, dim);
+  std::vector<int64_t> dims;
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) dims.push_back(static_cast<int64_t>(d));
+  Tensor y;
+  {
+    NoGradGuard no_grad;
+    Tensor xd = x.detach();
+    Tensor m = x.numel() == 0 ? zeros(keepdim_shape(x, mask), x.scalar_type()) : amax(xd, dims, true);
+    m = where(isfinite(m), m, zeros({}, m.scalar_type()));
+    y = log(sum(exp(xd - m), dims, true)) + m;
+    if (!keepdim) y = reshape(y, final_shape(x, mask, false)).clone();
+  }
+  DimVector in_sizes(x.sizes());
+  return record("LogsumexpBackward0", y, {x}, save(x, y),
+                [in_sizes, mask, keepdim](const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {
+                  return {restore_reduced(g, in_sizes, mask, keepdim) * exp(x - restore_reduced(y, in_sizes, mask, keepdim))};
+                });
+}
+
+Tensor all(const Tensor& x) {
+  Tensor b = detail::contiguous_raw(detail::convert(x, kBool));
+  const bool* p = b.data_ptr<bool>();
+  return scalar_tensor(std::all_of(p, p + b.numel(), [](bool v) { return v; }), kBool);
+}
+
+Tensor any(const Tensor& x) {
+  Tensor b = detail::contiguous_raw(detail::convert(x, kBool));
+  const bool* p = b.data_ptr<bool>();
+  return scalar_tensor(std::any_of(p, p + b.numel(), [](bool v) { return v; }), kBool);
+}
+
+bool is_expandable_to(IntArrayRef shape, IntArrayRef desired) {
+  if (shape.size() > desired.size()) return false;
+  size_t off = desired.size() - shape.size();
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] != desired[off + i] && shape[i] != 1) return false;
+  return true;
+}
+
+Tensor sum_to(const Tensor& x, IntArrayRef shape) {
+  if (x.sizes().equals(shape)) return x;
+  XGRAD_CHECK(is_expandable_to(shape, x.sizes()), "size {{{}}} is not expandable to size {{{}}}.",
+              format_sizes(shape), format_sizes(x.sizes()));
+  std::vector<int64_t> dims;
+  size_t lead = x.sizes().size() - shape.size();
+  for (size_t i = 0; i < x.sizes().size(); ++i)
+    if (i < lead || (shape[i - lead] == 1 && x.sizes()[i] != 1)) dims.push_back(static_cast<int64_t>(i));
+  Tensor r = dims.empty() ? x : sum(x, dims, true);
+  return lead > 0 || !r.sizes().equals(shape) ? r.view(shape) : r;
+}
+
+}  // namespace xgrad
