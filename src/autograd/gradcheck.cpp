@@ -109,6 +109,7 @@ bool gradgradcheck(const std::function<Tensor(const variable_list&)>& fn, const 
                    double atol, double rtol, bool raise_exception) {
   // The function under test becomes x -> sum of d(fn)/dx (with a fixed random-free weighting).
   auto first_grad = [&fn](const variable_list& xs) -> Tensor {
+    AutoGradMode enable(true);  // the first derivative needs autograd, even while gradcheck nudges inputs
     Tensor out = fn(xs);
     variable_list diff;
     for (const Tensor& x : xs)

@@ -234,6 +234,21 @@ Tensor cos(const Tensor& x) {
 
 // ---- powers -----------------------------------------------------------------------------------
 
+namespace {
+/// base^e for integer (or bool) values, by repeated squaring; e >= 0.
+template <class T>
+T integer_pow(T base, int64_t e) {
+  if constexpr (std::is_same<T, bool>::value) {
+    return e == 0 || base;
+  } else {
+    T result = 1;
+    for (; e > 0; e >>= 1, base = static_cast<T>(base * base))
+      if (e & 1) result = static_cast<T>(result * base);
+    return result;
+  }
+}
+}  // namespace
+
 /// pow(x, p)      d/dx = grad * p * x^(p-1)  (0 when p == 0)      saves: x
 Tensor pow(const Tensor& x, const Scalar& p) {
   ScalarType dtype = result_type(x, p);
@@ -241,11 +256,7 @@ Tensor pow(const Tensor& x, const Scalar& p) {
   if (!is_floating_point(dtype)) {
     XGRAD_CHECK(p.toLong() >= 0 || dtype == kBool, "Integers to negative integer powers are not allowed.");
     int64_t e = p.toLong();
-    y = detail::map_all(x, dtype, [e](auto v) {
-      auto r = lit(v, 1.0);
-      for (int64_t i = 0; i < e; ++i) r = r * v;
-      return r;
-    });
+    y = detail::map_all(x, dtype, [e](auto v) { return integer_pow(v, e); });
   } else {
     double e = p.toDouble();
     // The exponents PyTorch special-cases, so the bits match (x*x rather than pow(x, 2)).
@@ -274,9 +285,7 @@ Tensor pow_raw(const Tensor& base, const Tensor& exponent, ScalarType dtype) {
     if constexpr (std::is_floating_point<kernels::scalar_of_t<decltype(b)>>::value) {
       return xsimd::pow(b, e);
     } else {
-      auto r = lit(b, 1.0);
-      for (auto i = lit(b, 0.0); i < e; i = i + lit(b, 1.0)) r = r * b;
-      return r;
+      return integer_pow(b, static_cast<int64_t>(e));
     }
   });
 }

@@ -149,7 +149,16 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
               a.dim(), b.dim());
   if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
   if (a.dim() == 2 && b.dim() == 1) return mv(a, b);
-  if (a.dim() == 1 && b.dim() == 2) return mm(a.unsqueeze(0), b).squeeze(0);
+  if (a.dim() == 1 && b.dim() == 2) {
+    // PyTorch squeezes in place here (squeeze_), which records SqueezeBackward3.
+    Tensor r = mm(a.unsqueeze(0), b);
+    Tensor out;
+    {
+      NoGradGuard no_grad;
+      out = r.squeeze(0);
+    }
+    return record("SqueezeBackward3", out, {r}, [](const Tensor& g) -> variable_list { return {g.unsqueeze(0)}; });
+  }
   if (a.dim() == 2 && b.dim() == 2) return mm(a, b);
   if (a.dim() >= 3 && b.dim() <= 2) {
     // Fold a's batch dims into its rows: one mm.

@@ -19,8 +19,17 @@ class ArrayRef {
   ArrayRef(const T& one) : data_(&one), size_(1) {}  // NOLINT(google-explicit-constructor)
   ArrayRef(const T* data, size_t size) : data_(data), size_(size) {}
   ArrayRef(const std::vector<T>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
-  ArrayRef(std::initializer_list<T> il)                                   // NOLINT
+  // Like libtorch's ArrayRef, this points into the caller's list: fine for an argument, which
+  // lives until the call returns, and why an ArrayRef is never stored.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
+  ArrayRef(std::initializer_list<T> il)  // NOLINT
       : data_(il.begin() == il.end() ? nullptr : il.begin()), size_(il.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   template <size_t N>
   ArrayRef(const std::array<T, N>& a) : data_(a.data()), size_(N) {}  // NOLINT
 

@@ -1,0 +1,142 @@
+// reference.cpp: see reference.hpp.
+#include "support/reference.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+
+namespace xgrad_test {
+
+const nlohmann::json& reference(const std::string& file) {
+  static std::map<std::string, nlohmann::json> cache;
+  auto it = cache.find(file);
+  if (it != cache.end()) return it->second;
+  std::ifstream in(std::string(XGRAD_TEST_REFERENCE_DIR) + "/" + file);
+  if (!in) throw std::runtime_error("cannot open reference file " + file);
+  return cache[file] = nlohmann::json::parse(in);
+}
+
+Tensor decode(const nlohmann::json& j) {
+  std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
+  std::string dtype = j.at("dtype").get<std::string>();
+  xgrad::ScalarType t = dtype == "float32"   ? xgrad::kFloat
+                        : dtype == "float64" ? xgrad::kDouble
+                        : dtype == "int64"   ? xgrad::kLong
+                        : dtype == "bool"    ? xgrad::kBool
+                                             : throw std::runtime_error("dtype " + dtype);
+  Tensor out = xgrad::empty(shape, xgrad::kDouble);
+  const auto& values = j.at("values");
+  double* p = out.data_ptr<double>();
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto& v = values[i];
+    p[i] = v.is_string() ? std::stod(v.get<std::string>()) : v.get<double>();
+  }
+  if (t == xgrad::kLong) {
+    Tensor l = xgrad::empty(shape, xgrad::kLong);
+    for (size_t i = 0; i < values.size(); ++i) l.data_ptr<int64_t>()[i] = values[i].get<int64_t>();
+    return l;
+  }
+  return out.to(t);
+}
+
+bool close(const Tensor& actual, const Tensor& expected, std::string& why, double rtol, double atol) {
+  if (!actual.defined() || !expected.defined()) {
+    why = "undefined tensor";
+    return actual.defined() == expected.defined();
+  }
+  if (!actual.sizes().equals(expected.sizes())) {
+    why = "shape " + xgrad::format_sizes(actual.sizes()) + " != " + xgrad::format_sizes(expected.sizes());
+    return false;
+  }
+  Tensor a = actual.detach().to(xgrad::kDouble).contiguous(), e = expected.detach().to(xgrad::kDouble).contiguous();
+  const double* pa = a.data_ptr<double>();
+  const double* pe = e.data_ptr<double>();
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    if (std::isnan(pe[i]) && std::isnan(pa[i])) continue;
+    if (pa[i] == pe[i]) continue;  // also equal infinities
+    if (!(std::fabs(pa[i] - pe[i]) <= atol + rtol * std::fabs(pe[i]))) {
+      why = fmt::format("element {}: {} vs expected {}", i, pa[i], pe[i]);
+      return false;
+    }
+  }
+  return true;
+}
+
+Tensor test_values(xgrad::IntArrayRef shape, double phase) {
+  Tensor t = xgrad::empty(shape, xgrad::kDouble);
+  double* p = t.data_ptr<double>();
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = 2.0 * std::sin(1.7 * static_cast<double>(i) + 0.3 + phase);
+  return t.set_requires_grad(true);
+}
+
+namespace {
+Tensor as_leaf(const Tensor& t) {
+  Tensor c = t.clone();
+  if (c.is_floating_point()) c.set_requires_grad(true);
+  return c;
+}
+}  // namespace
+
+void run_reference_group(const std::string& group, const OpTable& table) {
+  std::set<std::string> seen;
+  for (const auto& c : reference("ops.json").at("cases")) {
+    if (c.at("group") != group) continue;
+    const std::string name = c.at("name");
+    seen.insert(name);
+    INFO("case " << name);
+    auto it = table.find(name);
+    REQUIRE(it != table.end());
+    const OpFn& fn = it->second;
+
+    Inputs inputs;
+    for (const auto& j : c.at("inputs")) inputs.push_back(as_leaf(decode(j)));
+    Tensor out = fn(inputs);
+    Tensor expected = decode(c.at("output"));
+    CHECK(out.scalar_type() == expected.scalar_type());
+    CHECK_CLOSE(out, expected);
+    if (c.at("grad_fn").is_null()) {
+      CHECK(out.grad_fn() == nullptr);
+      continue;
+    }
+    REQUIRE(out.grad_fn() != nullptr);
+    CHECK(out.grad_fn()->name() == c.at("grad_fn").get<std::string>());
+
+    // Gradients for the same upstream gradient PyTorch used.
+    xgrad::autograd::variable_list diff;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (inputs[i].requires_grad()) {
+        diff.push_back(inputs[i]);
+        where.push_back(i);
+      }
+    auto grads = xgrad::autograd::grad({out}, diff, {decode(c.at("upstream"))}, std::nullopt, false, true);
+    for (size_t k = 0; k < diff.size(); ++k) {
+      const auto& eg = c.at("grads")[where[k]];
+      INFO("gradient of input " << where[k]);
+      if (eg.is_null()) {
+        CHECK(!grads[k].defined());
+        continue;
+      }
+      Tensor expected_grad = decode(eg);
+      Tensor actual = grads[k].defined() ? grads[k] : xgrad::zeros_like(expected_grad);
+      CHECK_CLOSE(actual, expected_grad, 1e-5, 1e-5);
+    }
+
+    // The derivative formula itself, by central differences in float64.
+    Inputs doubles;
+    for (const Tensor& t : inputs) {
+      Tensor d = t.is_floating_point() ? t.detach().to(xgrad::kDouble) : t.detach();
+      if (d.is_floating_point()) d.set_requires_grad(true);
+      doubles.push_back(d);
+    }
+    CHECK_NOTHROW(xgrad::autograd::gradcheck(fn, doubles));
+  }
+  for (const auto& [name, fn] : table) {
+    INFO("expression without a reference case: " << name);
+    CHECK(seen.count(name) == 1);
+  }
+}
+
+}  // namespace xgrad_test

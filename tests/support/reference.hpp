@@ -1,0 +1,44 @@
+// reference.hpp: reading the numbers PyTorch printed (tests/reference/*.json) and comparing
+// xgrad's results with them. See tests/reference/make_ops_reference.py for how they were made.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <xgrad/xgrad.hpp>
+
+namespace xgrad_test {
+
+using xgrad::Tensor;
+using Inputs = std::vector<Tensor>;
+using OpFn = std::function<Tensor(const Inputs&)>;
+using OpTable = std::map<std::string, OpFn>;
+
+/// The parsed contents of tests/reference/<file>.
+const nlohmann::json& reference(const std::string& file);
+/// A tensor from {"shape", "dtype", "values"} as the scripts write it.
+Tensor decode(const nlohmann::json& j);
+/// Values equal within float32 rounding: |a - b| <= atol + rtol * |b|, NaN matching NaN. On
+/// failure the message says where and by how much.
+bool close(const Tensor& actual, const Tensor& expected, std::string& why, double rtol = 1e-5, double atol = 1e-6);
+/// Deterministic float64 test values in about [-2, 2], different for each `phase`, requiring grad.
+Tensor test_values(xgrad::IntArrayRef shape, double phase = 0.0);
+/// Replays every case of `group` in ops.json with the C++ expression of the same name: value,
+/// dtype, grad_fn name, gradients, and a float64 gradcheck. Every case must have an expression
+/// and every expression a case, so the two lists cannot drift apart.
+void run_reference_group(const std::string& group, const OpTable& table);
+
+}  // namespace xgrad_test
+
+/// CHECK that two tensors are close (see close()), saying where they differ when they are not.
+#define CHECK_CLOSE(actual, expected, ...)                                              \
+  do {                                                                                  \
+    std::string why_;                                                                   \
+    bool ok_ = xgrad_test::close((actual), (expected), why_, ##__VA_ARGS__);           \
+    INFO(why_);                                                                         \
+    CHECK(ok_);                                                                         \
+  } while (0)
