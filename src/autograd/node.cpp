@@ -98,6 +98,7 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   if (!new_grad.defined()) return {};
   AutogradMeta& meta = materialize_autograd_meta(variable_);
   for (auto& [id, hook] : meta.hooks) {
+    if (!hook) continue;  // removed
     Tensor replaced = hook(new_grad);
     if (replaced.defined()) new_grad = std::move(replaced);
   }

@@ -1,10 +1,71 @@
+// test_tensor.cpp: the Tensor handle: metadata, element access, conversions, and the issue's
+// first example against PyTorch's output.
 #include <catch2/catch.hpp>
 
 #include <xgrad/torch.hpp>
 
-TEST_CASE("the issue's example") {
+#include "support/reference.hpp"
+
+TEST_CASE("the first example gives PyTorch's value, gradient and printout") {
+  // Python (torch 1.13):
+  //   x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+  //   y = (x * x + torch.sigmoid(x)).sum(); y.backward()
+  //   y -> tensor(7.0222, grad_fn=<SumBackward0>), y.item() 7.022197723388672
+  //   x.grad -> tensor([ 1.2350, -1.8034,  4.1050]), tolist() [1.2350037, -1.8033881, 4.1049938]
   auto x = torch::tensor({0.5, -1.0, 2.0}, torch::requires_grad());
   auto y = (x * x + torch::sigmoid(x)).sum();
   y.backward();
-  fmt::print("{}\n{}\n{}\n", x, y, x.grad());
+  CHECK(fmt::format("{}", y) == "tensor(7.0222, grad_fn=<SumBackward0>)");
+  CHECK(fmt::format("{}", x.grad()) == "tensor([ 1.2350, -1.8034,  4.1050])");
+  CHECK(y.item<float>() == Approx(7.022197723388672).epsilon(1e-6));
+  CHECK_CLOSE(x.grad(), torch::tensor({1.2350037097930908f, -1.8033881187438965f, 4.10499382019043f}));
+}
+
+TEST_CASE("metadata and element access") {
+  auto t = torch::zeros({2, 3, 4});
+  CHECK(t.dim() == 3);
+  CHECK(t.numel() == 24);
+  CHECK(t.size(-1) == 4);
+  CHECK(t.sizes() == torch::IntArrayRef({2, 3, 4}));
+  CHECK(t.strides() == torch::IntArrayRef({12, 4, 1}));
+  CHECK(t.scalar_type() == torch::kFloat32);
+  CHECK(t.dtype() == torch::kFloat);
+  CHECK(t.is_contiguous());
+  CHECK(t.defined());
+  CHECK_FALSE(torch::Tensor().defined());
+  CHECK(torch::tensor(2.5).item<double>() == 2.5);
+  CHECK(torch::tensor(7).item<int64_t>() == 7);
+  CHECK(torch::tensor(true).item<bool>());
+  CHECK(torch::tensor(3.0).item().toDouble() == 3.0);
+  CHECK_THROWS_AS(t.item<float>(), torch::ValueError);
+  CHECK_THROWS_WITH(t.item<float>(), "only one element tensors can be converted to Python scalars");
+  CHECK_THROWS_WITH(t.data_ptr<double>(), "expected scalar type Double but found Float");
+  CHECK_THROWS_AS(t.size(3), torch::IndexError);
+  float* p = t.data_ptr<float>();
+  p[5] = 4.0f;
+  CHECK(t[0][1][1].item<float>() == 4.0f);
+}
+
+TEST_CASE("conversions between dtypes") {
+  auto x = torch::tensor({1.7, -2.2, 0.0});
+  CHECK(x.to(torch::kLong).equal(torch::tensor({1, -2, 0})));
+  CHECK(x.to(torch::kBool).equal(torch::tensor({true, true, false})));
+  CHECK(x.to(torch::kDouble).scalar_type() == torch::kDouble);
+  CHECK(x.to(torch::kFloat).is_same(x));  // already float32: no copy
+  CHECK_FALSE(x.to(torch::kFloat, false, /*copy=*/true).is_same(x));
+  CHECK(x.to(torch::dtype(torch::kDouble)).scalar_type() == torch::kDouble);
+}
+
+TEST_CASE("requires_grad flags follow PyTorch") {
+  auto x = torch::ones({2});
+  CHECK_FALSE(x.requires_grad());
+  x.requires_grad_();
+  CHECK(x.requires_grad());
+  CHECK(x.is_leaf());
+  auto y = x * 2;
+  CHECK(y.requires_grad());
+  CHECK_FALSE(y.is_leaf());
+  CHECK_THROWS_AS(y.requires_grad_(false), torch::Error);
+  x.set_requires_grad(false);
+  CHECK_FALSE(x.requires_grad());
 }
