@@ -6,7 +6,7 @@
 #include "xgrad/autograd/engine.hpp"
 
 #include <limits>
-#include <queue>
+#include <algorithm>
 #include <unordered_map>
 
 #include "xgrad/autograd/autograd_meta.hpp"
@@ -41,6 +41,41 @@ struct NodeTask {
   variable_list buffer;   // the gradients received so far, one slot per forward output
   bool needed = true;     // false: no requested gradient lies behind this node (grad() only)
   bool visited = false;
+};
+
+/// The NodeTasks of one backward, found by node. Small graphs (the common case) are searched
+/// linearly, which is faster than hashing; larger ones get a hash index.
+class GraphTask {
+ public:
+  /// The task of `fn`, and whether it was just created.
+  std::pair<NodeTask*, bool> get(Node* fn) {
+    if (index_.empty()) {
+      for (size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i] == fn) return {&tasks_[i], false};
+    } else if (auto it = index_.find(fn); it != index_.end()) {
+      return {&tasks_[it->second], false};
+    }
+    nodes_.push_back(fn);
+    tasks_.emplace_back();
+    if (!index_.empty() || nodes_.size() > kLinear) {
+      if (index_.empty())
+        for (size_t i = 0; i < nodes_.size(); ++i) index_[nodes_[i]] = i;
+      index_[fn] = nodes_.size() - 1;
+    }
+    return {&tasks_.back(), true};
+  }
+  NodeTask& operator[](Node* fn) { return *get(fn).first; }
+  void reserve(size_t n) {
+    nodes_.reserve(n);
+    tasks_.reserve(n);
+  }
+  std::vector<NodeTask>& tasks() { return tasks_; }
+
+ private:
+  static constexpr size_t kLinear = 32;
+  std::vector<Node*> nodes_;
+  std::vector<NodeTask> tasks_;  // only grows while the graph is discovered; references are used after
+  std::unordered_map<Node*, size_t> index_;
 };
 
 /// Later nodes first: a node created after another may feed it, never the reverse.
@@ -91,10 +126,10 @@ variable_list run_node(Node& fn, variable_list&& inputs, bool create_graph) {
 }
 
 /// Marks the nodes from which a capture target can be reached; only those need to run.
-void mark_needed(Node* root, std::unordered_map<Node*, NodeTask>& tasks, const std::vector<Edge>& capture) {
-  for (auto& entry : tasks) entry.second.needed = false;
+void mark_needed(Node* root, GraphTask& tasks, const std::vector<Edge>& capture) {
+  for (NodeTask& t : tasks.tasks()) t.needed = false;
   for (const Edge& e : capture)
-    if (e.is_valid() && tasks.count(e.function.get())) tasks[e.function.get()].needed = true;
+    if (e.is_valid()) tasks[e.function.get()].needed = true;
   // Post-order walk: a node is needed if one of its children is.
   std::vector<std::pair<Node*, size_t>> stack{{root, 0}};
   tasks[root].visited = true;
@@ -119,31 +154,45 @@ void mark_needed(Node* root, std::unordered_map<Node*, NodeTask>& tasks, const s
 /// `accumulate_grad`; the gradients arriving at the `capture` edges are returned.
 variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, bool keep_graph, bool create_graph,
                       bool accumulate_grad, const std::vector<Edge>& capture) {
-  auto root = std::make_shared<GraphRoot>(roots, std::move(root_grads));
+  // One output starts the walk at its own node; several start from a GraphRoot that feeds them all
+  // (one output may feed another, so they cannot simply all start at once).
+  std::shared_ptr<Node> graph_root;
+  Node* root = roots[0].function.get();
+  if (roots.size() > 1) {
+    graph_root = std::make_shared<GraphRoot>(roots, std::move(root_grads));
+    root = graph_root.get();
+  }
 
   // 1. Dependencies: how many edges lead into each node reachable from the root.
-  std::unordered_map<Node*, NodeTask> tasks;
-  tasks[root.get()];
-  std::vector<Node*> stack{root.get()};
+  GraphTask tasks;
+  tasks.reserve(16);
+  tasks.get(root);
+  std::vector<Node*> stack{root};
   while (!stack.empty()) {
     Node* fn = stack.back();
     stack.pop_back();
     for (const Edge& e : fn->next_edges()) {
       if (!e.is_valid()) continue;
-      auto [it, first_time] = tasks.try_emplace(e.function.get());
-      it->second.dependencies++;
+      auto [task, first_time] = tasks.get(e.function.get());
+      task->dependencies++;
       if (first_time) stack.push_back(e.function.get());
     }
   }
-  if (!capture.empty()) mark_needed(root.get(), tasks, capture);
+  if (!capture.empty()) mark_needed(root, tasks, capture);
+  if (!graph_root) {
+    NodeTask& first = tasks[root];
+    first.buffer.resize(root->num_inputs());
+    first.buffer[roots[0].input_nr] = std::move(root_grads[0]);
+  }
 
   // 2. and 3. Run ready nodes, latest first, and pass their results along.
   variable_list captured(capture.size());
-  std::priority_queue<Node*, std::vector<Node*>, LaterFirst> ready;
-  ready.push(root.get());
+  SmallVector<Node*, 16> ready;  // a heap ordered by LaterFirst
+  ready.push_back(root);
   while (!ready.empty()) {
-    Node* fn = ready.top();
-    ready.pop();
+    std::pop_heap(ready.begin(), ready.end(), LaterFirst());
+    Node* fn = ready.back();
+    ready.pop_back();
     NodeTask& task = tasks[fn];
     variable_list inputs = std::move(task.buffer);
     inputs.resize(fn->num_inputs());
@@ -171,7 +220,10 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
         AutoGradMode mode(create_graph);
         slot = slot.defined() ? slot + grad : std::move(grad);  // several paths meet: sum them
       }
-      if (--next.dependencies == 0) ready.push(edge.function.get());
+      if (--next.dependencies == 0) {
+        ready.push_back(edge.function.get());
+        std::push_heap(ready.begin(), ready.end(), LaterFirst());
+      }
     }
   }
   return captured;

@@ -19,7 +19,9 @@ Node::Node(uint64_t sequence_nr) : sequence_nr_(sequence_nr) {}
 // A graph is a chain of shared_ptrs: a node owns the nodes its edges point to. Letting C++
 // destroy a chain of 100,000 nodes the natural way recurses 100,000 deep and overflows the stack.
 // So a dying node first takes over every child it alone owns, and their children in turn, into a
-// flat list; each is then destroyed with its edges already emptied, one at a time.
+// flat list; each is then destroyed with its edges already emptied, one at a time. A node's saved
+// inputs also own their grad_fns (the node's children), so each node releases its saved tensors
+// before its children are counted: otherwise a child would look shared and escape the list.
 Node::~Node() {
   std::vector<std::shared_ptr<Node>> orphans;
   auto adopt = [&orphans](std::vector<Edge>& edges) {
@@ -30,13 +32,18 @@ Node::~Node() {
   while (!orphans.empty()) {
     std::shared_ptr<Node> n = std::move(orphans.back());
     orphans.pop_back();
+    n->release_variables();
     adopt(n->next_edges_);
   }  // n is destroyed here, with nothing left to recurse into
 }
 
 uint32_t Node::add_input_metadata(const Tensor& output) {
-  input_metadata_.push_back(InputMetadata{DimVector(output.sizes()), output.scalar_type()});
-  return static_cast<uint32_t>(input_metadata_.size() - 1);
+  InputMetadata meta{DimVector(output.sizes()), output.scalar_type()};
+  if (num_inputs_ == 0)
+    first_input_ = std::move(meta);
+  else
+    more_inputs_.push_back(std::move(meta));
+  return num_inputs_++;
 }
 
 uintptr_t Node::add_post_hook(std::unique_ptr<FunctionPostHook>&& hook) {
@@ -63,9 +70,9 @@ AutogradMeta& materialize_autograd_meta(const Tensor& t) {
 }
 
 void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
-  AutogradMeta& meta = materialize_autograd_meta(t);
-  meta.grad_fn = fn;
-  meta.output_nr = output_nr;
+  TensorImpl* impl = t.unsafeGetTensorImpl();
+  impl->grad_fn = fn;
+  impl->output_nr = output_nr;
 }
 
 std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
@@ -78,10 +85,9 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
 
 Edge gradient_edge(const Tensor& t) {
   if (!t.defined()) return Edge();
-  AutogradMeta* meta = autograd_meta(t);
-  if (meta == nullptr) return Edge();
-  if (meta->grad_fn) return Edge(meta->grad_fn, meta->output_nr);
-  if (meta->requires_grad) return Edge(grad_accumulator(t), 0);
+  const TensorImpl* impl = t.unsafeGetTensorImpl();
+  if (impl->grad_fn) return Edge(impl->grad_fn, impl->output_nr);
+  if (impl->requires_grad) return Edge(grad_accumulator(t), 0);
   return Edge();
 }
 

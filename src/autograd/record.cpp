@@ -17,6 +17,7 @@ Node*& current_node() {
 }
 
 void connect_inputs(Node& node, TensorList inputs) {
+  node.reserve_next_edges(inputs.size());
   for (const Tensor& t : inputs) node.add_next_edge(gradient_edge(t));
 }
 }  // namespace detail

@@ -27,20 +27,31 @@ SavedTensor::SavedTensor(const Tensor& t, bool is_output, bool keep_grad_fn) {
   if (!t.defined()) return;
   defined_ = true;
   version_ = t._version();
-  AutogradMeta* meta = autograd_meta(t);
+  const TensorImpl* impl = t.unsafeGetTensorImpl();
   requires_grad_ = t.requires_grad();
-  if (meta != nullptr && meta->grad_fn == nullptr && meta->requires_grad) {
+  if (impl->grad_fn == nullptr && impl->requires_grad) {
     leaf_ = t;  // a leaf has no grad_fn: keeping it makes no cycle
     data_ = t;
     return;
   }
+  if (!is_output) {
+    // An input: holding it makes no cycle either (it is older than the node), and costs no
+    // allocation. Its grad_fn is recorded too, for the error message of unpack().
+    input_ = t;
+    data_ = t;
+    if (impl->grad_fn) {
+      output_nr_ = impl->output_nr;
+      weak_grad_fn_ = impl->grad_fn;
+    }
+    return;
+  }
   data_ = alias_without_history(t);
-  if (meta != nullptr && meta->grad_fn) {
-    output_nr_ = meta->output_nr;
+  if (impl->grad_fn) {
+    output_nr_ = impl->output_nr;
     if (keep_grad_fn && !is_output)
-      strong_grad_fn_ = meta->grad_fn;
+      strong_grad_fn_ = impl->grad_fn;
     else
-      weak_grad_fn_ = meta->grad_fn;
+      weak_grad_fn_ = impl->grad_fn;
   }
 }
 
@@ -49,6 +60,7 @@ void SavedTensor::reset() {
   released_ = true;
   data_.reset();
   leaf_.reset();
+  input_.reset();
   strong_grad_fn_.reset();
 }
 
@@ -67,6 +79,7 @@ Tensor SavedTensor::unpack() const {
         legacy_type_name(data_.scalar_type()), shape, which, data_._version(), version_));
   }
   if (leaf_.defined()) return leaf_;
+  if (input_.defined()) return input_;  // still attached to its own grad_fn
   if (!GradMode::is_enabled() || !requires_grad_) return data_;
   // create_graph: rebuild a tensor attached to the original graph, so double backward reaches it.
   Tensor t = alias_without_history(data_);

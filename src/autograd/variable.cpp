@@ -10,33 +10,25 @@ using autograd::AutogradMeta;
 using autograd::autograd_meta;
 using autograd::materialize_autograd_meta;
 
-bool Tensor::requires_grad() const {
-  const AutogradMeta* meta = impl_->autograd.get();
-  return meta != nullptr && (meta->requires_grad || meta->grad_fn != nullptr);
-}
+bool Tensor::requires_grad() const { return impl_->requires_grad || impl_->grad_fn != nullptr; }
 
 Tensor& Tensor::set_requires_grad(bool requires_grad) {
   if (requires_grad) {
     XGRAD_CHECK(is_floating_point(), "only Tensors of floating point dtype can require gradients");
   }
-  AutogradMeta* meta = impl_->autograd.get();
-  if (meta != nullptr && meta->grad_fn) {
+  if (impl_->grad_fn) {
     XGRAD_CHECK(requires_grad,
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in "
                 "a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     return *this;
   }
-  if (!requires_grad && meta == nullptr) return *this;
-  materialize_autograd_meta(*this).requires_grad = requires_grad;
+  impl_->requires_grad = requires_grad;
   return *this;
 }
 
 Tensor& Tensor::requires_grad_(bool requires_grad) { return set_requires_grad(requires_grad); }
 
-bool Tensor::is_leaf() const {
-  const AutogradMeta* meta = impl_->autograd.get();
-  return meta == nullptr || meta->grad_fn == nullptr;
-}
+bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
 
 const Tensor& Tensor::grad() const {
   static const Tensor undefined;
@@ -46,16 +38,9 @@ const Tensor& Tensor::grad() const {
 
 Tensor& Tensor::mutable_grad() const { return materialize_autograd_meta(*this).grad; }
 
-const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
-  static const std::shared_ptr<autograd::Node> none;
-  const AutogradMeta* meta = impl_->autograd.get();
-  return meta ? meta->grad_fn : none;
-}
+const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
 
-uint32_t Tensor::output_nr() const {
-  const AutogradMeta* meta = impl_->autograd.get();
-  return meta ? meta->output_nr : 0;
-}
+uint32_t Tensor::output_nr() const { return impl_->output_nr; }
 
 namespace {
 
@@ -103,7 +88,7 @@ void Tensor::retain_grad() const {
   AutogradMeta& meta = materialize_autograd_meta(*this);
   if (meta.retains_grad) return;
   meta.retains_grad = true;
-  meta.grad_fn->retains_grad_hooks().push_back(std::make_unique<RetainGradHook>(impl_, meta.output_nr));
+  impl_->grad_fn->retains_grad_hooks().push_back(std::make_unique<RetainGradHook>(impl_, impl_->output_nr));
 }
 
 bool Tensor::retains_grad() const {
@@ -114,21 +99,19 @@ bool Tensor::retains_grad() const {
 unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> hook) const {
   XGRAD_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
   unsigned id = next_hook_id();
-  AutogradMeta& meta = materialize_autograd_meta(*this);
-  if (meta.grad_fn)
-    meta.grad_fn->add_pre_hook(std::make_unique<TensorPreHook>(id, meta.output_nr, std::move(hook)));
+  if (impl_->grad_fn)
+    impl_->grad_fn->add_pre_hook(std::make_unique<TensorPreHook>(id, impl_->output_nr, std::move(hook)));
   else
-    meta.hooks.emplace_back(id, std::move(hook));
+    materialize_autograd_meta(*this).hooks.emplace_back(id, std::move(hook));
   return id;
 }
 
 void Tensor::remove_hook(unsigned handle) const {
-  AutogradMeta* meta = impl_->autograd.get();
-  if (meta == nullptr) return;
-  for (auto& [id, fn] : meta->hooks)
-    if (id == handle) fn = nullptr;
-  if (meta->grad_fn)
-    for (auto& h : meta->grad_fn->pre_hooks())
+  if (AutogradMeta* meta = impl_->autograd.get())
+    for (auto& [id, fn] : meta->hooks)
+      if (id == handle) fn = nullptr;
+  if (impl_->grad_fn)
+    for (auto& h : impl_->grad_fn->pre_hooks())
       if (auto* th = dynamic_cast<TensorPreHook*>(h.get()); th && th->id == handle) th->hook = nullptr;
 }
 
@@ -149,11 +132,9 @@ Tensor Tensor::detach() const {
 }
 
 Tensor& Tensor::detach_() {
-  if (AutogradMeta* meta = impl_->autograd.get()) {
-    meta->grad_fn.reset();
-    meta->requires_grad = false;
-    meta->output_nr = 0;
-  }
+  impl_->grad_fn.reset();
+  impl_->requires_grad = false;
+  impl_->output_nr = 0;
   return *this;
 }
 

@@ -133,7 +133,6 @@ class BodyWriter {
   }
 
   std::string write() const {
-    if (v_.sizes.empty()) return formatter_->format(v_.at(0)).substr(0);
     return write_dim(0, 0, 7);
   }
   std::string scalar() const {
@@ -220,6 +219,10 @@ std::string format_torch_size(IntArrayRef sizes) { return "torch.Size(" + format
 
 std::string repr(const Tensor& t) {
   if (!t.defined()) return "[ Tensor (undefined) ]";
+  return repr_with(t, t.grad_fn() ? t.grad_fn()->name() : "", t.requires_grad());
+}
+
+std::string repr_with(const Tensor& t, const std::string& grad_fn_name, bool requires_grad) {
   std::string body;
   std::vector<std::string> suffixes;
   if (t.numel() == 0) {
@@ -232,9 +235,9 @@ std::string repr(const Tensor& t) {
     body = t.dim() == 0 ? writer.scalar() : writer.write();
     if (t.scalar_type() == kDouble) suffixes.push_back("dtype=torch.float64");
   }
-  if (t.grad_fn())
-    suffixes.push_back("grad_fn=<" + t.grad_fn()->name() + ">");
-  else if (t.requires_grad())
+  if (!grad_fn_name.empty())
+    suffixes.push_back("grad_fn=<" + grad_fn_name + ">");
+  else if (requires_grad)
     suffixes.push_back("requires_grad=True");
 
   // Step 3: each suffix joins the last line if it fits in 80 columns, else starts a new line.

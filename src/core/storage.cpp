@@ -22,6 +22,11 @@ Storage::~Storage() {
 }
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes) {
+  if (nbytes <= kInlineBytes) {
+    auto s = std::make_shared<Storage>(nullptr, nbytes, false, nullptr);
+    s->data_ = s->inline_;
+    return s;
+  }
   // aligned_alloc wants a multiple of the alignment; a zero-size tensor still gets a valid pointer.
   size_t padded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
   void* p = std::aligned_alloc(kAlignment, padded == 0 ? kAlignment : padded);

@@ -30,6 +30,24 @@ DimVector broadcast_strides_bytes(const Tensor& t, IntArrayRef shape);
 template <size_t N>
 kernels::Loop<N> make_loop(IntArrayRef shape, const std::array<const Tensor*, N>& operands) {
   kernels::Loop<N> loop;
+  // The common case first: every operand contiguous over the whole shape, or a single element
+  // broadcast everywhere. That is one flat row, with no per-dim work.
+  int64_t numel = 1;
+  for (int64_t s : shape) numel *= s;
+  bool flat = true;
+  for (size_t k = 0; k < N && flat; ++k) {
+    const Tensor& t = *operands[k];
+    flat = t.numel() == 1 || (t.is_contiguous() && t.sizes().equals(shape));
+  }
+  if (flat) {
+    loop.shape = {numel};
+    for (size_t k = 0; k < N; ++k) {
+      loop.data[k] = static_cast<char*>(operands[k]->data_ptr());
+      bool scalar = operands[k]->numel() == 1 && numel != 1;
+      loop.strides[k] = {scalar ? 0 : static_cast<int64_t>(operands[k]->element_size())};
+    }
+    return loop;
+  }
   loop.shape = DimVector(shape);
   for (size_t k = 0; k < N; ++k) {
     loop.data[k] = static_cast<char*>(operands[k]->data_ptr());

@@ -54,14 +54,33 @@ Tensor reshape_raw(const Tensor& t, IntArrayRef shape) {
   return detail::make_view(t, DimVector(shape), contiguous_strides(shape), t.storage_offset());
 }
 
+/// The loop {out, x} over x's shape for a reduction into `out` (of final_shape): out's stride is
+/// 0 along the reduced dims, so every element of x lands in its output slot.
+kernels::Loop<2> reduction_loop(const Tensor& out, const Tensor& x, const std::vector<bool>& mask) {
+  kernels::Loop<2> loop;
+  loop.shape = DimVector(x.sizes());
+  loop.data = {static_cast<char*>(out.data_ptr()), static_cast<char*>(x.data_ptr())};
+  const int64_t eo = static_cast<int64_t>(out.element_size()), ex = static_cast<int64_t>(x.element_size());
+  loop.strides[0].resize(mask.size());
+  loop.strides[1].resize(mask.size());
+  for (size_t d = 0, od = 0; d < mask.size(); ++d) {
+    loop.strides[1][d] = x.strides()[d] * ex;
+    // out is contiguous; with keepdim it has a size-1 dim here (any stride works: use 0).
+    bool kept_in_out = !mask[d] && od < static_cast<size_t>(out.dim());
+    loop.strides[0][d] = mask[d] ? 0 : (kept_in_out ? out.strides()[od] * eo : 0);
+    if (kept_in_out || (mask[d] && out.dim() == x.dim())) ++od;
+  }
+  loop.coalesce();
+  return loop;
+}
+
 Tensor sum_raw(const Tensor& x_in, const std::vector<bool>& mask, bool keepdim, ScalarType dtype) {
   Tensor x = detail::convert(x_in, dtype);
-  DimVector kshape = keepdim_shape(x, mask);
-  Tensor out = detail::make_empty(kshape, dtype);
+  Tensor out = detail::make_empty(final_shape(x, mask, keepdim), dtype);
   detail::fill_raw(out, 0);
-  auto loop = detail::make_loop<2>(x.sizes(), {&out, &x});
+  auto loop = reduction_loop(out, x, mask);
   visit_dtype(dtype, [&](auto tag) { kernels::sum_into<decltype(tag)>(loop); });
-  return reshape_raw(out, final_shape(x, mask, keepdim));
+  return out;
 }
 
 template <bool IsMax>

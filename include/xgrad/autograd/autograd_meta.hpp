@@ -1,7 +1,7 @@
-// autograd_meta.hpp: the autograd state of one tensor: whether it requires grad, its .grad, the
-// node that made it (grad_fn) and which of that node's outputs it is (output_nr). A leaf has no
-// grad_fn; its gradients reach it through an AccumulateGrad node that it holds weakly.
-// Read next: node.hpp.
+// autograd_meta.hpp: the autograd state of one tensor beyond its identity in the graph (which
+// TensorImpl holds: requires_grad, grad_fn, output_nr): its .grad, its hooks, retain_grad, and a
+// leaf's AccumulateGrad node, held weakly. A leaf has no grad_fn; its gradients reach it through
+// that AccumulateGrad. Read next: node.hpp.
 #pragma once
 
 #include <functional>
@@ -16,12 +16,9 @@ namespace xgrad::autograd {
 using TensorHook = std::function<Tensor(const Tensor&)>;
 
 struct AutogradMeta {
-  bool requires_grad = false;  // set on leaves; a non-leaf requires grad because it has a grad_fn
   bool retains_grad = false;
   Tensor grad;
-  std::shared_ptr<Node> grad_fn;
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad, while a graph uses it
-  uint32_t output_nr = 0;
   std::vector<std::pair<unsigned, TensorHook>> hooks;  // a leaf's hooks (a non-leaf's live on grad_fn)
 };
 

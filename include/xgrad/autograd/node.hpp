@@ -65,9 +65,10 @@ class Node : public std::enable_shared_from_this<Node> {
   /// How many gradients the node returns (one per forward input).
   uint32_t num_outputs() const { return static_cast<uint32_t>(next_edges_.size()); }
   /// How many gradients the node receives (one per forward output).
-  uint32_t num_inputs() const { return static_cast<uint32_t>(input_metadata_.size()); }
+  uint32_t num_inputs() const { return num_inputs_; }
   uint32_t add_input_metadata(const Tensor& output);
-  const InputMetadata& input_metadata(size_t i) const { return input_metadata_.at(i); }
+  const InputMetadata& input_metadata(size_t i) const { return i == 0 ? first_input_ : more_inputs_.at(i - 1); }
+  void reserve_next_edges(size_t n) { next_edges_.reserve(n); }
   uint64_t sequence_nr() const { return sequence_nr_; }
   /// Whether gradient number i goes anywhere (false when that input does not require grad).
   bool should_compute_output(size_t i) const { return i < next_edges_.size() && next_edges_[i].is_valid(); }
@@ -85,7 +86,10 @@ class Node : public std::enable_shared_from_this<Node> {
  private:
   uint64_t sequence_nr_;
   std::vector<Edge> next_edges_;
-  std::vector<InputMetadata> input_metadata_;
+  // Most nodes receive one gradient: its metadata is kept inline, saving an allocation per node.
+  uint32_t num_inputs_ = 0;
+  InputMetadata first_input_;
+  std::vector<InputMetadata> more_inputs_;
   std::vector<std::unique_ptr<FunctionPreHook>> pre_hooks_;
   std::vector<std::unique_ptr<FunctionPreHook>> retains_grad_hooks_;
   std::vector<std::unique_ptr<FunctionPostHook>> post_hooks_;

@@ -9,11 +9,11 @@
 // Note [Saving without cycles]
 // An op that saves its own output (sigmoid saves y) must not own its node through it: the output
 // owns the node (as grad_fn), so the node owning the output would be a cycle that never frees.
-// A SavedTensor therefore keeps the data (a plain alias of the storage, without autograd state)
-// and refers to the tensor's grad_fn weakly. For the op's inputs the weak reference is enough as
-// well: the node already owns their grad_fns through its next_edges. When backward runs with grad
-// mode off (the usual case) unpack() returns the plain alias; with create_graph it rebuilds a
-// tensor attached to the original grad_fn, so double backward flows through the first graph.
+// A SavedTensor therefore keeps an output's data as a plain alias of the storage, without autograd
+// state, and refers to its grad_fn weakly; with create_graph, unpack() rebuilds a tensor attached
+// to that grad_fn, so double backward flows through the first graph. An input of the op is older
+// than the node and cannot own it, so it is simply kept, grad_fn and all (see Note [Destroying
+// long graphs] in node.cpp for the one consequence).
 #pragma once
 
 #include <memory>
@@ -45,6 +45,7 @@ class SavedTensor {
   std::weak_ptr<Node> weak_grad_fn_;
   std::shared_ptr<Node> strong_grad_fn_;
   Tensor leaf_;                      // a leaf that requires grad is kept whole
+  Tensor input_;                     // an input of the saving op is kept whole
 };
 
 }  // namespace xgrad::autograd

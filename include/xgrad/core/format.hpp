@@ -13,6 +13,9 @@ namespace xgrad {
 
 /// Python's repr(t): `tensor([[ 1.5410, -0.2934],\n        [-2.1788,  0.5684]], requires_grad=True)`.
 std::string repr(const Tensor& t);
+/// repr() of `values` as if it carried the given autograd state (grad_fn name, or requires_grad).
+/// Lets the samples print another library's tensors exactly as xgrad's (see samples/common).
+std::string repr_with(const Tensor& values, const std::string& grad_fn_name, bool requires_grad);
 /// "[2, 3]", as PyTorch writes sizes in messages.
 std::string format_sizes(IntArrayRef sizes);
 /// "torch.Size([2, 3])", as Python prints a shape.

@@ -105,7 +105,7 @@ class SmallVector {
     capacity_ = N;
     size_ = 0;
   }
-  T inline_[N] = {};
+  T inline_[N];  // only the first size_ entries are meaningful
   std::unique_ptr<T[]> heap_;
   T* data_ = inline_;
   size_t size_ = 0;

@@ -14,7 +14,11 @@ namespace xgrad {
 class Storage {
  public:
   /// Memory xgrad owns: 64-byte aligned, so SIMD loads of a tensor's first element are aligned.
+  /// Up to kInlineBytes live inside the Storage object itself (16-byte aligned, which is all
+  /// such small data needs): a small tensor costs one allocation less, as per-op overhead is
+  /// what small graphs pay.
   static std::shared_ptr<Storage> allocate(size_t nbytes);
+  static constexpr size_t kInlineBytes = 64;
   /// Memory the caller owns (from_blob); `deleter`, if set, is called when the last tensor goes.
   static std::shared_ptr<Storage> wrap(void* data, size_t nbytes, std::function<void(void*)> deleter);
 
@@ -34,6 +38,7 @@ class Storage {
   bool owned_;
   std::function<void(void*)> deleter_;
   uint32_t version_ = 0;
+  alignas(16) unsigned char inline_[kInlineBytes];
 };
 
 }  // namespace xgrad

@@ -14,7 +14,8 @@ namespace xgrad {
 
 namespace autograd {
 struct AutogradMeta;
-}
+class Node;
+}  // namespace autograd
 
 /// Strides of a row-major (C-order) tensor of the given sizes.
 DimVector contiguous_strides(IntArrayRef sizes);
@@ -42,6 +43,12 @@ struct TensorImpl {
   int64_t numel = 0;
   bool is_contiguous = true;
   bool is_view = false;  // made from another tensor's storage by a view op
+
+  // Autograd identity, kept here because every recorded op sets it (see autograd/autograd_meta.hpp
+  // for the rest, which only leaves, hooks and retain_grad need).
+  bool requires_grad = false;               // set by the user on a leaf
+  uint32_t output_nr = 0;                   // which output of grad_fn this tensor is
+  std::shared_ptr<autograd::Node> grad_fn;  // the node that made it; null for a leaf
   std::unique_ptr<autograd::AutogradMeta> autograd;  // null until autograd needs it
 };
 

@@ -1,0 +1,77 @@
+// compare_outputs: runs two programs and compares what they print, number by number.
+//   compare_outputs <xgrad-program> <libtorch-program>
+// The texts with every number masked must be identical; each pair of numbers must agree to the
+// printed precision (4 significant decimals: within 1.01e-4 relative or absolute), since two
+// correct float32 results one ulp apart may round to neighbouring printed digits.
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string run(const std::string& program) {
+  std::string out;
+  FILE* pipe = popen(program.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot run " + program);
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  if (status != 0) throw std::runtime_error(program + " exited with status " + std::to_string(status));
+  return out;
+}
+
+struct Split {
+  std::string text;             // the output with each number replaced by '#'
+  std::vector<std::string> numbers;
+};
+
+Split split(const std::string& s) {
+  static const std::regex number(R"(-?(nan|inf|\d+\.?\d*(e[+-]\d+)?))");
+  Split out;
+  auto begin = std::sregex_iterator(s.begin(), s.end(), number);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out.text += s.substr(last, static_cast<size_t>(it->position()) - last) + "#";
+    out.numbers.push_back(it->str());
+    last = static_cast<size_t>(it->position() + it->length());
+  }
+  out.text += s.substr(last);
+  return out;
+}
+
+bool same_number(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  double x = std::stod(a), y = std::stod(b);
+  if (std::isnan(x) || std::isnan(y) || std::isinf(x) || std::isinf(y)) return false;
+  double d = std::fabs(x - y);
+  return d <= 1.01e-4 || d <= 1.01e-4 * std::max(std::fabs(x), std::fabs(y));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: compare_outputs <xgrad-program> <libtorch-program>\n";
+    return 2;
+  }
+  std::string a = run(argv[1]), b = run(argv[2]);
+  Split sa = split(a), sb = split(b);
+  std::cout << "---- xgrad\n" << a << "---- libtorch\n" << b;
+  if (sa.text != sb.text || sa.numbers.size() != sb.numbers.size()) {
+    std::cout << "FAIL: the outputs differ in more than numbers\n";
+    return 1;
+  }
+  int bad = 0;
+  for (size_t i = 0; i < sa.numbers.size(); ++i)
+    if (!same_number(sa.numbers[i], sb.numbers[i])) {
+      std::cout << "FAIL: number " << i << ": " << sa.numbers[i] << " (xgrad) vs " << sb.numbers[i] << " (libtorch)\n";
+      ++bad;
+    }
+  std::cout << (bad ? "FAIL" : "OK") << ": " << sa.numbers.size() << " numbers compared\n";
+  return bad ? 1 : 0;
+}
