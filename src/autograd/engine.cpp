@@ -217,8 +217,12 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
         Tensor grad = validate_gradient(*fn, i, std::move(outputs[i]), edge.function->input_metadata(edge.input_nr));
         if (next.buffer.size() < edge.function->num_inputs()) next.buffer.resize(edge.function->num_inputs());
         Tensor& slot = next.buffer[edge.input_nr];
-        AutoGradMode mode(create_graph);
-        slot = slot.defined() ? slot + grad : std::move(grad);  // several paths meet: sum them
+        if (!slot.defined()) {
+          slot = std::move(grad);
+        } else {  // several paths meet: sum them
+          AutoGradMode mode(create_graph);
+          slot = slot + grad;
+        }
       }
       if (--next.dependencies == 0) {
         ready.push_back(edge.function.get());

@@ -11,7 +11,7 @@ namespace {
 // A new handle on the same storage, sizes and strides, with no autograd state.
 Tensor alias_without_history(const Tensor& t) {
   const TensorImpl& src = *t.unsafeGetTensorImpl();
-  auto impl = std::make_shared<TensorImpl>(src.storage, src.storage_offset, src.sizes, src.strides, src.dtype);
+  auto impl = xgrad::detail::make_pooled<TensorImpl>(src.storage, src.storage_offset, src.sizes, src.strides, src.dtype);
   impl->is_view = src.is_view;
   return Tensor(std::move(impl));
 }

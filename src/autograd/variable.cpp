@@ -125,7 +125,7 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 }
 
 Tensor Tensor::detach() const {
-  auto impl = std::make_shared<TensorImpl>(impl_->storage, impl_->storage_offset, impl_->sizes, impl_->strides,
+  auto impl = xgrad::detail::make_pooled<TensorImpl>(impl_->storage, impl_->storage_offset, impl_->sizes, impl_->strides,
                                            impl_->dtype);
   impl->is_view = impl_->is_view;
   return Tensor(std::move(impl));

@@ -121,7 +121,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptio
   int64_t extent = 1;
   for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
   auto storage = Storage::wrap(data, static_cast<size_t>(extent) * element_size(options.dtype()), nullptr);
-  return finish(Tensor(std::make_shared<TensorImpl>(storage, 0, DimVector(sizes), DimVector(strides), options.dtype())),
+  return finish(Tensor(detail::make_pooled<TensorImpl>(storage, 0, DimVector(sizes), DimVector(strides), options.dtype())),
                 options);
 }
 
@@ -129,7 +129,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>
   int64_t n = 1;
   for (int64_t s : sizes) n *= s;
   auto storage = Storage::wrap(data, static_cast<size_t>(n) * element_size(options.dtype()), deleter);
-  return finish(Tensor(std::make_shared<TensorImpl>(storage, 0, DimVector(sizes), contiguous_strides(sizes), options.dtype())),
+  return finish(Tensor(detail::make_pooled<TensorImpl>(storage, 0, DimVector(sizes), contiguous_strides(sizes), options.dtype())),
                 options);
 }
 

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "xgrad/core/pool_allocator.hpp"
+
 namespace xgrad {
 
 namespace {
@@ -23,7 +25,7 @@ Storage::~Storage() {
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes) {
   if (nbytes <= kInlineBytes) {
-    auto s = std::make_shared<Storage>(nullptr, nbytes, false, nullptr);
+    auto s = detail::make_pooled<Storage>(nullptr, nbytes, false, nullptr);
     s->data_ = s->inline_;
     return s;
   }
@@ -31,11 +33,11 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes) {
   size_t padded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
   void* p = std::aligned_alloc(kAlignment, padded == 0 ? kAlignment : padded);
   if (p == nullptr) throw std::bad_alloc();
-  return std::make_shared<Storage>(p, nbytes, true, nullptr);
+  return detail::make_pooled<Storage>(p, nbytes, true, nullptr);
 }
 
 std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, std::function<void(void*)> deleter) {
-  return std::make_shared<Storage>(data, nbytes, false, std::move(deleter));
+  return detail::make_pooled<Storage>(data, nbytes, false, std::move(deleter));
 }
 
 }  // namespace xgrad

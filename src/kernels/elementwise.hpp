@@ -18,7 +18,7 @@ constexpr bool kVectorizable = std::is_same<T, float>::value || std::is_same<T, 
 /// out = f(a): operands {out, a}.
 template <class To, class Ta, class F>
 void unary(const Loop<2>& loop, F&& f) {
-  loop.run([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+  loop.run_parallel([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
     To* out = reinterpret_cast<To*>(p[0]);
     const Ta* a = reinterpret_cast<const Ta*>(p[1]);
     int64_t i = 0;
@@ -38,7 +38,7 @@ void unary(const Loop<2>& loop, F&& f) {
 /// scalar (stride 0) are vectorised too.
 template <class To, class T, class F>
 void binary(const Loop<3>& loop, F&& f) {
-  loop.run([&](std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
+  loop.run_parallel([&](std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
     int64_t i = 0;
     if constexpr (std::is_same<To, T>::value && kVectorizable<T>) {
       using B = xsimd::batch<T>;
@@ -68,7 +68,7 @@ void binary(const Loop<3>& loop, F&& f) {
 /// out = f(a, b, c): operands {out, a, b, c}, all of type T (no SIMD: used by where and friends).
 template <class To, class Ta, class Tb, class Tc, class F>
 void ternary(const Loop<4>& loop, F&& f) {
-  loop.run([&](std::array<char*, 4>& p, const std::array<int64_t, 4>& s, int64_t n) {
+  loop.run_parallel([&](std::array<char*, 4>& p, const std::array<int64_t, 4>& s, int64_t n) {
     for (int64_t i = 0; i < n; ++i) {
       *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(f(*reinterpret_cast<const Ta*>(p[1] + i * s[1]),
                                                                   *reinterpret_cast<const Tb*>(p[2] + i * s[2]),
@@ -80,7 +80,7 @@ void ternary(const Loop<4>& loop, F&& f) {
 /// Copies with conversion: operands {out, a}.
 template <class To, class Ta>
 void convert(const Loop<2>& loop) {
-  loop.run([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+  loop.run_parallel([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
     if (std::is_same<To, Ta>::value && s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
       std::memcpy(p[0], p[1], static_cast<size_t>(n) * sizeof(To));
       return;
@@ -98,7 +98,7 @@ void convert(const Loop<2>& loop) {
 /// out = value everywhere: operands {out}.
 template <class T>
 void fill(const Loop<1>& loop, T value) {
-  loop.run([&](std::array<char*, 1>& p, const std::array<int64_t, 1>& s, int64_t n) {
+  loop.run_parallel([&](std::array<char*, 1>& p, const std::array<int64_t, 1>& s, int64_t n) {
     for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = value;
   });
 }

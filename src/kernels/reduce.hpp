@@ -44,6 +44,20 @@ T contiguous_sum(const T* x, int64_t n) {
   }
 }
 
+/// Sum of n contiguous values, the halves of a large input on separate cores.
+template <class T>
+T parallel_contiguous_sum(const T* x, int64_t n) {
+  if (n < 4 * kGrainSize) return contiguous_sum(x, n);
+  T partial[2] = {T(0), T(0)};
+  parallel_for(2, 1, [&](int64_t b, int64_t e) {
+    for (int64_t part = b; part < e; ++part) {
+      int64_t half = n / 2;
+      partial[part] = part == 0 ? contiguous_sum(x, half) : contiguous_sum(x + half, n - half);
+    }
+  });
+  return static_cast<T>(partial[0] + partial[1]);
+}
+
 /// out += x over the loop {out, x} (out must start at zero).
 template <class T>
 void sum_into(const Loop<2>& loop) {

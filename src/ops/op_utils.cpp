@@ -16,12 +16,12 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
     n *= s;
   }
   auto storage = Storage::allocate(static_cast<size_t>(n) * element_size(dtype));
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), 0, DimVector(sizes), contiguous_strides(sizes), dtype));
+  return Tensor(detail::make_pooled<TensorImpl>(std::move(storage), 0, DimVector(sizes), contiguous_strides(sizes), dtype));
 }
 
 Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
   const TensorImpl& b = *base.unsafeGetTensorImpl();
-  auto impl = std::make_shared<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype);
+  auto impl = detail::make_pooled<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype);
   impl->is_view = true;
   return Tensor(std::move(impl));
 }

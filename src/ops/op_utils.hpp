@@ -3,6 +3,7 @@
 // (kernels/loops.hpp). Read next: shape_ops.cpp.
 #pragma once
 
+#include <algorithm>
 #include <array>
 
 #include "kernels/loops.hpp"
@@ -30,21 +31,23 @@ DimVector broadcast_strides_bytes(const Tensor& t, IntArrayRef shape);
 template <size_t N>
 kernels::Loop<N> make_loop(IntArrayRef shape, const std::array<const Tensor*, N>& operands) {
   kernels::Loop<N> loop;
-  // The common case first: every operand contiguous over the whole shape, or a single element
-  // broadcast everywhere. That is one flat row, with no per-dim work.
+  // The common case first: every operand contiguous over the whole shape, or one value broadcast
+  // everywhere (a single element, or a scalar expanded: all strides 0, as the gradient of a sum
+  // is). That is one flat row, with no per-dim work.
   int64_t numel = 1;
   for (int64_t s : shape) numel *= s;
+  std::array<bool, N> scalar{};
   bool flat = true;
   for (size_t k = 0; k < N && flat; ++k) {
     const Tensor& t = *operands[k];
-    flat = t.numel() == 1 || (t.is_contiguous() && t.sizes().equals(shape));
+    scalar[k] = t.numel() == 1 || std::all_of(t.strides().begin(), t.strides().end(), [](int64_t s) { return s == 0; });
+    flat = scalar[k] || (t.is_contiguous() && t.sizes().equals(shape));
   }
   if (flat) {
     loop.shape = {numel};
     for (size_t k = 0; k < N; ++k) {
       loop.data[k] = static_cast<char*>(operands[k]->data_ptr());
-      bool scalar = operands[k]->numel() == 1 && numel != 1;
-      loop.strides[k] = {scalar ? 0 : static_cast<int64_t>(operands[k]->element_size())};
+      loop.strides[k] = {scalar[k] && numel != 1 ? 0 : static_cast<int64_t>(operands[k]->element_size())};
     }
     return loop;
   }

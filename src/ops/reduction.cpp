@@ -24,9 +24,12 @@ using autograd::variable_list;
 
 namespace {
 
+/// One flag per dim: is it reduced? Inline for up to 8 dims, so a reduction allocates no mask.
+using DimMask = SmallVector<bool, 8>;
+
 /// Which dims a reduction folds: all of them when `dims` is empty.
-std::vector<bool> reduced_mask(const Tensor& x, IntArrayRef dims) {
-  std::vector<bool> mask(static_cast<size_t>(x.dim()), dims.empty());
+DimMask reduced_mask(const Tensor& x, IntArrayRef dims) {
+  DimMask mask(static_cast<size_t>(x.dim()), dims.empty());
   for (int64_t d : dims) {
     int64_t w = maybe_wrap_dim(d, x.dim());
     XGRAD_CHECK(x.dim() == 0 || !mask[w] || dims.empty(), "dim {} appears multiple times in the list of dims", w);
@@ -35,14 +38,14 @@ std::vector<bool> reduced_mask(const Tensor& x, IntArrayRef dims) {
   return mask;
 }
 
-DimVector keepdim_shape(const Tensor& x, const std::vector<bool>& mask) {
+DimVector keepdim_shape(const Tensor& x, const DimMask& mask) {
   DimVector shape(x.sizes());
   for (size_t d = 0; d < mask.size(); ++d)
     if (mask[d]) shape[d] = 1;
   return shape;
 }
 
-DimVector final_shape(const Tensor& x, const std::vector<bool>& mask, bool keepdim) {
+DimVector final_shape(const Tensor& x, const DimMask& mask, bool keepdim) {
   if (keepdim) return keepdim_shape(x, mask);
   DimVector shape;
   for (size_t d = 0; d < mask.size(); ++d)
@@ -56,7 +59,7 @@ Tensor reshape_raw(const Tensor& t, IntArrayRef shape) {
 
 /// The loop {out, x} over x's shape for a reduction into `out` (of final_shape): out's stride is
 /// 0 along the reduced dims, so every element of x lands in its output slot.
-kernels::Loop<2> reduction_loop(const Tensor& out, const Tensor& x, const std::vector<bool>& mask) {
+kernels::Loop<2> reduction_loop(const Tensor& out, const Tensor& x, const DimMask& mask) {
   kernels::Loop<2> loop;
   loop.shape = DimVector(x.sizes());
   loop.data = {static_cast<char*>(out.data_ptr()), static_cast<char*>(x.data_ptr())};
@@ -74,9 +77,16 @@ kernels::Loop<2> reduction_loop(const Tensor& out, const Tensor& x, const std::v
   return loop;
 }
 
-Tensor sum_raw(const Tensor& x_in, const std::vector<bool>& mask, bool keepdim, ScalarType dtype) {
+Tensor sum_raw(const Tensor& x_in, const DimMask& mask, bool keepdim, ScalarType dtype) {
   Tensor x = detail::convert(x_in, dtype);
   Tensor out = detail::make_empty(final_shape(x, mask, keepdim), dtype);
+  if (out.numel() == 1 && x.is_contiguous()) {  // everything into one value: split across cores
+    visit_dtype(dtype, [&](auto tag) {
+      using T = decltype(tag);
+      *out.data_ptr<T>() = kernels::parallel_contiguous_sum(x.data_ptr<T>(), x.numel());
+    });
+    return out;
+  }
   detail::fill_raw(out, 0);
   auto loop = reduction_loop(out, x, mask);
   visit_dtype(dtype, [&](auto tag) { kernels::sum_into<decltype(tag)>(loop); });
@@ -84,7 +94,7 @@ Tensor sum_raw(const Tensor& x_in, const std::vector<bool>& mask, bool keepdim, 
 }
 
 template <bool IsMax>
-Tensor extreme_raw(const Tensor& x, const std::vector<bool>& mask, bool keepdim) {
+Tensor extreme_raw(const Tensor& x, const DimMask& mask, bool keepdim) {
   DimVector kshape = keepdim_shape(x, mask);
   Tensor out = detail::make_empty(kshape, x.scalar_type());
   visit_dtype(x.scalar_type(), [&](auto tag) {
@@ -104,7 +114,7 @@ Tensor extreme_raw(const Tensor& x, const std::vector<bool>& mask, bool keepdim)
 /// Values and indices of the max (or min) along `dim` (moved last and made contiguous first).
 template <bool IsMax>
 std::tuple<Tensor, Tensor> arg_extreme_raw(const Tensor& x, int64_t dim, bool keepdim) {
-  std::vector<bool> mask(static_cast<size_t>(x.dim()), false);
+  DimMask mask(static_cast<size_t>(x.dim()), false);
   if (x.dim() > 0) mask[dim] = true;
   int64_t n = x.dim() == 0 ? 1 : x.size(dim);
   std::vector<int64_t> order;  // the other dims in order, then `dim`
@@ -131,7 +141,7 @@ std::tuple<Tensor, Tensor> arg_extreme_raw(const Tensor& x, int64_t dim, bool ke
 }
 
 /// The gradient of a reduction, reshaped to keepdim form and broadcast back over x's shape.
-Tensor restore_reduced(const Tensor& g, IntArrayRef in_sizes, const std::vector<bool>& mask, bool keepdim) {
+Tensor restore_reduced(const Tensor& g, IntArrayRef in_sizes, const DimMask& mask, bool keepdim) {
   Tensor r = g;
   if (!keepdim)
     for (size_t d = 0; d < mask.size(); ++d)
@@ -144,7 +154,7 @@ ScalarType sum_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
   return is_floating_point(x.scalar_type()) ? x.scalar_type() : kLong;
 }
 
-int64_t count_reduced(const Tensor& x, const std::vector<bool>& mask) {
+int64_t count_reduced(const Tensor& x, const DimMask& mask) {
   int64_t n = 1;
   for (size_t d = 0; d < mask.size(); ++d)
     if (mask[d]) n *= x.size(static_cast<int64_t>(d));
@@ -155,7 +165,7 @@ int64_t count_reduced(const Tensor& x, const std::vector<bool>& mask) {
 
 /// sum(x): the sum of all elements      d/dx = grad expanded to x's shape
 Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) {
-  std::vector<bool> mask(static_cast<size_t>(x.dim()), true);
+  DimMask mask(static_cast<size_t>(x.dim()), true);
   DimVector in_sizes(x.sizes());
   return record("SumBackward0", sum_raw(x, mask, false, sum_dtype(x, dtype)), {x},
                 [in_sizes](const Tensor& g) -> variable_list { return {g.expand(in_sizes)}; });
@@ -163,7 +173,7 @@ Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) {
 
 /// sum(x, dims, keepdim)      d/dx = grad with the reduced dims restored, expanded to x's shape
 Tensor sum(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
-  std::vector<bool> mask = reduced_mask(x, dim);
+  DimMask mask = reduced_mask(x, dim);
   DimVector in_sizes(x.sizes());
   return record("SumBackward1", sum_raw(x, mask, keepdim, sum_dtype(x, dtype)), {x},
                 [in_sizes, mask, keepdim](const Tensor& g) -> variable_list {
@@ -184,7 +194,7 @@ void check_mean_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
 /// mean(x) = sum(x) / numel      d/dx = grad / numel, expanded      (an empty tensor gives nan)
 Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) {
   check_mean_dtype(x, dtype);
-  std::vector<bool> mask(static_cast<size_t>(x.dim()), true);
+  DimMask mask(static_cast<size_t>(x.dim()), true);
   ScalarType t = dtype.value_or(x.scalar_type());
   int64_t n = x.numel();
   Tensor s = sum_raw(x, mask, false, t);
@@ -201,7 +211,7 @@ Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) {
 /// mean(x, dims, keepdim)      d/dx = grad / count, with the reduced dims restored
 Tensor mean(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
   check_mean_dtype(x, dtype);
-  std::vector<bool> mask = reduced_mask(x, dim);
+  DimMask mask = reduced_mask(x, dim);
   int64_t n = count_reduced(x, mask);
   Tensor s = sum_raw(x, mask, keepdim, dtype.value_or(x.scalar_type()));
   Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
@@ -229,7 +239,7 @@ Tensor max(const Tensor& x) {
   XGRAD_CHECK(x.numel() > 0,
               "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
               "the 'dim' argument.");
-  Tensor y = extreme_raw<true>(x, std::vector<bool>(static_cast<size_t>(x.dim()), true), false);
+  Tensor y = extreme_raw<true>(x, DimMask(static_cast<size_t>(x.dim()), true), false);
   return record("MaxBackward1", y, {x}, save(x, y), [](const Tensor& g, const Tensor& x, const Tensor& y) {
     return evenly_distribute(g, x, y);
   });
@@ -240,7 +250,7 @@ Tensor min(const Tensor& x) {
   XGRAD_CHECK(x.numel() > 0,
               "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
               "the 'dim' argument.");
-  Tensor y = extreme_raw<false>(x, std::vector<bool>(static_cast<size_t>(x.dim()), true), false);
+  Tensor y = extreme_raw<false>(x, DimMask(static_cast<size_t>(x.dim()), true), false);
   return record("MinBackward1", y, {x}, save(x, y), [](const Tensor& g, const Tensor& x, const Tensor& y) {
     return evenly_distribute(g, x, y);
   });
@@ -281,7 +291,7 @@ std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
 namespace {
 template <bool IsMax>
 Tensor amax_impl(const Tensor& x, IntArrayRef dim, bool keepdim, const char* name, const char* node) {
-  std::vector<bool> mask = reduced_mask(x, dim);
+  DimMask mask = reduced_mask(x, dim);
   for (size_t d = 0; d < mask.size(); ++d)
     XGRAD_CHECK_T(IndexError, !mask[d] || x.size(static_cast<int64_t>(d)) > 0,
                   "{}(): Expected reduction dim {} to have non-zero size.", name, d);
@@ -326,7 +336,7 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { retur
 /// d/dx = grad * exp(x - result)      saves: x, result
 Tensor logsumexp(const Tensor& x_in, IntArrayRef dim, bool keepdim) {
   Tensor x = is_floating_point(x_in.scalar_type()) ? x_in : x_in.to(default_dtype());
-  std::vector<bool> mask = reduced_mask(x, dim);
+  DimMask mask = reduced_mask(x, dim);
   std::vector<int64_t> dims;
   for (size_t d = 0; d < mask.size(); ++d)
     if (mask[d]) dims.push_back(static_cast<int64_t>(d));

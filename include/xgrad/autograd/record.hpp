@@ -76,7 +76,7 @@ void connect_inputs(Node& node, TensorList inputs);
 
 template <bool MultiOutput, class F, size_t N>
 void record_impl(const char* name, TensorList outputs, TensorList inputs, const Saved<N>& saved, F&& backward) {
-  auto node = std::make_shared<LambdaNode<std::decay_t<F>, N, MultiOutput>>(name, std::forward<F>(backward));
+  auto node = xgrad::detail::make_pooled<LambdaNode<std::decay_t<F>, N, MultiOutput>>(name, std::forward<F>(backward));
   connect_inputs(*node, inputs);
   for (size_t i = 0; i < outputs.size(); ++i) {
     set_history(outputs[i], node, static_cast<uint32_t>(i));

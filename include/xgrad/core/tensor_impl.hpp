@@ -8,6 +8,7 @@
 
 #include "xgrad/core/dtype.hpp"
 #include "xgrad/core/small_vector.hpp"
+#include "xgrad/core/pool_allocator.hpp"
 #include "xgrad/core/storage.hpp"
 
 namespace xgrad {
