@@ -20,3 +20,6 @@
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
+#include "xgrad/nn/init.hpp"
+#include "xgrad/random/distributions.hpp"
+#include "xgrad/random/generator.hpp"

@@ -59,6 +59,18 @@ Tensor& with_autograd(Tensor& self, Op&& op) {
   return self;
 }
 
+/// Inside an in-place op with autograd, an operand that is `self` itself (x.mul_(x)) is passed as
+/// a second handle on self's storage and history. The node may save it without a cycle (saving
+/// self would: self's grad_fn becomes that node), and since the write bumps the shared version,
+/// backward refuses it with PyTorch's "modified by an inplace operation", as PyTorch does.
+Tensor before(const Tensor& operand, const Tensor& self) {
+  if (!operand.is_same(self)) return operand;
+  Tensor alias = detail::make_view(self, DimVector(self.sizes()), DimVector(self.strides()), self.storage_offset());
+  alias.unsafeGetTensorImpl()->is_view = self.is_view();
+  if (self.grad_fn()) autograd::set_history(alias, self.grad_fn(), self.output_nr());
+  return alias;
+}
+
 /// self = f(self, other) without autograd; `compute` is the promoted dtype.
 template <class F>
 Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
@@ -91,7 +103,7 @@ Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
 }  // namespace
 
 Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
+  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, before(other, *this), alpha); });
   if (alpha.toDouble() == 1) return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a + b; });
   return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return a + b * lit(b, alpha); });
 }
@@ -101,12 +113,13 @@ Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) {
   return map_raw(*this, result_type(*this, other), [v](auto a) { return a + lit(a, v); });
 }
 Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::sub(s, other, alpha); });
+  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::sub(s, before(other, *this), alpha); });
   return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return a - b * lit(b, alpha); });
 }
 Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) { return add_(-other, alpha); }
 Tensor& Tensor::mul_(const Tensor& other) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
+  if (grad_needed(*this, {other}))
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, before(other, *this)); });
   return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a * b; });
 }
 Tensor& Tensor::mul_(const Scalar& other) {
@@ -114,7 +127,8 @@ Tensor& Tensor::mul_(const Scalar& other) {
   return map_raw(*this, result_type(*this, other), [other](auto a) { return a * lit(a, other); });
 }
 Tensor& Tensor::div_(const Tensor& other) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
+  if (grad_needed(*this, {other}))
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, before(other, *this)); });
   ScalarType t = result_type(*this, other);
   return zip_raw(*this, other, xgrad::is_floating_point(t) ? t : default_dtype(), [](auto a, auto b) { return a / b; });
 }
@@ -141,17 +155,17 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   return with_autograd(*this, [&](const Tensor& s) { return xgrad::masked_fill(s, mask, value); });
 }
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  if (grad_needed(*this, {a, b})) return with_autograd(*this, [&](const Tensor& s) { return s + a * b * value; });
+  if (grad_needed(*this, {a, b})) return with_autograd(*this, [&](const Tensor& s) { return s + before(a, *this) * before(b, *this) * value; });
   NoGradGuard no_grad;
   return add_(a * b, value);
 }
 Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  if (grad_needed(*this, {a, b})) return with_autograd(*this, [&](const Tensor& s) { return s + a / b * value; });
+  if (grad_needed(*this, {a, b})) return with_autograd(*this, [&](const Tensor& s) { return s + before(a, *this) / before(b, *this) * value; });
   NoGradGuard no_grad;
   return add_(a / b, value);
 }
 Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
-  if (grad_needed(*this, {end})) return with_autograd(*this, [&](const Tensor& s) { return s + (end - s) * weight; });
+  if (grad_needed(*this, {end})) return with_autograd(*this, [&](const Tensor& s) { return s + (before(end, *this) - s) * weight; });
   return zip_raw(*this, end, result_type(*this, end), [weight](auto a, auto b) { return a + lit(a, weight) * (b - a); });
 }
 
@@ -178,9 +192,10 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
   if (grad_needed(*this, {src})) {
     return with_autograd(*this, [&](const Tensor& s) {
       Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
-      detail::copy_raw(out, src.expand(s.sizes()).detach());
+      Tensor from = before(src, *this);
+      detail::copy_raw(out, from.expand(s.sizes()).detach());
       ScalarType src_dtype = src.scalar_type();
-      return autograd::record("CopyBackwards", out, {s, src}, [src_dtype](const Tensor& g) -> variable_list {
+      return autograd::record("CopyBackwards", out, {s, from}, [src_dtype](const Tensor& g) -> variable_list {
         return {zeros_like(g), g.to(src_dtype)};
       });
     });

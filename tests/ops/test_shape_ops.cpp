@@ -39,7 +39,7 @@ TEST_CASE("views and joins match PyTorch") {
   xgrad_test::run_reference_group("shape_ops", table);
 }
 
-TEST_CASE("views share storage; reshape copies only when it must") {
+TEST_CASE("views share storage, reshape copies only when it must") {
   auto x = torch::arange(6.0).reshape({2, 3});
   auto v = x.view({3, 2});
   CHECK(v.data_ptr() == x.data_ptr());

@@ -18,6 +18,7 @@
 #include "xgrad/core/scalar.hpp"
 #include "xgrad/core/tensor_impl.hpp"
 #include "xgrad/core/tensor_options.hpp"
+#include "xgrad/random/generator.hpp"
 
 namespace xgrad {
 
@@ -216,6 +217,14 @@ class Tensor {
   Tensor& addcmul_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
   Tensor& addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
   Tensor& lerp_(const Tensor& end, const Scalar& weight);
+
+  // ---- random fills, drawn as PyTorch draws them (see random/distributions.hpp) --------------
+  Tensor& uniform_(double from = 0, double to = 1, std::optional<Generator> generator = std::nullopt);
+  Tensor& normal_(double mean = 0, double std = 1, std::optional<Generator> generator = std::nullopt);
+  Tensor& random_(std::optional<Generator> generator = std::nullopt);
+  Tensor& random_(int64_t to, std::optional<Generator> generator = std::nullopt);
+  Tensor& random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator = std::nullopt);
+  Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt);
 
   // ---- reductions (see ops/reduction.hpp) ---------------------------------------------------
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;

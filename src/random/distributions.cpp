@@ -1,0 +1,391 @@
+// distributions.cpp: every random function, drawing from the generator in exactly PyTorch 1.13's
+// order (shared spec torch_rng.md; its section numbers are cited below). The rule that matters
+// most: a tensor is filled element after element from one stream, in memory order, and each kind
+// of fill uses a fixed number of 32-bit draws per element. Read next: nn/init.cpp.
+#include "xgrad/random/distributions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "kernels/random.hpp"
+#include "ops/op_utils.hpp"
+#include "xgrad/core/factory.hpp"
+#include "xgrad/core/grad_mode.hpp"
+#include "xgrad/ops/elementwise.hpp"
+
+namespace xgrad {
+
+namespace {
+
+GeneratorImpl& pick(const std::optional<Generator>& g) { return g ? g->impl() : default_generator().impl(); }
+
+/// The element offsets of `t` in memory order (§1.4): row-major for a contiguous tensor, and for
+/// any other layout the order of increasing address, which is how PyTorch's TensorIterator walks
+/// a nullary op.
+std::vector<int64_t> memory_order(const Tensor& t) {
+  std::vector<int64_t> dims(static_cast<size_t>(t.dim()));
+  std::iota(dims.begin(), dims.end(), 0);
+  std::stable_sort(dims.begin(), dims.end(), [&](int64_t a, int64_t b) { return t.stride(a) > t.stride(b); });
+  std::vector<int64_t> offsets;
+  offsets.reserve(static_cast<size_t>(t.numel()));
+  if (t.numel() == 0) return offsets;
+  DimVector counter(dims.size(), 0);
+  for (int64_t n = 0; n < t.numel(); ++n) {
+    int64_t off = 0;
+    for (size_t k = 0; k < dims.size(); ++k) off += counter[k] * t.stride(dims[k]);
+    offsets.push_back(off);
+    for (size_t k = dims.size(); k-- > 0;) {
+      if (++counter[k] < t.size(dims[k])) break;
+      counter[k] = 0;
+    }
+  }
+  return offsets;
+}
+
+/// Calls f(T& element) for each element of t in memory order.
+template <class T, class F>
+void for_each_element(const Tensor& t, F&& f) {
+  T* p = t.data_ptr<T>();
+  if (t.is_contiguous()) {
+    for (int64_t i = 0; i < t.numel(); ++i) f(p[i]);
+    return;
+  }
+  for (int64_t off : memory_order(t)) f(p[off]);
+}
+
+/// A random in-place fill may not write into a leaf that requires grad (PyTorch's rule), and
+/// xgrad does not record it into a graph either.
+void check_fill(Tensor& self) {
+  detail::check_inplace(self);
+  XGRAD_CHECK(!(GradMode::is_enabled() && self.requires_grad()),
+              "xgrad does not record random in-place fills in the autograd graph; fill a tensor that does not "
+              "require grad, or do it under torch::NoGradGuard");
+}
+
+Tensor& finish(Tensor& self) {
+  self.impl()->storage->bump_version();
+  return self;
+}
+
+// ---- §3.2 normal, scalar path: Box-Muller in double with a cached second sample ---------------
+double standard_normal(GeneratorImpl& g) {
+  if (g.next_double_normal_sample) {
+    double v = *g.next_double_normal_sample;
+    g.next_double_normal_sample.reset();
+    return v;
+  }
+  const double u1 = kernels::unit_double(g.random64());
+  const double u2 = kernels::unit_double(g.random64());
+  const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
+  const double theta = 2.0 * kernels::kPi * u1;
+  g.next_double_normal_sample = r * std::sin(theta);
+  return r * std::cos(theta);
+}
+
+// ---- §3.3 / §3.4 normal, fill path: uniforms first, then blocks of 16, the tail redone --------
+template <class T>
+void normal_fill(T* data, int64_t n, T mean, T std, GeneratorImpl& g) {
+  for (int64_t i = 0; i < n; ++i) {
+    if constexpr (std::is_same<T, float>::value)
+      data[i] = kernels::unit_float(g.random());
+    else
+      data[i] = kernels::unit_double(g.random64());
+  }
+  for (int64_t i = 0; i < n - 15; i += 16) kernels::normal_fill_16(data + i, mean, std);
+  if (n % 16 != 0) {
+    T* tail = data + n - 16;  // the last 16 get fresh uniforms and are transformed again
+    for (int k = 0; k < 16; ++k) {
+      if constexpr (std::is_same<T, float>::value)
+        tail[k] = kernels::unit_float(g.random());
+      else
+        tail[k] = kernels::unit_double(g.random64());
+    }
+    kernels::normal_fill_16(tail, mean, std);
+  }
+}
+
+// ---- §4.1 integers: plain modulo of one 32-bit draw, or of a 64-bit draw for ranges >= 2^32 ---
+template <class T>
+T random_in_range(GeneratorImpl& g, uint64_t range, int64_t from, bool use64) {
+  uint64_t v = use64 ? g.random64() : static_cast<uint64_t>(g.random());
+  return static_cast<T>(static_cast<int64_t>(v % range + static_cast<uint64_t>(from)));
+}
+
+/// For float dtypes, moves `from` right (and `to` left) to the nearest integers the dtype holds,
+/// so no drawn value rounds outside [from, to) (PyTorch's update_from/update_to; only matters
+/// beyond +-2^digits).
+template <class T>
+int64_t update_from(int64_t from) {
+  const auto from_plus_1 = static_cast<int64_t>(static_cast<T>(from + 1));
+  if (from_plus_1 < from) {
+    int64_t f = std::abs(from + 1);
+    int n = 0;
+    while (f >>= 1) ++n;
+    from = from_plus_1 + (int64_t{1} << (n - std::numeric_limits<T>::digits + 1));
+  }
+  return from;
+}
+template <class T>
+int64_t update_to(int64_t to) {
+  const auto to_minus_1 = static_cast<int64_t>(static_cast<T>(to - 1));
+  if (to_minus_1 >= to) {
+    int64_t t = std::abs(to - 1);
+    int n = 0;
+    while (t >>= 1) ++n;
+    to = to_minus_1 - (int64_t{1} << (n - std::numeric_limits<T>::digits + 1));
+  }
+  return to;
+}
+
+}  // namespace
+
+// ---- the in-place fills ------------------------------------------------------------------------
+
+/// §3.1: one 32-bit draw per float32 (24 bits used), one 64-bit draw per float64 (53 bits).
+Tensor& Tensor::uniform_(double from, double to, std::optional<Generator> generator) {
+  check_fill(*this);
+  XGRAD_CHECK(from <= to, "uniform_ expects to return a [from, to) range, but found from={} > to={}", from, to);
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  visit_floating(scalar_type(), "uniform_", [&](auto tag) {
+    using T = decltype(tag);
+    const T f = static_cast<T>(from), range = static_cast<T>(static_cast<T>(to) - f);
+    for_each_element<T>(*this, [&](T& x) {
+      if constexpr (std::is_same<T, float>::value)
+        x = kernels::uniform_float(g.random(), f, range);
+      else
+        x = kernels::uniform_double(g.random64(), from, to - from);
+    });
+  });
+  return finish(*this);
+}
+
+/// §3.2: fewer than 16 elements or not contiguous: the cached scalar path, in double;
+/// otherwise the block fill (float64 with glibc, float32 with the AVX2 kernel's arithmetic).
+Tensor& Tensor::normal_(double mean, double std, std::optional<Generator> generator) {
+  check_fill(*this);
+  XGRAD_CHECK(std >= 0, "normal expects std >= 0.0, but found std {}", std);
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  visit_floating(scalar_type(), "normal_", [&](auto tag) {
+    using T = decltype(tag);
+    if (numel() >= 16 && is_contiguous()) {
+      normal_fill<T>(data_ptr<T>(), numel(), static_cast<T>(mean), static_cast<T>(std), g);
+    } else {
+      for_each_element<T>(*this, [&](T& x) { x = static_cast<T>(std::fma(standard_normal(g), std, mean)); });
+    }
+  });
+  return finish(*this);
+}
+
+/// §4.3: the full range of the dtype (2^24 + 1 values for float32, 2^53 + 1 for float64).
+Tensor& Tensor::random_(std::optional<Generator> generator) {
+  check_fill(*this);
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  visit_dtype(scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    for_each_element<T>(*this, [&](T& x) {
+      if constexpr (std::is_same<T, float>::value)
+        x = static_cast<float>(g.random() % ((uint64_t{1} << 24) + 1));
+      else if constexpr (std::is_same<T, double>::value)
+        x = static_cast<double>(g.random64() % ((uint64_t{1} << 53) + 1));
+      else if constexpr (std::is_same<T, int64_t>::value)
+        x = static_cast<int64_t>(g.random64() % (uint64_t{1} << 63));
+      else
+        x = (g.random() & 1) != 0;
+    });
+  });
+  return finish(*this);
+}
+
+Tensor& Tensor::random_(int64_t to, std::optional<Generator> generator) { return random_(0, to, std::move(generator)); }
+
+/// §4.1 [from, to), and §4.2 [from, the dtype's largest value] when `to` is not given.
+Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator) {
+  check_fill(*this);
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  visit_dtype(scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    if (!to) {
+      if (std::is_same<T, int64_t>::value && from == std::numeric_limits<int64_t>::min()) {
+        for_each_element<T>(*this, [&](T& x) { x = static_cast<T>(static_cast<int64_t>(g.random64())); });
+        return;
+      }
+      int64_t lo = from;
+      if constexpr (std::is_floating_point<T>::value) lo = update_from<T>(lo);
+      uint64_t to_inc = std::is_same<T, float>::value    ? (uint64_t{1} << 24)
+                        : std::is_same<T, double>::value ? (uint64_t{1} << 53)
+                        : std::is_same<T, bool>::value   ? 1
+                                                         : static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+      XGRAD_CHECK(static_cast<uint64_t>(lo) < to_inc || lo < 0,
+                  "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but "
+                  "got from={} > to_inc={}", lo, to_inc);
+      uint64_t range = to_inc - static_cast<uint64_t>(lo) + 1;
+      bool use64 = range >= (uint64_t{1} << 32) && !std::is_same<T, bool>::value;
+      for_each_element<T>(*this, [&](T& x) { x = random_in_range<T>(g, range, lo, use64); });
+      return;
+    }
+    int64_t lo = from, hi = *to;
+    XGRAD_CHECK(lo < hi, "random_ expects 'from' to be less than 'to', but got from={} >= to={}", lo, hi);
+    if constexpr (std::is_floating_point<T>::value) {
+      lo = update_from<T>(lo);
+      hi = update_to<T>(hi);
+      XGRAD_CHECK(lo < hi,
+                  "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from={} >= to={}",
+                  lo, hi);
+    }
+    uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+    bool use64 = range >= (uint64_t{1} << 32) && !std::is_same<T, bool>::value;
+    for_each_element<T>(*this, [&](T& x) { x = random_in_range<T>(g, range, lo, use64); });
+  });
+  return finish(*this);
+}
+
+/// §6: one 64-bit draw per element, its 53-bit uniform compared with p in double.
+Tensor& Tensor::bernoulli_(double p, std::optional<Generator> generator) {
+  check_fill(*this);
+  XGRAD_CHECK(p >= 0 && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p={}", p);
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  visit_dtype(scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    for_each_element<T>(*this, [&](T& x) { x = static_cast<T>(kernels::unit_double(g.random64()) < p ? 1 : 0); });
+  });
+  return finish(*this);
+}
+
+// ---- factories -----------------------------------------------------------------------------------
+
+namespace {
+Tensor fresh(IntArrayRef size, const TensorOptions& options, ScalarType fallback) {
+  return detail::make_empty(size, options.has_dtype() ? options.dtype() : fallback);
+}
+Tensor with_grad(Tensor t, const TensorOptions& options) {
+  if (options.requires_grad()) t.set_requires_grad(true);
+  return t;
+}
+}  // namespace
+
+Tensor rand(IntArrayRef size, TensorOptions options) { return rand(size, std::nullopt, options); }
+Tensor rand(IntArrayRef size, std::optional<Generator> generator, TensorOptions options) {
+  Tensor t = fresh(size, options, default_dtype());
+  t.uniform_(0, 1, std::move(generator));
+  return with_grad(t, options);
+}
+Tensor rand_like(const Tensor& t, std::optional<TensorOptions> options) {
+  return rand(t.sizes(), options ? *options : TensorOptions(t.scalar_type()));
+}
+
+Tensor randn(IntArrayRef size, TensorOptions options) { return randn(size, std::nullopt, options); }
+Tensor randn(IntArrayRef size, std::optional<Generator> generator, TensorOptions options) {
+  Tensor t = fresh(size, options, default_dtype());
+  t.normal_(0, 1, std::move(generator));
+  return with_grad(t, options);
+}
+Tensor randn_like(const Tensor& t, std::optional<TensorOptions> options) {
+  return randn(t.sizes(), options ? *options : TensorOptions(t.scalar_type()));
+}
+
+Tensor normal(double mean, double std, IntArrayRef size, std::optional<Generator> generator, TensorOptions options) {
+  Tensor t = fresh(size, options, default_dtype());
+  t.normal_(mean, std, std::move(generator));
+  return with_grad(t, options);
+}
+
+Tensor randint(int64_t high, IntArrayRef size, TensorOptions options) { return randint(0, high, size, std::nullopt, options); }
+Tensor randint(int64_t high, IntArrayRef size, std::optional<Generator> generator, TensorOptions options) {
+  return randint(0, high, size, std::move(generator), options);
+}
+Tensor randint(int64_t low, int64_t high, IntArrayRef size, TensorOptions options) {
+  return randint(low, high, size, std::nullopt, options);
+}
+Tensor randint(int64_t low, int64_t high, IntArrayRef size, std::optional<Generator> generator, TensorOptions options) {
+  Tensor t = fresh(size, options, kLong);
+  t.random_(low, high, std::move(generator));
+  return with_grad(t, options);
+}
+Tensor randint_like(const Tensor& t, int64_t high) { return randint(high, t.sizes(), t.scalar_type()); }
+
+/// §5: Fisher-Yates with one 32-bit draw per position, plain modulo.
+Tensor randperm(int64_t n, TensorOptions options) { return randperm(n, std::nullopt, options); }
+Tensor randperm(int64_t n, std::optional<Generator> generator, TensorOptions options) {
+  XGRAD_CHECK(n >= 0, "n must be non-negative, got{}", n);
+  std::vector<int64_t> r(static_cast<size_t>(n));
+  std::iota(r.begin(), r.end(), 0);
+  {
+    GeneratorImpl& g = pick(generator);
+    std::lock_guard<std::mutex> lock(g.mutex());
+    for (int64_t i = 0; i + 1 < n; ++i) {
+      int64_t z = static_cast<int64_t>(g.random() % static_cast<uint64_t>(n - i));
+      std::swap(r[static_cast<size_t>(i)], r[static_cast<size_t>(i + z)]);
+    }
+  }
+  Tensor t = detail::make_empty({n}, kLong);
+  std::copy(r.begin(), r.end(), t.data_ptr<int64_t>());
+  return options.has_dtype() ? t.to(options.dtype()) : t;
+}
+
+/// §6: float32 probabilities use one 32-bit draw (24-bit uniform compared in float),
+/// float64 probabilities one 64-bit draw (53 bits, compared in double).
+Tensor bernoulli(const Tensor& probs, std::optional<Generator> generator) {
+  Tensor p = detail::contiguous_raw(probs);
+  Tensor out = detail::make_empty(probs.sizes(), probs.scalar_type());
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  visit_floating(probs.scalar_type(), "bernoulli", [&](auto tag) {
+    using T = decltype(tag);
+    const T* pp = p.data_ptr<T>();
+    T* o = out.data_ptr<T>();
+    for (int64_t i = 0; i < out.numel(); ++i) {
+      XGRAD_CHECK(pp[i] >= 0 && pp[i] <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+      T u;
+      if constexpr (std::is_same<T, float>::value)
+        u = kernels::unit_float(g.random());
+      else
+        u = kernels::unit_double(g.random64());
+      o[i] = u < pp[i] ? T(1) : T(0);
+    }
+  });
+  return out;
+}
+
+Tensor bernoulli(const Tensor& self, double p, std::optional<Generator> generator) {
+  Tensor out = empty_like(self);
+  out.bernoulli_(p, std::move(generator));
+  return out;
+}
+
+/// dropout (§6): noise = bernoulli_(1 - p) over a tensor like the input, divided by 1 - p, then
+/// input * noise (MulBackward0). Nothing is drawn when p == 0 or not training; p == 1 gives zeros.
+Tensor dropout(const Tensor& input, double p, bool train) {
+  XGRAD_CHECK_T(ValueError, p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got {}", p);
+  if (!train || p == 0) return input;
+  if (p == 1) return input * zeros({}, input.scalar_type());
+  Tensor noise = empty_like(input);
+  noise.bernoulli_(1 - p);
+  {
+    NoGradGuard no_grad;
+    noise.div_(1 - p);  // in the input's dtype: (float)(1 - p) for float32
+  }
+  return input * noise;
+}
+
+Tensor& dropout_(Tensor& input, double p, bool train) {
+  XGRAD_CHECK_T(ValueError, p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got {}", p);
+  if (!train || p == 0) return input;
+  if (p == 1) return input.zero_();
+  Tensor noise = empty_like(input);
+  noise.bernoulli_(1 - p);
+  {
+    NoGradGuard no_grad;
+    noise.div_(1 - p);
+  }
+  return input.mul_(noise);
+}
+
+}  // namespace xgrad
