@@ -406,6 +406,33 @@ Tensor xlogy(const Tensor& x, const Tensor& y) {
 
 Tensor xlogy(const Tensor& x, const Scalar& y) { return xlogy(x, full({}, y, floating_result(x.scalar_type()))); }
 
+Tensor detail::mul_scalar_aten(const Tensor& x, const Scalar& s) {
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = mul(x, s);
+  }
+  return record("MulBackward1", out, {x}, [s](const Tensor& g) -> variable_list { return {g * s}; });
+}
+
+Tensor detail::div_scalar_aten(const Tensor& x, const Scalar& s) {
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = div(x, s);
+  }
+  return record("DivBackward1", out, {x}, [s](const Tensor& g) -> variable_list { return {g / s}; });
+}
+
+Tensor detail::add_scalar_aten(const Tensor& x, const Scalar& s) {
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = add(x, s);
+  }
+  return record("AddBackward1", out, {x}, [](const Tensor& g) -> variable_list { return {g}; });
+}
+
 // ---- comparisons and logic (no gradients) ------------------------------------------------------
 
 #define XGRAD_COMPARISON(NAME, OP)                                                                    \

@@ -64,6 +64,13 @@ kernels::Loop<N> make_loop(IntArrayRef shape, const std::array<const Tensor*, N>
 /// for the view at the end of matmul and of a copying reshape). Defined in shape_ops.cpp.
 Tensor unsafe_view(const Tensor& x, IntArrayRef shape);
 
+/// x * s, x / s and x + s recorded as ATen's Scalar overloads (MulBackward1, DivBackward1,
+/// AddBackward1): what PyTorch's C++ internals record, where Python's `x * 2` gives MulBackward0.
+/// Used where a composite loss must show PyTorch's grad_fn chain. Defined in elementwise.cpp.
+Tensor mul_scalar_aten(const Tensor& x, const Scalar& s);
+Tensor div_scalar_aten(const Tensor& x, const Scalar& s);
+Tensor add_scalar_aten(const Tensor& x, const Scalar& s);
+
 /// Checks that an in-place op may write into `self` (PyTorch's leaf check), and bumps its version.
 void check_inplace(const Tensor& self);
 

@@ -472,7 +472,7 @@ std::vector<Tensor> broadcast_tensors(TensorList tensors) {
   DimVector shape;
   for (const Tensor& t : tensors) shape = infer_size(shape, t.sizes());
   std::vector<Tensor> out;
-  for (const Tensor& t : tensors) out.push_back(expand(t, shape));
+  for (const Tensor& t : tensors) out.push_back(t.sizes().equals(shape) ? t : expand(t, shape));
   return out;
 }
 

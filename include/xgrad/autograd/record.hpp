@@ -91,6 +91,16 @@ void record_impl(const char* name, TensorList outputs, TensorList inputs, const 
 }
 }  // namespace detail
 
+/// Creates a node named `name` with the backward lambda and the saved tensors (none of them its
+/// own output), for ops that wire a node by hand: the caller adds its edges and input metadata,
+/// and sets the outputs' history. record() below does all of that for the usual op.
+template <class F, size_t N>
+std::shared_ptr<Node> make_node(const char* name, const Saved<N>& saved, F&& backward) {
+  auto node = xgrad::detail::make_pooled<detail::LambdaNode<std::decay_t<F>, N, false>>(name, std::forward<F>(backward));
+  for (size_t i = 0; i < N; ++i) node->save(i, *saved.tensors[i], /*is_output=*/false);
+  return node;
+}
+
 /// Records a one-output op; see the top of this file. Returns `output`.
 template <class F, size_t N>
 Tensor record(const char* name, Tensor output, std::initializer_list<Tensor> inputs, const Saved<N>& saved,

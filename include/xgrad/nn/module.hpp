@@ -1,0 +1,160 @@
+// module.hpp: nn::Module, the base of every layer (libtorch's API): parameters, buffers and
+// submodules registered by name, train/eval, zero_grad, to(dtype); ModuleHolder, the handle
+// users hold (`nn::Linear fc(3, 4); fc->weight; fc(x)`), and TORCH_MODULE to declare one's own.
+// Read next: nn/modules/linear.hpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "xgrad/core/ordered_dict.hpp"
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad::nn {
+
+class Module : public std::enable_shared_from_this<Module> {
+ public:
+  /// `name` is what printing shows; by default the class name.
+  explicit Module(std::string name);
+  Module();
+  virtual ~Module() = default;
+  Module(const Module&) = default;
+  Module& operator=(const Module&) = default;
+
+  const std::string& name() const;
+
+  /// Registers a trainable tensor (it will require grad when `requires_grad`).
+  Tensor& register_parameter(std::string name, Tensor tensor, bool requires_grad = true);
+  /// Registers a tensor that is state but not a parameter (a running mean, a loss weight).
+  Tensor& register_buffer(std::string name, Tensor tensor);
+  template <class M>
+  std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
+    static_assert(std::is_base_of<Module, M>::value, "register_module needs a Module");
+    XGRAD_CHECK(!name.empty(), "Submodule name must not be empty");
+    XGRAD_CHECK(name.find('.') == std::string::npos, "Submodule name must not contain a dot (got '{}')", name);
+    children_.insert(std::move(name), module);
+    return module;
+  }
+  template <class Holder, class = decltype(std::declval<Holder>().ptr())>
+  auto register_module(std::string name, const Holder& holder) {
+    return register_module(std::move(name), holder.ptr());
+  }
+  template <class M>
+  std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> module) {
+    children_[name] = module;
+    return module;
+  }
+  void unregister_module(const std::string& name);
+
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  OrderedDict<std::string, Tensor> named_parameters(bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  OrderedDict<std::string, Tensor> named_buffers(bool recurse = true) const;
+  std::vector<std::shared_ptr<Module>> children() const;
+  OrderedDict<std::string, std::shared_ptr<Module>> named_children() const;
+  /// This module (if include_self) and every module below it, depth first.
+  std::vector<std::shared_ptr<Module>> modules(bool include_self = true) const;
+  OrderedDict<std::string, std::shared_ptr<Module>> named_modules(const std::string& name_prefix = std::string(),
+                                                                  bool include_self = true) const;
+
+  /// Training mode (the default) versus evaluation mode; dropout, for one, behaves differently.
+  virtual void train(bool on = true);
+  void eval() { train(false); }
+  virtual bool is_training() const noexcept { return is_training_; }
+  /// Sets every parameter's gradient to zero (or undefined when set_to_none), as PyTorch 1.13.
+  virtual void zero_grad(bool set_to_none = false);
+  /// Converts every parameter and buffer to `dtype` in place.
+  virtual void to(ScalarType dtype, bool non_blocking = false);
+  void apply(const std::function<void(Module&)>& fn);
+
+  /// One line describing this module (its options); children are printed below it.
+  virtual void pretty_print(std::ostream& stream) const;
+
+ protected:
+  OrderedDict<std::string, Tensor> parameters_{"Parameter"};
+  OrderedDict<std::string, Tensor> buffers_{"Buffer"};
+  OrderedDict<std::string, std::shared_ptr<Module>> children_{"Submodule"};
+
+ private:
+  void pretty_print_recursive(std::ostream& stream, const std::string& indentation) const;
+  static const OrderedDict<std::string, Tensor>& parameter_registry(const Module& m);
+  static const OrderedDict<std::string, Tensor>& buffer_registry(const Module& m);
+  friend std::ostream& operator<<(std::ostream& stream, const Module& module);
+
+  mutable std::string name_;
+  bool is_training_ = true;
+};
+
+std::ostream& operator<<(std::ostream& stream, const Module& module);
+
+/// The base of the built-in modules: a Module that can re-create its parameters (reset()).
+template <class Derived>
+class Cloneable : public Module {
+ public:
+  using Module::Module;
+  /// (Re)creates the parameters and buffers from the options, as the constructor does.
+  virtual void reset() = 0;
+};
+
+/// The handle to a module implementation, as in libtorch: `Linear` holds a shared_ptr<LinearImpl>;
+/// `->` reaches the implementation, and calling the holder calls its forward().
+template <class Contained>
+class ModuleHolder {
+ public:
+  using ContainedType = Contained;
+
+  /// Default-constructs the implementation (for modules whose options all have defaults).
+  ModuleHolder() : impl_(std::make_shared<Contained>()) {}
+  /// An empty holder, to be assigned later.
+  ModuleHolder(std::nullptr_t) : impl_(nullptr) {}  // NOLINT(google-explicit-constructor)
+  /// Constructs the implementation from these arguments (its options, or the shorthand ones).
+  template <class Head, class... Tail,
+            class = std::enable_if_t<!(std::is_same<std::decay_t<Head>, ModuleHolder>::value && sizeof...(Tail) == 0)>>
+  explicit ModuleHolder(Head&& head, Tail&&... tail)
+      : impl_(std::make_shared<Contained>(std::forward<Head>(head), std::forward<Tail>(tail)...)) {}
+  ModuleHolder(std::shared_ptr<Contained> module) : impl_(std::move(module)) {}  // NOLINT
+
+  explicit operator bool() const noexcept { return !is_empty(); }
+  Contained* operator->() { return get(); }
+  const Contained* operator->() const { return get(); }
+  Contained& operator*() { return *get(); }
+  const Contained& operator*() const { return *get(); }
+  const std::shared_ptr<Contained>& ptr() const { return impl_; }
+  Contained* get() {
+    XGRAD_CHECK(!is_empty(), "Accessing empty ModuleHolder");
+    return impl_.get();
+  }
+  const Contained* get() const {
+    XGRAD_CHECK(!is_empty(), "Accessing empty ModuleHolder");
+    return impl_.get();
+  }
+  bool is_empty() const noexcept { return impl_ == nullptr; }
+
+  template <class... Args>
+  auto operator()(Args&&... args) -> decltype(std::declval<Contained&>().forward(std::forward<Args>(args)...)) {
+    return get()->forward(std::forward<Args>(args)...);
+  }
+
+ protected:
+  std::shared_ptr<Contained> impl_;
+};
+
+template <class Contained>
+std::ostream& operator<<(std::ostream& stream, const ModuleHolder<Contained>& holder) {
+  return stream << *holder;
+}
+
+}  // namespace xgrad::nn
+
+/// Declares `Name`, the holder of `NameImpl`, as libtorch's macro does.
+#define TORCH_MODULE_IMPL(Name, ImplType)                      \
+  class Name : public ::xgrad::nn::ModuleHolder<ImplType> {    \
+   public:                                                     \
+    using ::xgrad::nn::ModuleHolder<ImplType>::ModuleHolder;   \
+    using Impl = ImplType;                                     \
+  }
+#define TORCH_MODULE(Name) TORCH_MODULE_IMPL(Name, Name##Impl)

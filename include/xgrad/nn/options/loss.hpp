@@ -1,0 +1,140 @@
+// options/loss.hpp: the Options of the loss functions and modules, with libtorch's names and
+// defaults (`CrossEntropyLossOptions().ignore_index(-100)`, reduction torch::kMean, ...). xgrad
+// adds the legacy pair the documents describe, `.size_average(bool)` and `.reduce(bool)`: when
+// either is set it overrides `reduction`, by PyTorch's rule (see effective_reduction).
+// Read next: functional/loss.hpp.
+#pragma once
+
+#include <optional>
+
+#include "xgrad/core/tensor.hpp"
+#include "xgrad/nn/options/arg.hpp"
+
+namespace xgrad {
+
+/// How a loss reduces its per-element values (libtorch: torch::kNone, kMean, kSum, kBatchMean).
+enum class LossReduction { None, Mean, Sum, BatchMean };
+constexpr LossReduction kNone = LossReduction::None;
+constexpr LossReduction kMean = LossReduction::Mean;
+constexpr LossReduction kSum = LossReduction::Sum;
+constexpr LossReduction kBatchMean = LossReduction::BatchMean;
+
+namespace nn {
+
+/// The deprecated size_average / reduce flags (None when not given).
+#define XGRAD_LEGACY_REDUCTION_ARGS                                                        \
+ public:                                                                                   \
+  auto size_average(bool v)->decltype(*this) {                                             \
+    size_average_ = v;                                                                     \
+    return *this;                                                                          \
+  }                                                                                        \
+  auto reduce(bool v)->decltype(*this) {                                                   \
+    reduce_ = v;                                                                           \
+    return *this;                                                                          \
+  }                                                                                        \
+  const std::optional<bool>& size_average() const noexcept { return size_average_; }       \
+  const std::optional<bool>& reduce() const noexcept { return reduce_; }                   \
+                                                                                           \
+ private:                                                                                  \
+  std::optional<bool> size_average_;                                                       \
+  std::optional<bool> reduce_
+
+struct L1LossOptions {
+  using reduction_t = LossReduction;
+  L1LossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct MSELossOptions {
+  using reduction_t = LossReduction;
+  MSELossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct KLDivLossOptions {
+  using reduction_t = LossReduction;  // kNone, kBatchMean, kSum, kMean
+  KLDivLossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  /// Whether the target is given as log-probabilities too.
+  XGRAD_ARG(bool, log_target) = false;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct BCELossOptions {
+  using reduction_t = LossReduction;
+  /// A weight per element, broadcast to the target's shape.
+  XGRAD_ARG(Tensor, weight) = {};
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct BCEWithLogitsLossOptions {
+  using reduction_t = LossReduction;
+  XGRAD_ARG(Tensor, weight) = {};
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  /// A weight for the positive examples, broadcast over the last dim (one per class).
+  XGRAD_ARG(Tensor, pos_weight) = {};
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct NLLLossOptions {
+  using reduction_t = LossReduction;
+  /// A weight per class (length C).
+  XGRAD_ARG(Tensor, weight) = {};
+  /// A target value that is ignored: no loss, no gradient, and not counted by 'mean'.
+  XGRAD_ARG(int64_t, ignore_index) = -100;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct CrossEntropyLossOptions {
+  using reduction_t = LossReduction;
+  XGRAD_ARG(Tensor, weight) = {};
+  XGRAD_ARG(int64_t, ignore_index) = -100;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  /// In [0, 1]: the target becomes (1 - s) * target + s / C.
+  XGRAD_ARG(double, label_smoothing) = 0.0;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct MultiLabelMarginLossOptions {
+  using reduction_t = LossReduction;
+  MultiLabelMarginLossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct MultiLabelSoftMarginLossOptions {
+  using reduction_t = LossReduction;
+  /// A weight per class.
+  XGRAD_ARG(Tensor, weight) = {};
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+/// The reduction a loss applies: `reduction`, unless size_average or reduce was given; then
+/// PyTorch's legacy rule (an unset flag counts as true): reduce=false -> none, else
+/// size_average=false -> sum, else mean.
+template <class Options>
+LossReduction effective_reduction(const Options& options) {
+  if (!options.size_average() && !options.reduce()) return options.reduction();
+  if (!options.reduce().value_or(true)) return kNone;
+  return options.size_average().value_or(true) ? kMean : kSum;
+}
+
+namespace functional {
+using L1LossFuncOptions = L1LossOptions;
+using MSELossFuncOptions = MSELossOptions;
+using KLDivFuncOptions = KLDivLossOptions;
+using BinaryCrossEntropyFuncOptions = BCELossOptions;
+using BinaryCrossEntropyWithLogitsFuncOptions = BCEWithLogitsLossOptions;
+using NLLLossFuncOptions = NLLLossOptions;
+using CrossEntropyFuncOptions = CrossEntropyLossOptions;
+using MultilabelMarginLossFuncOptions = MultiLabelMarginLossOptions;
+using MultilabelSoftMarginLossFuncOptions = MultiLabelSoftMarginLossOptions;
+}  // namespace functional
+
+}  // namespace nn
+}  // namespace xgrad

@@ -1,0 +1,44 @@
+// loss.hpp: the loss functions as graph nodes, in ATen's form (torch::nll_loss, ...): tensors and
+// a Reduction code, no Options. Most users call the torch::nn::functional forms (nn/functional/
+// loss.hpp) or the modules (nn/modules/loss.hpp), which check arguments as Python does and come
+// here. Each loss's formula, derivative and saved tensors are beside it in src/ops/loss_*.cpp.
+// Read next: src/ops/loss_nll.cpp.
+#pragma once
+
+#include "xgrad/core/tensor.hpp"
+
+namespace xgrad {
+
+/// ATen's reduction codes (at::Reduction::Mean, ...).
+namespace Reduction {
+enum Reduction { None = 0, Mean = 1, Sum = 2, END };
+}
+
+/// Negative log likelihood for (C) or (N, C) log-probabilities (NllLossBackward0).
+Tensor nll_loss(const Tensor& self, const Tensor& target, const Tensor& weight = {},
+                int64_t reduction = Reduction::Mean, int64_t ignore_index = -100);
+/// The same for (N, C, H, W) inputs and (N, H, W) targets (NllLoss2DBackward0).
+Tensor nll_loss2d(const Tensor& self, const Tensor& target, const Tensor& weight = {},
+                  int64_t reduction = Reduction::Mean, int64_t ignore_index = -100);
+/// Any rank: (C), (N, C), (N, C, d1, ..., dK), dispatched as PyTorch's nll_loss_nd does.
+Tensor nll_loss_nd(const Tensor& self, const Tensor& target, const Tensor& weight = {},
+                   int64_t reduction = Reduction::Mean, int64_t ignore_index = -100);
+/// log_softmax over dim 1 (dim 0 for a 1-d input) followed by nll_loss_nd, or, when the target has
+/// the input's shape, the cross entropy with class probabilities. Fused when it can be (see
+/// Note [Fused cross entropy] in src/ops/loss_nll.cpp).
+Tensor cross_entropy_loss(const Tensor& self, const Tensor& target, const Tensor& weight = {},
+                          int64_t reduction = Reduction::Mean, int64_t ignore_index = -100,
+                          double label_smoothing = 0.0);
+Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const Tensor& weight = {},
+                            int64_t reduction = Reduction::Mean);
+Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target, const Tensor& weight = {},
+                                        const Tensor& pos_weight = {}, int64_t reduction = Reduction::Mean);
+Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
+Tensor l1_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
+Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean, bool log_target = false);
+Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
+
+/// Applies a Reduction code to an unreduced loss: as is, mean, or sum.
+Tensor apply_loss_reduction(const Tensor& unreduced, int64_t reduction);
+
+}  // namespace xgrad

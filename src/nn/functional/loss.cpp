@@ -1,0 +1,115 @@
+// functional/loss.cpp: what torch/nn/functional.py does before calling the loss ops: the
+// legacy size_average/reduce rule, shape checks and their messages, broadcasting with a warning,
+// and the losses Python composes itself (kl_div's batchmean, multilabel_soft_margin_loss).
+#include "xgrad/nn/functional/loss.hpp"
+
+#include "xgrad/core/format.hpp"
+#include "xgrad/core/warning.hpp"
+#include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/loss.hpp"
+#include "xgrad/ops/reduction.hpp"
+#include "xgrad/ops/shape_ops.hpp"
+
+namespace xgrad::nn::functional {
+
+namespace {
+
+/// The ATen reduction code; 'batchmean' exists only for kl_div.
+int64_t to_aten(LossReduction r, const char* message = "batchmean is not a valid value for reduction") {
+  switch (r) {
+    case kNone: return Reduction::None;
+    case kMean: return Reduction::Mean;
+    case kSum: return Reduction::Sum;
+    case kBatchMean: break;
+  }
+  throw ValueError(message);
+}
+
+/// l1_loss and mse_loss broadcast a differently shaped target, with Python's warning.
+std::vector<Tensor> broadcast_with_warning(const Tensor& input, const Tensor& target) {
+  if (!target.sizes().equals(input.sizes()))
+    warn(fmt::format("Using a target size ({}) that is different to the input size ({}). This will likely lead to "
+                     "incorrect results due to broadcasting. Please ensure they have the same size.",
+                     format_torch_size(target.sizes()), format_torch_size(input.sizes())));
+  return broadcast_tensors({input, target});
+}
+
+}  // namespace
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options) {
+  auto t = broadcast_with_warning(input, target);
+  return xgrad::l1_loss(t[0], t[1], to_aten(effective_reduction(options)));
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options) {
+  auto t = broadcast_with_warning(input, target);
+  return xgrad::mse_loss(t[0], t[1], to_aten(effective_reduction(options)));
+}
+
+/// kl_div: 'batchmean' is the sum divided by the batch size (input.size(0)); 'mean' divides by
+/// every element and warns, as Python does, that it is not the KL divergence's definition.
+Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& options) {
+  LossReduction r = effective_reduction(options);
+  if (r == kMean)
+    warn("reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides "
+         "only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the "
+         "same as 'batchmean' in the next major release.");
+  Tensor reduced = xgrad::kl_div(input, target, r == kBatchMean ? Reduction::Sum : to_aten(r), options.log_target());
+  if (r == kBatchMean && input.dim() != 0) reduced = reduced / input.size(0);
+  return reduced;
+}
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const BinaryCrossEntropyFuncOptions& options) {
+  int64_t reduction = to_aten(effective_reduction(options));
+  if (!target.sizes().equals(input.sizes()))
+    detail::fail<ValueError>(
+        "Using a target size ({}) that is different to the input size ({}) is deprecated. Please ensure they have "
+        "the same size.",
+        format_torch_size(target.sizes()), format_torch_size(input.sizes()));
+  Tensor weight = options.weight();
+  if (weight.defined()) weight = weight.expand(infer_size(target.sizes(), weight.sizes()));
+  return xgrad::binary_cross_entropy(input, target, weight, reduction);
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
+                                        const BinaryCrossEntropyWithLogitsFuncOptions& options) {
+  int64_t reduction = to_aten(effective_reduction(options));
+  if (!target.sizes().equals(input.sizes()))
+    detail::fail<ValueError>("Target size ({}) must be the same as input size ({})", format_torch_size(target.sizes()),
+                             format_torch_size(input.sizes()));
+  return xgrad::binary_cross_entropy_with_logits(input, target, options.weight(), options.pos_weight(), reduction);
+}
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options) {
+  return xgrad::nll_loss_nd(input, target, options.weight(), to_aten(effective_reduction(options)),
+                            options.ignore_index());
+}
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntropyFuncOptions& options) {
+  return xgrad::cross_entropy_loss(input, target, options.weight(), to_aten(effective_reduction(options)),
+                                   options.ignore_index(), options.label_smoothing());
+}
+
+Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target, const MultilabelMarginLossFuncOptions& options) {
+  return xgrad::multilabel_margin_loss(input, target, to_aten(effective_reduction(options)));
+}
+
+/// Python's composition: -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x)) [* w], summed over the
+/// last dim and divided by its size C, then the reduction over samples.
+Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
+                                   const MultilabelSoftMarginLossFuncOptions& options) {
+  LossReduction r = effective_reduction(options);
+  if (r == kBatchMean) throw ValueError("batchmean is not valid");
+  XGRAD_CHECK_T(IndexError, input.dim() > 0, "Dimension specified as -1 but tensor has no dimensions");
+  Tensor loss = -(target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input));
+  if (options.weight().defined()) loss = loss * options.weight();
+  const int64_t class_dim = input.dim() - 1;
+  const int64_t C = input.size(class_dim);
+  loss = loss.sum({class_dim}) / C;
+  if (r == kMean) return loss.mean();
+  if (r == kSum) return loss.sum();
+  return loss;
+}
+
+}  // namespace xgrad::nn::functional

@@ -1,0 +1,52 @@
+// modules/loss.cpp: the loss modules: registering their weights, printing, and forward.
+#include "xgrad/nn/modules/loss.hpp"
+
+namespace xgrad::nn {
+
+namespace {
+template <class Options>
+auto weight_of(Options& o, int) -> decltype(o.weight()) {
+  return o.weight();
+}
+template <class Options>
+Tensor& weight_of(Options&, long) {
+  static Tensor none;
+  return none;
+}
+template <class Options>
+auto pos_weight_of(Options& o, int) -> decltype(o.pos_weight()) {
+  return o.pos_weight();
+}
+template <class Options>
+Tensor& pos_weight_of(Options&, long) {
+  static Tensor none;
+  return none;
+}
+}  // namespace
+
+#define XGRAD_LOSS_MODULE_DEFINE(Name, fn)                                                   \
+  void Name##Impl::reset() {                                                                 \
+    /* libtorch registers the loss's weights as buffers: they follow to(dtype) */           \
+    Tensor& w = weight_of(options, 0);                                                       \
+    if (w.defined() && !buffers_.contains("weight")) w = register_buffer("weight", w);       \
+    Tensor& pw = pos_weight_of(options, 0);                                                  \
+    if (pw.defined() && !buffers_.contains("pos_weight")) pw = register_buffer("pos_weight", pw); \
+  }                                                                                          \
+  void Name##Impl::pretty_print(std::ostream& stream) const { stream << "torch::nn::" #Name "()"; } \
+  Tensor Name##Impl::forward(const Tensor& input, const Tensor& target) {                   \
+    if (buffers_.contains("weight")) weight_of(options, 0) = buffers_["weight"];             \
+    if (buffers_.contains("pos_weight")) pos_weight_of(options, 0) = buffers_["pos_weight"]; \
+    return functional::fn(input, target, options);                                           \
+  }
+
+XGRAD_LOSS_MODULE_DEFINE(L1Loss, l1_loss)
+XGRAD_LOSS_MODULE_DEFINE(MSELoss, mse_loss)
+XGRAD_LOSS_MODULE_DEFINE(KLDivLoss, kl_div)
+XGRAD_LOSS_MODULE_DEFINE(BCELoss, binary_cross_entropy)
+XGRAD_LOSS_MODULE_DEFINE(BCEWithLogitsLoss, binary_cross_entropy_with_logits)
+XGRAD_LOSS_MODULE_DEFINE(NLLLoss, nll_loss)
+XGRAD_LOSS_MODULE_DEFINE(CrossEntropyLoss, cross_entropy)
+XGRAD_LOSS_MODULE_DEFINE(MultiLabelMarginLoss, multilabel_margin_loss)
+XGRAD_LOSS_MODULE_DEFINE(MultiLabelSoftMarginLoss, multilabel_soft_margin_loss)
+
+}  // namespace xgrad::nn
