@@ -123,14 +123,15 @@ Tensor nll_backward(const Tensor& grad, IntArrayRef input_sizes, const NllGeomet
   return coef * g;
 }
 
-/// The node of nll_loss / nll_loss2d. Saves: target, weight, total_weight (and the input sizes).
+/// The node of nll_loss / nll_loss2d. `unreduced_shape`: the shape of the per-position losses
+/// (what 'none' returns). Saves: target, weight, total_weight (and the input sizes).
 Tensor nll_loss_impl(const char* node_name, const Tensor& self, const Tensor& target, const Tensor& weight,
-                     int64_t reduction, int64_t ignore_index, const NllGeometry& geo, DimVector out_shape) {
+                     int64_t reduction, int64_t ignore_index, const NllGeometry& geo, DimVector unreduced_shape) {
   check_target_range(target, geo.classes, ignore_index);
   Tensor x = detail::contiguous_raw(self);
   Tensor y = detail::contiguous_raw(target);
   Tensor w = weight.defined() ? detail::contiguous_raw(weight) : Tensor();
-  Tensor losses = detail::make_empty(out_shape, self.scalar_type());
+  Tensor losses = detail::make_empty(unreduced_shape, self.scalar_type());
   Tensor total_weight = detail::make_empty({}, self.scalar_type());
   visit_floating(self.scalar_type(), "nll_loss", [&](auto tag) {
     using T = decltype(tag);
@@ -170,9 +171,9 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const Tensor& weight, 
   geo.batch = self.dim() == 2 ? self.size(0) : 1;
   geo.unbatched = self.dim() == 1;
   check_weight(weight, geo.classes, self);
-  DimVector out_shape;
-  if (reduction == Reduction::None && self.dim() == 2) out_shape.push_back(geo.batch);
-  return nll_loss_impl("NllLossBackward0", self, target, weight, reduction, ignore_index, geo, out_shape);
+  DimVector unreduced_shape;
+  if (self.dim() == 2) unreduced_shape.push_back(geo.batch);
+  return nll_loss_impl("NllLossBackward0", self, target, weight, reduction, ignore_index, geo, unreduced_shape);
 }
 
 Tensor nll_loss2d(const Tensor& self, const Tensor& target, const Tensor& weight, int64_t reduction,
@@ -189,9 +190,7 @@ Tensor nll_loss2d(const Tensor& self, const Tensor& target, const Tensor& weight
   geo.classes = self.size(1);
   geo.inner = self.size(2) * self.size(3);
   check_weight(weight, geo.classes, self);
-  DimVector out_shape;
-  if (reduction == Reduction::None) out_shape = DimVector(target.sizes());
-  return nll_loss_impl("NllLoss2DBackward0", self, target, weight, reduction, ignore_index, geo, out_shape);
+  return nll_loss_impl("NllLoss2DBackward0", self, target, weight, reduction, ignore_index, geo, DimVector(target.sizes()));
 }
 
 /// PyTorch's dispatch by rank: 1-2 dims nll_loss, 4 dims nll_loss2d, 3 or 5+ dims viewed as

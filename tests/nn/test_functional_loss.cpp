@@ -1,0 +1,174 @@
+// test_functional_loss.cpp: src/nn/functional/loss.cpp and the loss ops below it, against every
+// case of tests/reference/loss.json (python3-torch): values, dtype and grad_fn name, gradients for
+// the same upstream gradient, a float64 gradcheck of the same call, and the errors bad input
+// raises (type and message).
+#include <catch2/catch.hpp>
+
+#include <xgrad/torch.hpp>
+
+#include "support/reference.hpp"
+
+using nlohmann::json;
+using torch::Tensor;
+namespace F = torch::nn::functional;
+
+namespace {
+
+torch::LossReduction reduction_of(const json& o) {
+  std::string r = o.value("reduction", "mean");
+  return r == "none" ? torch::kNone : r == "sum" ? torch::kSum : r == "batchmean" ? torch::kBatchMean : torch::kMean;
+}
+
+Tensor tensor_option(const json& o, const char* key, bool as_double) {
+  if (!o.contains(key)) return Tensor();
+  Tensor t = xgrad_test::decode(o.at(key));
+  return as_double && t.is_floating_point() ? t.to(torch::kDouble) : t;
+}
+
+template <class Options>
+Options& legacy(Options& opts, const json& o) {
+  if (o.contains("size_average") && !o.at("size_average").is_null()) opts.size_average(o.at("size_average").get<bool>());
+  if (o.contains("reduce") && !o.at("reduce").is_null()) opts.reduce(o.at("reduce").get<bool>());
+  return opts;
+}
+
+/// The F:: call a case describes; `as_double` converts its floating options (for gradcheck).
+Tensor call(const std::string& fn, const json& o, const Tensor& input, const Tensor& target, bool as_double) {
+  auto r = reduction_of(o);
+  if (fn == "cross_entropy") {
+    auto opts = F::CrossEntropyFuncOptions().reduction(r).weight(tensor_option(o, "weight", as_double));
+    if (o.contains("ignore_index")) opts.ignore_index(o.at("ignore_index").get<int64_t>());
+    if (o.contains("label_smoothing")) opts.label_smoothing(o.at("label_smoothing").get<double>());
+    return F::cross_entropy(input, target, legacy(opts, o));
+  }
+  if (fn == "nll_loss") {
+    auto opts = F::NLLLossFuncOptions().reduction(r).weight(tensor_option(o, "weight", as_double));
+    if (o.contains("ignore_index")) opts.ignore_index(o.at("ignore_index").get<int64_t>());
+    return F::nll_loss(input, target, legacy(opts, o));
+  }
+  if (fn == "binary_cross_entropy") {
+    auto opts = F::BinaryCrossEntropyFuncOptions().reduction(r).weight(tensor_option(o, "weight", as_double));
+    return F::binary_cross_entropy(input, target, legacy(opts, o));
+  }
+  if (fn == "binary_cross_entropy_with_logits") {
+    auto opts = F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(r).weight(tensor_option(o, "weight", as_double))
+                    .pos_weight(tensor_option(o, "pos_weight", as_double));
+    return F::binary_cross_entropy_with_logits(input, target, legacy(opts, o));
+  }
+  if (fn == "mse_loss") {
+    F::MSELossFuncOptions opts(r);
+    return F::mse_loss(input, target, legacy(opts, o));
+  }
+  if (fn == "l1_loss") {
+    F::L1LossFuncOptions opts(r);
+    return F::l1_loss(input, target, legacy(opts, o));
+  }
+  if (fn == "kl_div") {
+    auto opts = F::KLDivFuncOptions(r).log_target(o.value("log_target", false));
+    return F::kl_div(input, target, legacy(opts, o));
+  }
+  if (fn == "multilabel_margin_loss") {
+    F::MultilabelMarginLossFuncOptions opts(r);
+    return F::multilabel_margin_loss(input, target, legacy(opts, o));
+  }
+  if (fn == "multilabel_soft_margin_loss") {
+    auto opts = F::MultilabelSoftMarginLossFuncOptions().reduction(r).weight(tensor_option(o, "weight", as_double));
+    return F::multilabel_soft_margin_loss(input, target, legacy(opts, o));
+  }
+  throw std::runtime_error("unknown loss " + fn);
+}
+
+std::string type_of(const std::exception& e) {
+  if (dynamic_cast<const torch::IndexError*>(&e)) return "IndexError";
+  if (dynamic_cast<const torch::ValueError*>(&e)) return "ValueError";
+  if (dynamic_cast<const torch::TypeError*>(&e)) return "TypeError";
+  if (dynamic_cast<const torch::Error*>(&e)) return "RuntimeError";
+  return "std::exception";
+}
+
+}  // namespace
+
+TEST_CASE("every loss case of loss.json gives PyTorch's value, grad_fn, gradients and errors") {
+  int n = 0, errors = 0;
+  for (const json& c : xgrad_test::reference("loss.json").at("cases")) {
+    const std::string name = c.at("name"), fn = c.at("fn");
+    INFO("case " << name);
+    const json& o = c.at("options");
+    Tensor input = xgrad_test::decode(c.at("input"));
+    if (input.is_floating_point()) input.set_requires_grad(true);
+    Tensor target = xgrad_test::decode(c.at("target"));
+    const bool target_grad = c.at("target_grad").get<bool>();
+    if (target_grad) target.set_requires_grad(true);
+    ++n;
+    if (c.contains("error")) {
+      ++errors;
+      try {
+        call(fn, o, input, target, false);
+        FAIL("no exception; PyTorch raised " << c.at("error").dump());
+      } catch (const std::exception& e) {
+        CHECK(type_of(e) == c.at("error").at("type").get<std::string>());
+        CHECK(std::string(e.what()) == c.at("error").at("message").get<std::string>());
+      }
+      continue;
+    }
+    Tensor out = call(fn, o, input, target, false);
+    Tensor expected = xgrad_test::decode(c.at("output"));
+    CHECK(out.scalar_type() == expected.scalar_type());
+    CHECK_CLOSE(out, expected, 1e-5, 1e-6);
+    if (c.at("grad_fn").is_null()) {
+      CHECK(out.grad_fn() == nullptr);
+      continue;
+    }
+    REQUIRE(out.grad_fn() != nullptr);
+    CHECK(out.grad_fn()->name() == c.at("grad_fn").get<std::string>());
+    torch::autograd::variable_list wrt{input};
+    if (target_grad) wrt.push_back(target);
+    auto grads = torch::autograd::grad({out}, wrt, {xgrad_test::decode(c.at("upstream"))}, std::nullopt, false, true);
+    for (size_t k = 0; k < wrt.size(); ++k) {
+      INFO("gradient " << k);
+      Tensor eg = xgrad_test::decode(c.at("grads")[k]);
+      CHECK_CLOSE(grads[k].defined() ? grads[k] : torch::zeros_like(eg), eg, 1e-5, 1e-5);
+    }
+    if (c.at("gradcheck").get<bool>()) {
+      Tensor xd = input.detach().to(torch::kDouble).requires_grad_();
+      Tensor td = target.is_floating_point() ? target.detach().to(torch::kDouble) : target.detach();
+      if (target_grad) td.requires_grad_();
+      CHECK_NOTHROW(torch::autograd::gradcheck(
+          [&](const xgrad_test::Inputs& v) { return call(fn, o, v[0], v[1], true); }, {xd, td}));
+    }
+  }
+  CHECK(n >= 170);
+  CHECK(errors >= 30);
+}
+
+TEST_CASE("the legacy size_average and reduce flags map as PyTorch maps them") {
+  using torch::nn::CrossEntropyLossOptions;
+  CHECK(torch::nn::effective_reduction(CrossEntropyLossOptions()) == torch::kMean);
+  CHECK(torch::nn::effective_reduction(CrossEntropyLossOptions().reduction(torch::kSum)) == torch::kSum);
+  CHECK(torch::nn::effective_reduction(CrossEntropyLossOptions().size_average(false)) == torch::kSum);
+  CHECK(torch::nn::effective_reduction(CrossEntropyLossOptions().reduce(false)) == torch::kNone);
+  CHECK(torch::nn::effective_reduction(CrossEntropyLossOptions().size_average(false).reduce(false)) == torch::kNone);
+  CHECK(torch::nn::effective_reduction(CrossEntropyLossOptions().reduce(true).reduction(torch::kNone)) == torch::kMean);
+  CHECK_THROWS_WITH(F::cross_entropy(torch::zeros({2, 3}), torch::zeros({2}, torch::kLong),
+                                     F::CrossEntropyFuncOptions().reduction(torch::kBatchMean)),
+                    "batchmean is not a valid value for reduction");
+}
+
+TEST_CASE("the fused cross entropy reads as PyTorch's graph and double-differentiates") {
+  torch::manual_seed(0);
+  auto x = torch::randn({3, 5}, torch::requires_grad());
+  auto loss = F::cross_entropy(x, torch::tensor({1, 0, 4}));
+  REQUIRE(loss.grad_fn());
+  CHECK(loss.grad_fn()->name() == "NllLossBackward0");
+  auto log_softmax = loss.grad_fn()->next_edges().at(0).function;
+  CHECK(log_softmax->name() == "LogSoftmaxBackward0");
+  CHECK(log_softmax->next_edges().at(0).function->name() == "AccumulateGrad");
+  auto xd = x.detach().to(torch::kDouble).requires_grad_();
+  auto y = torch::tensor({1, 0, 4});
+  CHECK(torch::autograd::gradgradcheck(
+      [&](const xgrad_test::Inputs& v) { return F::cross_entropy(v[0], y, F::CrossEntropyFuncOptions().weight(torch::tensor({1.0, 2.0, 0.5, 1.0, 3.0}, torch::kDouble))); },
+      {xd}));
+  auto t = torch::rand({3, 5}, torch::kDouble);
+  CHECK(torch::autograd::gradgradcheck(
+      [&](const xgrad_test::Inputs& v) { return F::binary_cross_entropy(torch::sigmoid(v[0]), t); }, {xd}));
+}
