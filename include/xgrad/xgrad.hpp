@@ -26,6 +26,8 @@
 #include "xgrad/nn/init.hpp"
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/modules/activation.hpp"
+#include "xgrad/nn/modules/container.hpp"
+#include "xgrad/nn/modules/linear.hpp"
 #include "xgrad/nn/modules/loss.hpp"
 #include "xgrad/ops/loss.hpp"
 #include "xgrad/random/distributions.hpp"

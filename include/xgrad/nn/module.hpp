@@ -134,8 +134,8 @@ class ModuleHolder {
   }
   bool is_empty() const noexcept { return impl_ == nullptr; }
 
-  template <class... Args>
-  auto operator()(Args&&... args) -> decltype(std::declval<Contained&>().forward(std::forward<Args>(args)...)) {
+  template <class... Args, class C = Contained>
+  auto operator()(Args&&... args) -> decltype(std::declval<C&>().forward(std::forward<Args>(args)...)) {
     return get()->forward(std::forward<Args>(args)...);
   }
 

@@ -1,0 +1,33 @@
+// modules/linear.hpp: nn::Linear, y = x W^T + b, initialised as PyTorch initialises it (so after
+// torch::manual_seed(s) the weights are PyTorch's, bit for bit), and F::linear.
+// Read next: modules/container.hpp.
+#pragma once
+
+#include "xgrad/nn/module.hpp"
+#include "xgrad/nn/options/linear.hpp"
+
+namespace xgrad::nn {
+
+namespace functional {
+/// x W^T + b: one addmm (AddmmBackward0) for a 2-d input with a bias, as PyTorch's at::linear.
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = {});
+}  // namespace functional
+
+class LinearImpl : public Cloneable<LinearImpl> {
+ public:
+  LinearImpl(int64_t in_features, int64_t out_features) : LinearImpl(LinearOptions(in_features, out_features)) {}
+  explicit LinearImpl(const LinearOptions& options_);
+  /// Creates weight (out_features x in_features) and bias, and initialises them.
+  void reset() override;
+  /// kaiming_uniform_(weight, a = sqrt(5)), then bias ~ U(-1/sqrt(in), 1/sqrt(in)).
+  void reset_parameters();
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+
+  LinearOptions options;
+  Tensor weight;
+  Tensor bias;
+};
+TORCH_MODULE(Linear);
+
+}  // namespace xgrad::nn
