@@ -243,10 +243,22 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
   });
   Tensor out = losses, total_weight;
   if (reduction != Reduction::None) {
-    NoGradGuard no_grad;
-    out = losses.sum();
-    total_weight = row_weight.sum();
-    if (reduction == Reduction::Mean) out = out / total_weight;
+    // The sum (or mean) of the losses, and the total weight, without further ops.
+    out = detail::make_empty({}, dt);
+    total_weight = detail::make_empty({}, dt);
+    visit_floating(dt, "nll_loss", [&](auto tag) {
+      using T = decltype(tag);
+      const T* l = losses.data_ptr<T>();
+      const T* rw = row_weight.data_ptr<T>();
+      double loss_sum = 0, weight_sum = 0;  // in double: as accurate as PyTorch's cascade sum, or more
+      for (int64_t i = 0; i < rows; ++i) {
+        loss_sum += l[i];
+        weight_sum += rw[i];
+      }
+      const T lsum = static_cast<T>(loss_sum), wsum = static_cast<T>(weight_sum);
+      *total_weight.data_ptr<T>() = wsum;
+      *out.data_ptr<T>() = reduction == Reduction::Mean ? lsum / wsum : lsum;  // 0 / 0 -> nan
+    });
   }
   if (!autograd::compute_requires_grad({self})) return out;
 
@@ -261,8 +273,8 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
       [reduction, ignore_index, total_weight, rows, classes, unbatched](
           const Tensor& g, const Tensor& x, const Tensor& y, const Tensor& m, const Tensor& ls,
           const Tensor& rw) -> variable_list {
-        Tensor scale = reduction == Reduction::Mean ? g / total_weight : g;
         if (GradMode::is_enabled()) {
+          Tensor scale = reduction == Reduction::Mean ? g / total_weight : g;
           // create_graph: the same formula with differentiable ops, for double backward.
           Tensor x2 = unbatched ? x.unsqueeze(0) : x;
           Tensor onehot = zeros({rows, classes}, x.scalar_type());
@@ -275,13 +287,21 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
           return {unbatched ? gx.squeeze(0) : gx};
         }
         Tensor gx = detail::make_empty(x.sizes(), x.scalar_type());
-        Tensor sc = detail::contiguous_raw(detail::convert(scale, x.scalar_type()));
         Tensor xc = detail::contiguous_raw(x), yc = detail::contiguous_raw(y);
         visit_floating(x.scalar_type(), "nll_loss_backward", [&](auto tag) {
           using T = decltype(tag);
+          // One upstream value for a reduced loss (divided by the total weight for a mean), one
+          // per row for 'none'.
+          Tensor per_row = reduction == Reduction::None ? detail::contiguous_raw(detail::convert(g, x.scalar_type())) : Tensor();
+          T one = T(0);
+          if (reduction != Reduction::None) {
+            one = static_cast<T>(g.item<double>());
+            if (reduction == Reduction::Mean) one = one / total_weight.item<T>();
+          }
           kernels::cross_entropy_backward<T>(xc.data_ptr<T>(), rows, classes, yc.data_ptr<int64_t>(), ignore_index,
-                                             m.data_ptr<T>(), ls.data_ptr<T>(), rw.data_ptr<T>(), sc.data_ptr<T>(),
-                                             sc.numel() == 1 ? 0 : 1, gx.data_ptr<T>());
+                                             m.data_ptr<T>(), ls.data_ptr<T>(), rw.data_ptr<T>(),
+                                             per_row.defined() ? per_row.data_ptr<T>() : &one, per_row.defined() ? 1 : 0,
+                                             gx.data_ptr<T>());
         });
         return {gx};
       });
