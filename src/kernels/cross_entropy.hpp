@@ -24,7 +24,7 @@ void exp_inplace(T* p, int64_t n) {
   constexpr int64_t W = B::size;
   int64_t i = 0;
   for (; i + W <= n; i += W) xsimd::exp(B::load_unaligned(p + i)).store_unaligned(p + i);
-  for (; i < n; ++i) p[i] = std::exp(p[i]);
+  tail_exp(p + i, n - i, T(0), p + i);
 }
 
 /// Rows shorter than this take the block path.
@@ -76,9 +76,7 @@ void cross_entropy_forward(const T* x, int64_t rows, int64_t classes, const int6
   if (classes < kShortRow<T>) {
     for (int64_t i = 0; i < rows; ++i) max[i] = row_max(x + i * classes, classes);
     for_each_short_exp_row(x, rows, classes, [&](int64_t i, T v) { return v - max[i]; }, [&](int64_t i, const T* exps) {
-      T sum = T(0);
-      for (int64_t c = 0; c < classes; ++c) sum += exps[c];
-      finish_row(i, sum);
+      finish_row(i, row_sum(exps, classes));  // the same sum as log_softmax's row_sum_exp
     });
     return;
   }

@@ -41,7 +41,20 @@ T row_max(const T* x, int64_t n) {
   return nan ? std::numeric_limits<T>::quiet_NaN() : m;
 }
 
-/// sum of exp(x - m) over a row; if `out` is given, exp(x - m) is stored there too.
+/// exp(x[k] - m) for the n < W values of a row's tail, through one padded SIMD batch: every
+/// element of a row, tail or not, gets the same exp, so a value does not depend on where in the
+/// row it sits (the fused cross entropy relies on this to equal log_softmax + nll_loss exactly).
+template <class T>
+void tail_exp(const T* x, int64_t n, T m, T* out) {
+  using B = xsimd::batch<T>;
+  alignas(64) T lanes[B::size] = {};
+  for (int64_t k = 0; k < n; ++k) lanes[k] = x[k] - m;
+  xsimd::exp(B::load_aligned(lanes)).store_aligned(lanes);
+  for (int64_t k = 0; k < n; ++k) out[k] = lanes[k];
+}
+
+/// sum of exp(x - m) over a row; if `out` is given, exp(x - m) is stored there too. Full SIMD
+/// chunks add lane-wise, then the lanes, then the tail one by one (row_sum adds in this order).
 template <class T>
 T row_sum_exp(const T* x, int64_t n, T m, T* out = nullptr) {
   using B = xsimd::batch<T>;
@@ -55,11 +68,25 @@ T row_sum_exp(const T* x, int64_t n, T m, T* out = nullptr) {
     acc += e;
   }
   T s = xsimd::hadd(acc);
-  for (; i < n; ++i) {
-    T e = std::exp(x[i] - m);
-    if (out) out[i] = e;
-    s += e;
+  alignas(64) T tail[W];
+  tail_exp(x + i, n - i, m, tail);
+  for (int64_t k = 0; i + k < n; ++k) {
+    if (out) out[i + k] = tail[k];
+    s += tail[k];
   }
+  return s;
+}
+
+/// sum of a row, in exactly row_sum_exp's order: row_sum(exps) == row_sum_exp(x) bit for bit.
+template <class T>
+T row_sum(const T* x, int64_t n) {
+  using B = xsimd::batch<T>;
+  constexpr int64_t W = B::size;
+  int64_t i = 0;
+  B acc(T(0));
+  for (; i + W <= n; i += W) acc += B::load_unaligned(x + i);
+  T s = xsimd::hadd(acc);
+  for (; i < n; ++i) s += x[i];
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "kernels/cross_entropy.hpp"
+#include "kernels/nll.hpp"
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -73,24 +74,15 @@ struct NllGeometry {
   bool unbatched = false;
 };
 
-/// Forward of nll_loss over (batch, classes, inner): the unreduced losses (batch * inner of them)
-/// and the total weight of the kept targets.
+/// Forward of nll_loss over (batch, classes, inner): the unreduced losses (batch * inner of them).
 template <class T>
-T nll_forward(const T* x, const int64_t* y, const T* w, const NllGeometry& g, int64_t ignore_index, T* losses) {
-  double total = 0;
+void nll_forward(const T* x, const int64_t* y, const T* w, const NllGeometry& g, int64_t ignore_index, T* losses) {
   for (int64_t b = 0; b < g.batch; ++b)
     for (int64_t j = 0; j < g.inner; ++j) {
       const int64_t pos = b * g.inner + j;
       const int64_t t = y[pos];
-      if (t == ignore_index) {
-        losses[pos] = T(0);
-        continue;
-      }
-      const T wt = w ? w[t] : T(1);
-      losses[pos] = -x[(b * g.classes + t) * g.inner + j] * wt;
-      total += wt;
+      losses[pos] = t == ignore_index ? T(0) : -x[(b * g.classes + t) * g.inner + j] * (w ? w[t] : T(1));
     }
-  return static_cast<T>(total);
 }
 
 /// The gradient of nll_loss with respect to its input: -w(y) * scale at [b, y, j], 0 elsewhere;
@@ -133,19 +125,16 @@ Tensor nll_loss_impl(const char* node_name, const Tensor& self, const Tensor& ta
   Tensor w = weight.defined() ? detail::contiguous_raw(weight) : Tensor();
   Tensor losses = detail::make_empty(unreduced_shape, self.scalar_type());
   Tensor total_weight = detail::make_empty({}, self.scalar_type());
+  Tensor out = reduction == Reduction::None ? losses : detail::make_empty({}, self.scalar_type());
   visit_floating(self.scalar_type(), "nll_loss", [&](auto tag) {
     using T = decltype(tag);
-    *total_weight.data_ptr<T>() = nll_forward<T>(x.data_ptr<T>(), y.data_ptr<int64_t>(), w.defined() ? w.data_ptr<T>() : nullptr,
-                                                 geo, ignore_index, losses.data_ptr<T>());
+    const T* wp = w.defined() ? w.data_ptr<T>() : nullptr;
+    nll_forward<T>(x.data_ptr<T>(), y.data_ptr<int64_t>(), wp, geo, ignore_index, losses.data_ptr<T>());
+    const auto totals = kernels::nll_reduce<T>(losses.data_ptr<T>(), y.data_ptr<int64_t>(), losses.numel(), wp, ignore_index);
+    *total_weight.data_ptr<T>() = totals.weight;
+    if (reduction != Reduction::None)  // 0 / 0 -> nan for 'mean' when nothing is kept, as PyTorch
+      *out.data_ptr<T>() = reduction == Reduction::Mean ? totals.loss / totals.weight : totals.loss;
   });
-  Tensor out;
-  if (reduction == Reduction::None) {
-    out = losses;
-  } else {
-    NoGradGuard no_grad;
-    out = losses.sum();
-    if (reduction == Reduction::Mean) out = out / total_weight;  // 0 / 0 -> nan, as PyTorch
-  }
   DimVector in_sizes(self.sizes());
   return record(node_name, out, {self}, save(target, weight, total_weight),
                 [in_sizes, geo, reduction, ignore_index](const Tensor& g, const Tensor& target, const Tensor& weight,
@@ -248,16 +237,10 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
     total_weight = detail::make_empty({}, dt);
     visit_floating(dt, "nll_loss", [&](auto tag) {
       using T = decltype(tag);
-      const T* l = losses.data_ptr<T>();
-      const T* rw = row_weight.data_ptr<T>();
-      double loss_sum = 0, weight_sum = 0;  // in double: as accurate as PyTorch's cascade sum, or more
-      for (int64_t i = 0; i < rows; ++i) {
-        loss_sum += l[i];
-        weight_sum += rw[i];
-      }
-      const T lsum = static_cast<T>(loss_sum), wsum = static_cast<T>(weight_sum);
-      *total_weight.data_ptr<T>() = wsum;
-      *out.data_ptr<T>() = reduction == Reduction::Mean ? lsum / wsum : lsum;  // 0 / 0 -> nan
+      const auto totals = kernels::nll_reduce<T>(losses.data_ptr<T>(), y.data_ptr<int64_t>(), rows,
+                                                 w.defined() ? w.data_ptr<T>() : nullptr, ignore_index);
+      *total_weight.data_ptr<T>() = totals.weight;
+      *out.data_ptr<T>() = reduction == Reduction::Mean ? totals.loss / totals.weight : totals.loss;  // 0 / 0 -> nan
     });
   }
   if (!autograd::compute_requires_grad({self})) return out;
