@@ -134,6 +134,12 @@ class ModuleHolder {
   }
   bool is_empty() const noexcept { return impl_ == nullptr; }
 
+  /// Indexing reaches the implementation (sequential[0]).
+  template <class Arg, class C = Contained>
+  auto operator[](Arg&& arg) -> decltype(std::declval<C&>()[std::forward<Arg>(arg)]) {
+    return (*get())[std::forward<Arg>(arg)];
+  }
+
   template <class... Args, class C = Contained>
   auto operator()(Args&&... args) -> decltype(std::declval<C&>().forward(std::forward<Args>(args)...)) {
     return get()->forward(std::forward<Args>(args)...);
