@@ -10,7 +10,7 @@ packages=(cmake make g++ libxtensor-dev xtl-dev libxsimd-dev libfmt-dev libopenb
           dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(catch2 nlohmann-json3-dev libtorch-dev libbenchmark-dev) ;;
+    --tests) packages+=(catch2 nlohmann-json3-dev libtorch-dev libbenchmark-dev python3-numpy) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -3,6 +3,8 @@
 // and every torch:: name below resolves to xgrad's.
 #pragma once
 
+#include <iostream>  // <torch/torch.h> brings std::cout along; ported code relies on it
+
 #include "xgrad/xgrad.hpp"
 
 namespace torch = xgrad;

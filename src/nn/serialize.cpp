@@ -4,7 +4,9 @@
 
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstring>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -30,24 +32,87 @@ std::string npy_bytes(const Tensor& t) {
   });
 }
 
-Tensor tensor_from_npy(std::istream& in, const std::string& what) {
-  xt::detail::npy_file file = xt::detail::load_npy_file(in);
+/// The checks xtensor's reader leaves out, made before it runs: the magic string, a known format
+/// version and a header that ends in a newline (xtensor reads an empty header's last character).
+void check_npy_header(const std::string& bytes, const std::string& what) {
+  static const char magic[] = "\x93NUMPY";
+  XGRAD_CHECK(bytes.size() >= 10 && bytes.compare(0, 6, magic, 6) == 0, "{}: not a .npy file", what);
+  const unsigned major = static_cast<unsigned char>(bytes[6]);
+  XGRAD_CHECK(major == 1 || major == 2, "{}: unsupported .npy format version {}", what, major);
+  const size_t length_bytes = major == 1 ? 2 : 4;
+  XGRAD_CHECK(bytes.size() >= 8 + length_bytes, "{}: truncated .npy header", what);
+  size_t header_len = 0;
+  for (size_t k = 0; k < length_bytes; ++k) header_len |= size_t(static_cast<unsigned char>(bytes[8 + k])) << (8 * k);
+  const size_t header_end = 8 + length_bytes + header_len;
+  XGRAD_CHECK(header_len > 0 && bytes.size() >= header_end && bytes[header_end - 1] == '\n',
+              "{}: truncated or corrupt .npy header", what);
+  // 'shape': a tuple of non-negative integers (xtensor would read anything else as garbage).
+  const std::string header = bytes.substr(8 + length_bytes, header_len);
+  const size_t key = header.find("'shape'");
+  const size_t open = key == std::string::npos ? key : header.find('(', key);
+  const size_t close = open == std::string::npos ? open : header.find(')', open);
+  XGRAD_CHECK(close != std::string::npos, "{}: corrupt .npy header (no shape)", what);
+  bool digit_seen = false;
+  for (size_t k = open + 1; k < close; ++k) {
+    const char c = header[k];
+    if (c >= '0' && c <= '9') {
+      digit_seen = true;
+    } else if (c == ',') {
+      XGRAD_CHECK(digit_seen, "{}: corrupt .npy header (shape {})", what, header.substr(open, close - open + 1));
+      digit_seen = false;
+    } else {
+      XGRAD_CHECK(c == ' ' || c == 'L', "{}: corrupt .npy header (shape {})", what, header.substr(open, close - open + 1));
+    }
+  }
+}
+
+Tensor tensor_from_npy(const std::string& bytes, const std::string& what) {
+  check_npy_header(bytes, what);
+  std::istringstream in(bytes);
+  std::optional<xt::detail::npy_file> file;
+  try {
+    file.emplace(xt::detail::load_npy_file(in));
+  } catch (const std::logic_error& e) {  // std::stoul on a malformed shape
+    throw Error(fmt::format("{}: corrupt .npy header ({})", what, e.what()));
+  } catch (const std::runtime_error& e) {
+    throw Error(fmt::format("{}: {}", what, e.what()));
+  }
   XGRAD_CHECK(static_cast<bool>(in), "{}: truncated .npy data", what);
-  const std::string& ty = file.m_typestring;
+  const std::string& ty = file->m_typestring;
   ScalarType dtype;
   if (ty == "<f4") dtype = kFloat;
   else if (ty == "<f8") dtype = kDouble;
   else if (ty == "<i8") dtype = kLong;
   else if (ty == "|b1") dtype = kBool;
   else throw Error(fmt::format("{}: unsupported .npy dtype '{}' (xgrad reads <f4, <f8, <i8 and |b1)", what, ty));
-  std::vector<int64_t> sizes(file.m_shape.begin(), file.m_shape.end());
+  std::vector<int64_t> sizes(file->m_shape.begin(), file->m_shape.end());
   Tensor out = empty(sizes, dtype);
   visit_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
-    auto values = std::move(file).cast<T>();
+    auto values = std::move(*file).cast<T>();
     std::copy(values.begin(), values.end(), out.data_ptr<T>());  // row-major, whatever the file's order
   });
   return out;
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed into place, so a failed write (a
+/// full disk) leaves the previous file whole.
+void write_file(const std::string& path, const std::string& bytes) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    XGRAD_CHECK(static_cast<bool>(out), "cannot open '{}' for writing", partial);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(partial.c_str());
+      throw Error(fmt::format("writing '{}' failed", path));
+    }
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    throw Error(fmt::format("cannot replace '{}'", path));
+  }
 }
 
 // ---- a minimal zip archive (what numpy's .npz is) -----------------------------------------------
@@ -57,7 +122,9 @@ void put32(std::string& s, uint32_t v) {
   put16(s, static_cast<uint16_t>(v & 0xffff));
   put16(s, static_cast<uint16_t>(v >> 16));
 }
+/// Little-endian reads inside the archive; a read past its end means a truncated archive.
 uint16_t get16(const std::string& s, size_t at) {
+  XGRAD_CHECK(at + 2 <= s.size() && at + 2 > at, "truncated .npz (zip) archive");
   return static_cast<uint16_t>(static_cast<unsigned char>(s.at(at)) | (static_cast<unsigned char>(s.at(at + 1)) << 8));
 }
 uint32_t get32(const std::string& s, size_t at) { return get16(s, at) | (static_cast<uint32_t>(get16(s, at + 2)) << 16); }
@@ -86,25 +153,19 @@ std::string inflate_raw(const std::string& data, size_t size, const std::string&
 
 }  // namespace
 
-void save_npy(const Tensor& tensor, const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  XGRAD_CHECK(static_cast<bool>(out), "cannot open '{}' for writing", path);
-  out << npy_bytes(tensor);
-  XGRAD_CHECK(static_cast<bool>(out), "writing '{}' failed", path);
-}
+void save_npy(const Tensor& tensor, const std::string& path) { write_file(path, npy_bytes(tensor)); }
 
-Tensor load_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  XGRAD_CHECK(static_cast<bool>(in), "cannot open '{}' for reading", path);
-  return tensor_from_npy(in, path);
-}
+Tensor load_npy(const std::string& path) { return tensor_from_npy(read_file(path), path); }
 
 void save_npz(const std::map<std::string, Tensor>& tensors, const std::string& path) {
+  XGRAD_CHECK(tensors.size() < 0xffff, "save_npz: {} arrays are more than a zip archive holds", tensors.size());
   std::string archive, directory;
   uint16_t count = 0;
   for (const auto& [name, tensor] : tensors) {
     const std::string file = name + ".npy";
     const std::string data = npy_bytes(tensor);
+    XGRAD_CHECK(data.size() < 0xffffffffu && archive.size() + data.size() < 0xffffffffu,
+                "save_npz: '{}' would pass 4 GiB, the limit of a zip archive without zip64", name);
     const uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
     const uint32_t offset = static_cast<uint32_t>(archive.size());
     // Local file header: stored (no compression), as np.savez writes.
@@ -151,10 +212,7 @@ void save_npz(const std::map<std::string, Tensor>& tensors, const std::string& p
   put32(archive, static_cast<uint32_t>(directory.size()));
   put32(archive, directory_offset);
   put16(archive, 0);
-  std::ofstream out(path, std::ios::binary);
-  XGRAD_CHECK(static_cast<bool>(out), "cannot open '{}' for writing", path);
-  out << archive;
-  XGRAD_CHECK(static_cast<bool>(out), "writing '{}' failed", path);
+  write_file(path, archive);
 }
 
 std::map<std::string, Tensor> load_npz(const std::string& path) {
@@ -168,21 +226,27 @@ std::map<std::string, Tensor> load_npz(const std::string& path) {
   std::map<std::string, Tensor> out;
   for (uint16_t e = 0; e < entries; ++e) {
     XGRAD_CHECK(get32(zip, at) == 0x02014b50, "'{}': corrupt zip directory", path);
+    const size_t at_entry = at;
     const uint16_t method = get16(zip, at + 10);
     const uint32_t compressed = get32(zip, at + 20), size = get32(zip, at + 24);
     const uint16_t name_len = get16(zip, at + 28), extra_len = get16(zip, at + 30), comment_len = get16(zip, at + 32);
     const uint32_t local = get32(zip, at + 42);
+    XGRAD_CHECK(at + 46 + name_len <= zip.size(), "'{}': truncated zip directory", path);
     std::string name = zip.substr(at + 46, name_len);
     at += 46 + name_len + extra_len + comment_len;
+    XGRAD_CHECK(get32(zip, local) == 0x04034b50, "'{}': corrupt zip entry '{}'", path, name);
     const size_t data_at = local + 30 + get16(zip, local + 26) + get16(zip, local + 28);
+    XGRAD_CHECK(data_at <= zip.size() && compressed <= zip.size() - data_at, "'{}': truncated entry '{}'", path, name);
     std::string data = zip.substr(data_at, compressed);
     if (method == 8)
       data = inflate_raw(data, size, path + ":" + name);
     else
       XGRAD_CHECK(method == 0, "'{}': entry '{}' uses zip method {} (stored and deflated are read)", path, name, method);
+    const uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+    XGRAD_CHECK(data.size() == size && crc == get32(zip, at_entry + 16), "'{}': entry '{}' is corrupt (CRC mismatch)", path,
+                name);
     if (name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0) name.resize(name.size() - 4);
-    std::istringstream in(data);
-    out[name] = tensor_from_npy(in, path + ":" + name);
+    out[name] = tensor_from_npy(data, path + ":" + name);
   }
   return out;
 }
