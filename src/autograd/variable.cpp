@@ -30,6 +30,20 @@ Tensor& Tensor::requires_grad_(bool requires_grad) { return set_requires_grad(re
 
 bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
 
+void Tensor::set_data(const Tensor& new_data) const {
+  XGRAD_CHECK(new_data.defined(), "set_data: the new data is an undefined tensor");
+  TensorImpl& self = *impl_;
+  const TensorImpl& from = *new_data.impl_;
+  if (&self == &from) return;
+  self.storage = from.storage;
+  self.storage_offset = from.storage_offset;
+  self.sizes = from.sizes;
+  self.strides = from.strides;
+  self.dtype = from.dtype;
+  self.is_view = from.is_view;
+  self.refresh();
+}
+
 const Tensor& Tensor::grad() const {
   static const Tensor undefined;
   const AutogradMeta* meta = impl_->autograd.get();

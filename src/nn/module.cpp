@@ -124,16 +124,21 @@ void Module::zero_grad(bool set_to_none) {
 }
 
 void Module::to(ScalarType dtype, bool) {
+  XGRAD_CHECK_T(TypeError, is_floating_point(dtype),
+                "nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.{}",
+                dtype_name(dtype));
   NoGradGuard no_grad;
+  // As Python's Module._apply: floating tensors only, converted in place (set_data) so that every
+  // handle to them (a layer's `weight` member, an optimizer's list) sees the new dtype; a
+  // parameter's gradient is converted with it.
+  auto convert = [dtype](const Tensor& t) {
+    if (!t.defined() || !t.is_floating_point() || t.scalar_type() == dtype) return;
+    t.set_data(t.to(dtype));
+    if (t.grad().defined()) t.grad().set_data(t.grad().to(dtype));
+  };
   for (auto& module : modules()) {
-    for (auto& p : module->parameters_) {
-      if (!p.value().defined() || p.value().scalar_type() == dtype) continue;
-      bool rg = p.value().requires_grad();
-      p.value() = p.value().to(dtype);
-      p.value().set_requires_grad(rg);
-    }
-    for (auto& b : module->buffers_)
-      if (b.value().defined() && b.value().is_floating_point()) b.value() = b.value().to(dtype);
+    for (auto& p : module->parameters_) convert(p.value());
+    for (auto& b : module->buffers_) convert(b.value());
   }
 }
 
@@ -142,6 +147,18 @@ void Module::apply(const std::function<void(Module&)>& fn) {
 }
 
 void Module::pretty_print(std::ostream& stream) const { stream << name(); }
+
+std::shared_ptr<Module> Module::clone() const {
+  throw Error(fmt::format("clone() has not been implemented for {}. Subclass torch::nn::Cloneable<{}> instead of "
+                          "torch::nn::Module to inherit the ability to clone.",
+                          name(), name()));
+}
+
+void Module::clone_(const Module&) {
+  throw Error(fmt::format("clone() has not been implemented for {}. Subclass torch::nn::Cloneable<{}> instead of "
+                          "torch::nn::Module to inherit the ability to clone.",
+                          name(), name()));
+}
 
 void Module::pretty_print_recursive(std::ostream& stream, const std::string& indentation) const {
   pretty_print(stream);

@@ -78,6 +78,10 @@ class Tensor {
   Tensor& set_requires_grad(bool requires_grad);
   Tensor& requires_grad_(bool requires_grad = true);
   bool is_leaf() const;
+  /// Makes this tensor hold new_data's values, shape and dtype while staying the same tensor
+  /// (its requires_grad, grad and hooks, and every handle to it): how Module::to converts
+  /// parameters that layers and optimizers also hold.
+  void set_data(const Tensor& new_data) const;
   const Tensor& grad() const;
   Tensor& mutable_grad() const;
   const std::shared_ptr<autograd::Node>& grad_fn() const;

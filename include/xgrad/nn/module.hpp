@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "xgrad/core/grad_mode.hpp"
 #include "xgrad/core/ordered_dict.hpp"
 #include "xgrad/core/tensor.hpp"
 
@@ -74,6 +75,12 @@ class Module : public std::enable_shared_from_this<Module> {
   /// One line describing this module (its options); children are printed below it.
   virtual void pretty_print(std::ostream& stream) const;
 
+  /// A deep copy: new parameters and buffers holding the same values. Built-in modules (and
+  /// yours, if it derives from Cloneable<YourImpl>) implement it; a plain Module throws.
+  virtual std::shared_ptr<Module> clone() const;
+  /// Turns *this into a clone of `other` (Cloneable implements it for its own type).
+  virtual void clone_(const Module& other);
+
  protected:
   OrderedDict<std::string, Tensor> parameters_{"Parameter"};
   OrderedDict<std::string, Tensor> buffers_{"Buffer"};
@@ -98,6 +105,38 @@ class Cloneable : public Module {
   using Module::Module;
   /// (Re)creates the parameters and buffers from the options, as the constructor does.
   virtual void reset() = 0;
+
+  /// libtorch's recipe: copy the object, let reset() make fresh tensors for the copy, then give
+  /// them copies of this module's values; submodules are cloned the same way.
+  std::shared_ptr<Module> clone() const override {
+    NoGradGuard no_grad;
+    auto copy = std::make_shared<Derived>(static_cast<const Derived&>(*this));
+    copy->parameters_.clear();
+    copy->buffers_.clear();
+    copy->children_.clear();
+    copy->reset();
+    XGRAD_CHECK(copy->parameters_.size() == parameters_.size(),
+                "The cloned module does not have the same number of parameters as the original module after calling "
+                "reset(). Are you sure you called register_parameter() inside reset() and not the constructor?");
+    for (const auto& p : parameters_) copy->parameters_[p.key()].set_data(p.value().clone());
+    XGRAD_CHECK(copy->buffers_.size() == buffers_.size(),
+                "The cloned module does not have the same number of buffers as the original module after calling "
+                "reset(). Are you sure you called register_buffer() inside reset() and not the constructor?");
+    for (const auto& b : buffers_) copy->buffers_[b.key()].set_data(b.value().clone());
+    XGRAD_CHECK(copy->children_.size() == children_.size(),
+                "The cloned module does not have the same number of child modules as the original module after "
+                "calling reset(). Are you sure you called register_module() inside reset() and not the constructor?");
+    for (const auto& child : children_) copy->children_[child.key()]->clone_(*child.value());
+    return copy;
+  }
+
+ private:
+  void clone_(const Module& other) final {
+    auto copy = std::dynamic_pointer_cast<Derived>(other.clone());
+    XGRAD_CHECK(copy != nullptr,
+                "Attempted to clone submodule, but it is of a different type than the submodule it was to be cloned into");
+    static_cast<Derived&>(*this) = *copy;
+  }
 };
 
 /// The handle to a module implementation, as in libtorch: `Linear` holds a shared_ptr<LinearImpl>;

@@ -35,7 +35,18 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   template <class Impl>
   void push_back(std::string name, std::shared_ptr<Impl> impl) {
     register_module(name, impl);
-    steps_.push_back({impl, [impl](const Tensor& x) { return impl->forward(x); }});
+    steps_.push_back({impl, [impl](const Tensor& x) { return impl->forward(x); },
+                      [impl](SequentialImpl& target, const std::string& step_name) {
+                        target.push_back(step_name, std::dynamic_pointer_cast<Impl>(impl->clone()));
+                      }});
+  }
+
+  /// A Sequential of clones of these modules.
+  std::shared_ptr<Module> clone() const override {
+    auto copy = std::make_shared<SequentialImpl>();
+    const auto names = named_children();  // registered in step order, under the steps' names
+    for (size_t i = 0; i < steps_.size(); ++i) steps_[i].clone_into(*copy, names[i].key());
+    return copy;
   }
 
   /// Runs every module on the output of the one before.
@@ -49,6 +60,7 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   struct Step {
     std::shared_ptr<Module> module;
     std::function<Tensor(const Tensor&)> forward;
+    std::function<void(SequentialImpl&, const std::string&)> clone_into;  // appends a clone, typed
   };
   std::vector<Step> steps_;
 };
@@ -72,6 +84,12 @@ class ModuleListImpl : public Cloneable<ModuleListImpl> {
   void push_back(std::shared_ptr<Impl> impl) {
     register_module(std::to_string(items_.size()), impl);
     items_.push_back(impl);
+  }
+  /// A ModuleList of clones of these modules.
+  std::shared_ptr<Module> clone() const override {
+    auto copy = std::make_shared<ModuleListImpl>();
+    for (const auto& item : items_) copy->push_back(item->clone());
+    return copy;
   }
   size_t size() const { return items_.size(); }
   bool is_empty() const { return items_.empty(); }
