@@ -14,6 +14,8 @@
 #include "xgrad/core/scalar.hpp"
 #include "xgrad/core/tensor.hpp"
 #include "xgrad/core/tensor_options.hpp"
+#include "xgrad/data/datasets/mnist.hpp"
+#include "xgrad/data/example.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"

@@ -16,6 +16,15 @@ namespace xgrad::kernels {
 /// About 32k elements: below this, one core is faster than two (PyTorch's grain size too).
 constexpr int64_t kGrainSize = 32768;
 
+/// How many threads a parallel_for may use (1 without OpenMP).
+inline int64_t max_threads() {
+#ifdef _OPENMP
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
 /// Calls f(begin, end) on disjoint ranges covering [0, n).
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
