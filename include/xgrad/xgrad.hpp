@@ -1,15 +1,20 @@
 // xgrad.hpp: the umbrella header: everything xgrad offers. Start reading at core/tensor.hpp.
 #pragma once
 
+#include "xgrad/autograd/anomaly_mode.hpp"
 #include "xgrad/autograd/autograd_meta.hpp"
+#include "xgrad/autograd/custom_function.hpp"
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/autograd/gradcheck.hpp"
+#include "xgrad/autograd/graph_view.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/autograd/record.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/core/dtype.hpp"
 #include "xgrad/core/exception.hpp"
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
+#include "xgrad/core/ivalue.hpp"
 #include "xgrad/core/grad_mode.hpp"
 #include "xgrad/core/scalar.hpp"
 #include "xgrad/core/tensor.hpp"

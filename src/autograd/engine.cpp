@@ -9,12 +9,15 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "xgrad/autograd/anomaly_mode.hpp"
 #include "xgrad/autograd/autograd_meta.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/autograd/record.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/grad_mode.hpp"
+#include "xgrad/core/warning.hpp"
 #include "xgrad/ops/reduction.hpp"
 
 namespace xgrad::autograd {
@@ -101,6 +104,21 @@ Tensor validate_gradient(const Node& fn, size_t index, Tensor grad, const InputM
   return grad;
 }
 
+/// Under DetectAnomalyGuard: a NaN among a node's results stops backward, naming the node and
+/// the forward op that created it (see autograd/anomaly_mode.hpp).
+void check_anomaly(const Node& fn, const variable_list& outputs) {
+  if (!AnomalyMode::should_check_nan()) return;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Tensor& g = outputs[i];
+    if (!g.defined() || !g.is_floating_point()) continue;
+    NoGradGuard no_grad;
+    if (!g.isnan().any().item<bool>()) continue;
+    std::string message = fmt::format("Function '{}' returned nan values in its {}th output.", fn.name(), i);
+    if (!fn.forward_op().empty()) message += fmt::format(" The forward op that created it: {}.", fn.forward_op());
+    throw Error(message);
+  }
+}
+
 variable_list run_node(Node& fn, variable_list&& inputs, bool create_graph) {
   AutoGradMode mode(create_graph);
   for (auto& hook : fn.pre_hooks()) inputs = (*hook)(inputs);
@@ -113,8 +131,11 @@ variable_list run_node(Node& fn, variable_list&& inputs, bool create_graph) {
   variable_list outputs;
   try {
     outputs = fn.post_hooks().empty() ? fn.apply(std::move(inputs)) : fn.apply(variable_list(inputs));
+    if (AnomalyMode::is_enabled()) check_anomaly(fn, outputs);
   } catch (...) {
     detail::current_node() = previous;
+    if (AnomalyMode::is_enabled() && !fn.forward_op().empty())
+      warn(fmt::format("Error detected in {}. The forward op that created it: {}.", fn.name(), fn.forward_op()));
     throw;
   }
   detail::current_node() = previous;
@@ -179,6 +200,8 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
     }
   }
   if (!capture.empty()) mark_needed(root, tasks, capture);
+  std::unique_ptr<detail::EngineTracer> trace = detail::make_engine_tracer();  // null unless tracing
+  if (trace) trace->start(*root, tasks.tasks().size());
   if (!graph_root) {
     NodeTask& first = tasks[root];
     first.buffer.resize(root->num_inputs());
@@ -198,10 +221,18 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
     inputs.resize(fn->num_inputs());
     for (size_t i = 0; i < capture.size(); ++i)
       if (capture[i].function.get() == fn) captured[i] = inputs[capture[i].input_nr];
-    if (!task.needed) continue;
-    if (!accumulate_grad && dynamic_cast<AccumulateGrad*>(fn) != nullptr) continue;
+    if (!task.needed) {
+      if (trace) trace->skipped(*fn, "no requested gradient lies behind it");
+      continue;
+    }
+    if (!accumulate_grad && dynamic_cast<AccumulateGrad*>(fn) != nullptr) {
+      if (trace) trace->skipped(*fn, "grad() leaves .grad alone");
+      continue;
+    }
 
+    if (trace) trace->before(*fn, inputs);
     variable_list outputs = run_node(*fn, std::move(inputs), create_graph);
+    if (trace) trace->after(*fn, outputs);
     if (!keep_graph) fn->release_variables();
     if (outputs.size() != fn->num_outputs())
       throw Error(fmt::format("function {} returned an incorrect number of gradients (expected {}, got {})",

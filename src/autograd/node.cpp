@@ -51,6 +51,49 @@ uintptr_t Node::add_post_hook(std::unique_ptr<FunctionPostHook>&& hook) {
   return reinterpret_cast<uintptr_t>(post_hooks_.back().get());
 }
 
+namespace {
+struct LambdaPostHook : FunctionPostHook {
+  explicit LambdaPostHook(std::function<variable_list(const variable_list&, const variable_list&)> f) : fn(std::move(f)) {}
+  variable_list operator()(const variable_list& outputs, const variable_list& inputs) override { return fn(outputs, inputs); }
+  std::function<variable_list(const variable_list&, const variable_list&)> fn;
+};
+struct LambdaPreHook : FunctionPreHook {
+  explicit LambdaPreHook(std::function<variable_list(const variable_list&)> f) : fn(std::move(f)) {}
+  variable_list operator()(const variable_list& grads) override {
+    variable_list replaced = fn(grads);
+    return replaced.empty() ? grads : replaced;
+  }
+  std::function<variable_list(const variable_list&)> fn;
+};
+}  // namespace
+
+uintptr_t Node::register_hook(std::function<variable_list(const variable_list&, const variable_list&)> hook) {
+  return add_post_hook(std::make_unique<LambdaPostHook>(std::move(hook)));
+}
+
+uintptr_t Node::register_prehook(std::function<variable_list(const variable_list&)> hook) {
+  pre_hooks_.push_back(std::make_unique<LambdaPreHook>(std::move(hook)));
+  return reinterpret_cast<uintptr_t>(pre_hooks_.back().get());
+}
+
+bool Node::remove_hook(uintptr_t key) {
+  if (del_post_hook(key)) return true;
+  for (auto it = pre_hooks_.begin(); it != pre_hooks_.end(); ++it) {
+    if (reinterpret_cast<uintptr_t>(it->get()) == key) {
+      pre_hooks_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+const std::string& Node::forward_op() const {
+  static const std::string none;
+  return forward_op_ ? *forward_op_ : none;
+}
+
+void Node::set_forward_op(std::string description) { forward_op_ = std::make_unique<std::string>(std::move(description)); }
+
 bool Node::del_post_hook(const uintptr_t& key) {
   for (auto it = post_hooks_.begin(); it != post_hooks_.end(); ++it) {
     if (reinterpret_cast<uintptr_t>(it->get()) == key) {

@@ -1,6 +1,9 @@
 // record.cpp: the parts of op recording that need no template (see record.hpp).
 #include "xgrad/autograd/record.hpp"
 
+#include "xgrad/autograd/anomaly_mode.hpp"
+#include "xgrad/core/format.hpp"
+
 namespace xgrad::autograd {
 
 bool compute_requires_grad(TensorList inputs) {
@@ -16,9 +19,23 @@ Node*& current_node() {
   return node;
 }
 
+namespace {
+/// "div with inputs of shape [2] and [2]": what anomaly detection says made a node.
+std::string describe_forward(const Node& node, TensorList inputs) {
+  std::vector<std::string> shapes;
+  for (const Tensor& t : inputs) shapes.push_back(t.defined() ? format_sizes(t.sizes()) : "None");
+  std::string list;
+  for (size_t i = 0; i < shapes.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == shapes.size() ? " and " : ", ") + shapes[i];
+  return fmt::format("{} with {} of shape {}", forward_op_name(node.name()),
+                     shapes.size() == 1 ? "an input" : "inputs", list);
+}
+}  // namespace
+
 void connect_inputs(Node& node, TensorList inputs) {
   node.reserve_next_edges(inputs.size());
   for (const Tensor& t : inputs) node.add_next_edge(gradient_edge(t));
+  if (AnomalyMode::is_enabled()) node.set_forward_op(describe_forward(node, inputs));
 }
 }  // namespace detail
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 namespace xgrad::autograd {
 
 class Node;
+class SavedTensor;
 
 /// An edge of the backward graph: gradient number `input_nr` of `function`.
 struct Edge {
@@ -81,6 +83,23 @@ class Node : public std::enable_shared_from_this<Node> {
   /// Hooks that keep a non-leaf's gradient (retain_grad); they run after the other pre-hooks.
   std::vector<std::unique_ptr<FunctionPreHook>>& retains_grad_hooks() { return retains_grad_hooks_; }
 
+  /// Python's grad_fn.register_hook: hook(grad_inputs, grad_outputs) runs after the node, with
+  /// the gradients it produced (for its forward inputs) and those it received (for its forward
+  /// outputs); a non-empty result replaces grad_inputs. Returns a key for remove_hook.
+  uintptr_t register_hook(std::function<variable_list(const variable_list&, const variable_list&)> hook);
+  /// Python's grad_fn.register_prehook: hook(grad_outputs) runs before the node; a non-empty
+  /// result replaces the gradients it receives. Returns a key for remove_hook.
+  uintptr_t register_prehook(std::function<variable_list(const variable_list&)> hook);
+  /// Removes a hook added by register_hook or register_prehook; false if there is none.
+  bool remove_hook(uintptr_t key);
+
+  /// What the node keeps for backward, for pictures of the graph (autograd/graph_view.hpp).
+  virtual std::vector<const SavedTensor*> saved_tensors() const { return {}; }
+  /// Under DetectAnomalyGuard, the forward op that created the node ("div of [2] and [2]");
+  /// empty otherwise.
+  const std::string& forward_op() const;
+  void set_forward_op(std::string description);
+
   static uint64_t next_sequence_nr();
 
  private:
@@ -93,6 +112,7 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<std::unique_ptr<FunctionPreHook>> pre_hooks_;
   std::vector<std::unique_ptr<FunctionPreHook>> retains_grad_hooks_;
   std::vector<std::unique_ptr<FunctionPostHook>> post_hooks_;
+  std::unique_ptr<std::string> forward_op_;  // only under anomaly detection
 };
 
 /// The edge a gradient for `t` must travel: to t's grad_fn, or to its AccumulateGrad if t is a

@@ -57,6 +57,12 @@ class LambdaNode final : public Node {
   void release_variables() override {
     for (auto& s : saved_) s.reset();
   }
+  std::vector<const SavedTensor*> saved_tensors() const override {
+    std::vector<const SavedTensor*> out;
+    for (const auto& s : saved_)
+      if (s.defined()) out.push_back(&s);
+    return out;
+  }
 
  private:
   template <size_t... I>

@@ -34,6 +34,10 @@ class SavedTensor {
   /// Frees the data (after backward, unless retain_graph); unpack() then throws.
   void reset();
   bool defined() const { return defined_; }
+  /// Whether backward has freed it (unpack() would throw).
+  bool released() const { return released_; }
+  /// The saved data as is, unchecked, for display (sizes and dtype); undefined once released.
+  const Tensor& peek() const { return data_; }
 
  private:
   Tensor data_;                      // shares the storage; has no autograd state

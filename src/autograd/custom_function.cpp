@@ -1,0 +1,88 @@
+// custom_function.cpp: the parts of custom functions that need no template: the context, and
+// how forward's outputs join the graph.
+#include "xgrad/autograd/custom_function.hpp"
+
+#include <algorithm>
+
+namespace xgrad::autograd {
+
+namespace {
+const char* kFreedMessage =
+    "Trying to backward through the graph a second time (or directly access saved tensors after they "
+    "have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.";
+}  // namespace
+
+variable_list AutogradContext::get_saved_variables() const {
+  if (released_) throw Error(kFreedMessage);
+  if (saved_.empty()) return to_save_;  // forward itself asking, or nothing recorded
+  variable_list out;
+  for (const SavedTensor& s : saved_) out.push_back(s.unpack());
+  return out;
+}
+
+void AutogradContext::mark_non_differentiable(const variable_list& outputs) {
+  for (const Tensor& t : outputs) non_differentiable_.push_back(t.unsafeGetTensorImpl());
+}
+
+void AutogradContext::mark_dirty(const variable_list& inputs) {
+  for (const Tensor& t : inputs) dirty_.push_back(t.unsafeGetTensorImpl());
+}
+
+bool AutogradContext::needs_input_grad(size_t index) const {
+  auto node = node_.lock();
+  return node != nullptr && node->should_compute_output(index);
+}
+
+bool AutogradContext::contains(const std::vector<const TensorImpl*>& list, const Tensor& t) const {
+  return std::find(list.begin(), list.end(), t.unsafeGetTensorImpl()) != list.end();
+}
+
+std::string detail::short_type_name(const char* mangled) {
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string name = status == 0 && demangled ? demangled : mangled;
+  std::free(demangled);
+  // Drop namespaces (but not those inside template arguments).
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '<') ++depth;
+    if (name[i] == '>') --depth;
+    if (depth == 0 && name.compare(i, 2, "::") == 0) start = i + 2;
+  }
+  name = name.substr(start);
+  if (name.rfind("(anonymous namespace)", 0) == 0) name = name.substr(21);
+  return name;
+}
+
+void detail::wrap_outputs(Node& node, const std::shared_ptr<Node>& shared, AutogradContext& ctx,
+                          const variable_list& inputs, variable_list& outputs) {
+  ctx.node_ = shared;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    Tensor& out = outputs[i];
+    XGRAD_CHECK(out.defined(), "custom function {}: forward returned an undefined tensor at position {}", node.name(),
+                i);
+    const bool is_input = std::any_of(inputs.begin(), inputs.end(), [&](const Tensor& t) { return t.is_same(out); });
+    const bool dirty = ctx.contains(ctx.dirty_, out);
+    if (dirty) {
+      // Written in place by forward: the input itself now comes from this node (as for x.exp_()).
+      XGRAD_CHECK(!(out.is_leaf() && out.requires_grad()),
+                  "a leaf Variable that requires grad is being used in an in-place operation.");
+    } else if (is_input) {
+      out = out.detach();  // an input returned unchanged: a new tensor on its data, not the input
+    }
+    node.add_input_metadata(out);
+    if (ctx.contains(ctx.non_differentiable_, out) || !out.is_floating_point()) continue;
+    set_history(out, shared, static_cast<uint32_t>(i));
+  }
+  // Saved tensors: an output of this node is held without owning the node (no cycle).
+  for (const Tensor& t : ctx.to_save_) {
+    const bool is_output = std::any_of(outputs.begin(), outputs.end(), [&](const Tensor& o) { return o.is_same(t); });
+    ctx.saved_.emplace_back(t, is_output);
+  }
+  ctx.to_save_.clear();
+}
+
+}  // namespace xgrad::autograd
