@@ -19,23 +19,22 @@ Node*& current_node() {
   return node;
 }
 
-namespace {
-/// "div with inputs of shape [2] and [2]": what anomaly detection says made a node.
-std::string describe_forward(const Node& node, TensorList inputs) {
+void note_forward_op(Node& node, TensorList inputs) {
+  if (!AnomalyMode::is_enabled()) return;
+  // "div with inputs of shape [2] and [2]": what anomaly detection says made the node.
   std::vector<std::string> shapes;
   for (const Tensor& t : inputs) shapes.push_back(t.defined() ? format_sizes(t.sizes()) : "None");
   std::string list;
   for (size_t i = 0; i < shapes.size(); ++i)
     list += (i == 0 ? "" : i + 1 == shapes.size() ? " and " : ", ") + shapes[i];
-  return fmt::format("{} with {} of shape {}", forward_op_name(node.name()),
-                     shapes.size() == 1 ? "an input" : "inputs", list);
+  node.set_forward_op(fmt::format("{} with {} of shape {}", forward_op_name(node.name()),
+                                  shapes.size() == 1 ? "an input" : "inputs", list));
 }
-}  // namespace
 
 void connect_inputs(Node& node, TensorList inputs) {
   node.reserve_next_edges(inputs.size());
   for (const Tensor& t : inputs) node.add_next_edge(gradient_edge(t));
-  if (AnomalyMode::is_enabled()) node.set_forward_op(describe_forward(node, inputs));
+  note_forward_op(node, inputs);
 }
 }  // namespace detail
 

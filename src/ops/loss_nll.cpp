@@ -289,6 +289,7 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
         return {gx};
       });
   nll_node->add_next_edge(Edge(log_softmax_node, 0));
+  autograd::detail::note_forward_op(*nll_node, {self});
   autograd::set_history(out, nll_node, 0);
   nll_node->add_input_metadata(out);
   return out;

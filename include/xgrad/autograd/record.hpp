@@ -78,7 +78,10 @@ class LambdaNode final : public Node {
   std::array<SavedTensor, N> saved_;
 };
 
+/// Gives `node` one edge per input (see gradient_edge), and notes its forward op for anomaly mode.
 void connect_inputs(Node& node, TensorList inputs);
+/// Under DetectAnomalyGuard, records on `node` the forward op that made it (for nodes wired by hand).
+void note_forward_op(Node& node, TensorList inputs);
 
 template <bool MultiOutput, class F, size_t N>
 void record_impl(const char* name, TensorList outputs, TensorList inputs, const Saved<N>& saved, F&& backward) {
