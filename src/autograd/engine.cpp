@@ -73,6 +73,7 @@ class GraphTask {
     tasks_.reserve(n);
   }
   std::vector<NodeTask>& tasks() { return tasks_; }
+  const std::vector<Node*>& nodes() const { return nodes_; }
 
  private:
   static constexpr size_t kLinear = 32;
@@ -201,7 +202,7 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
   }
   if (!capture.empty()) mark_needed(root, tasks, capture);
   std::unique_ptr<detail::EngineTracer> trace = detail::make_engine_tracer();  // null unless tracing
-  if (trace) trace->start(*root, tasks.tasks().size());
+  if (trace) trace->start(*root, tasks.nodes());
   if (!graph_root) {
     NodeTask& first = tasks[root];
     first.buffer.resize(root->num_inputs());

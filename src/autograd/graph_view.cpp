@@ -80,8 +80,11 @@ std::string to_dot(const Tensor& tensor, const DotOptions& options) {
       out += fmt::format("  n{} -> n{}{}\n", k, w.number.at(edges[i].function.get()), label);
     }
     if (const auto* acc = dynamic_cast<const AccumulateGrad*>(fn)) {
-      out += fmt::format("  leaf{} [label=\"leaf\\n{}\", shape=ellipse, style=filled, fillcolor=lightblue]\n", k,
-                         shape_and_dtype(acc->variable()));
+      std::string label = "leaf";
+      for (const auto& [leaf, name] : options.names)
+        if (leaf.is_same(acc->variable())) label = name;
+      out += fmt::format("  leaf{} [label=\"{}\\n{}\", shape=ellipse, style=filled, fillcolor=lightblue]\n", k,
+                         label, shape_and_dtype(acc->variable()));
       out += fmt::format("  n{} -> leaf{} [label=\".grad\"]\n", k, k);
     }
     if (options.show_saved) {

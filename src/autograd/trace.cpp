@@ -1,6 +1,7 @@
 // trace.cpp: the engine trace of trace.hpp: one line per node, in the order the engine runs them.
 #include "xgrad/autograd/trace.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -51,8 +52,9 @@ std::unique_ptr<EngineTracer> make_engine_tracer() {
   return std::make_unique<EngineTracer>(*out);
 }
 
-void EngineTracer::start(const Node& root, size_t nodes) {
-  out_ << "backward from " << root.name() << ": " << nodes << (nodes == 1 ? " node\n" : " nodes\n");
+void EngineTracer::start(const Node& root, const std::vector<Node*>& nodes) {
+  for (const Node* fn : nodes) width_ = std::max(width_, fn->name().size() + 1);
+  out_ << "backward from " << root.name() << ": " << nodes.size() << (nodes.size() == 1 ? " node\n" : " nodes\n");
 }
 
 void EngineTracer::before(const Node& fn, const variable_list& grads) {
@@ -67,11 +69,11 @@ void EngineTracer::before(const Node& fn, const variable_list& grads) {
 
 void EngineTracer::after(const Node& fn, const variable_list& grads) {
   const std::string result = leaf_.empty() ? "out " + shapes(grads) : leaf_;
-  out_ << fmt::format("  {:>2}. {:<22} in {:<10} {}\n", ++step_, fn.name(), received_, result);
+  out_ << fmt::format("  {:>2}. {:<{}} in {:<10} {}\n", ++step_, fn.name(), width_, received_, result);
 }
 
 void EngineTracer::skipped(const Node& fn, const char* why) {
-  out_ << fmt::format("   -. {:<22} not run: {}\n", fn.name(), why);
+  out_ << fmt::format("   -. {:<{}} not run: {}\n", fn.name(), width_, why);
 }
 
 }  // namespace detail

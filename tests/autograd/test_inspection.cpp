@@ -72,6 +72,8 @@ TEST_CASE("to_dot draws the graph in the order backward runs it") {
         "  leaf5 [label=\"leaf\\n[2] float32\", shape=ellipse, style=filled, fillcolor=lightblue]\n"
         "  n5 -> leaf5 [label=\".grad\"]\n"
         "}\n");
+  CHECK_THAT(torch::autograd::to_dot(loss, torch::autograd::DotOptions().name(b, "b")),
+             Catch::Contains("  leaf5 [label=\"b\\n[2] float32\", shape=ellipse"));
   // With saved tensors: sigmoid keeps its output, mul both inputs; after backward they are freed.
   const std::string with_saved = torch::autograd::to_dot(loss, torch::autograd::DotOptions().saved(true));
   CHECK_THAT(with_saved, Catch::Contains("  saved2_0 [label=\"saved\\n[2] float32\", style=\"filled,dashed\", "

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "xgrad/core/tensor.hpp"
 
@@ -19,6 +21,12 @@ struct DotOptions {
   bool show_saved = false;
   DotOptions& saved(bool on) {
     show_saved = on;
+    return *this;
+  }
+  /// Label a leaf with a name (torchviz's params=): DotOptions().name(a, "a").name(b, "b").
+  std::vector<std::pair<Tensor, std::string>> names;
+  DotOptions& name(const Tensor& leaf, std::string label) {
+    names.emplace_back(leaf, std::move(label));
     return *this;
   }
 };

@@ -4,16 +4,18 @@
 // it receives and returns, and for AccumulateGrad the leaf whose .grad receives the gradient:
 //
 //   backward from NllLossBackward0: 3 nodes
-//     1. NllLossBackward0     in [ ]      out [3, 5]
-//     2. LogSoftmaxBackward0  in [3, 5]   out [3, 5]
-//     3. AccumulateGrad       in [3, 5]   -> .grad of leaf [3, 5] float32 (new)
+//      1. NllLossBackward0       in []         out [3, 5]
+//      2. LogSoftmaxBackward0    in [3, 5]     out [3, 5]
+//      3. AccumulateGrad         in [3, 5]     -> .grad of leaf [3, 5] float32 (new)
 //
+// ("in []": the gradient of a scalar loss has shape []; "-": no gradient for that input.)
 // Read next: autograd/anomaly_mode.hpp.
 #pragma once
 
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "xgrad/core/tensor.hpp"
 
@@ -39,7 +41,8 @@ namespace detail {
 class EngineTracer {
  public:
   explicit EngineTracer(std::ostream& out) : out_(out) {}
-  void start(const Node& root, size_t nodes);
+  /// At the start of a backward: the nodes it may run (for the header and the column width).
+  void start(const Node& root, const std::vector<Node*>& nodes);
   /// Before a node runs: remembers the gradients it receives.
   void before(const Node& fn, const variable_list& grads);
   /// After it ran: prints its line.
@@ -51,6 +54,7 @@ class EngineTracer {
  private:
   std::ostream& out_;
   size_t step_ = 0;
+  size_t width_ = 22;  // of the name column
   std::string received_;
   std::string leaf_;
 };
