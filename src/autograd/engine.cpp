@@ -2,7 +2,8 @@
 //   1. count, for every node reachable from the outputs, how many edges lead into it;
 //   2. run nodes whose gradients are complete (count reached zero), latest-created first;
 //   3. hand each result along the node's edges, summing where several gradients meet.
-// No recursion anywhere, so graph depth is limited by memory only. Read next: gradcheck.cpp.
+// No recursion anywhere, so graph depth is limited by memory only. Read next: one op and its
+// derivative, `mul` in src/ops/elementwise.cpp; then gradcheck.cpp, which checks derivatives.
 #include "xgrad/autograd/engine.hpp"
 
 #include <limits>

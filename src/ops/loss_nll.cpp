@@ -1,5 +1,5 @@
 // loss_nll.cpp: nll_loss (and its 2-d and N-d forms) and cross_entropy_loss.
-// Read next: loss_binary.cpp.
+// Read next: src/optim/sgd.cpp (what is done with the gradients), or loss_binary.cpp.
 //
 // Note [Fused cross entropy]
 // PyTorch computes cross entropy as nll_loss(log_softmax(x)): it writes the whole N x C

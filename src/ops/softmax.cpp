@@ -1,6 +1,6 @@
 // softmax.cpp: softmax and log_softmax over a dim, as single graph nodes with fused kernels
 // (kernels/softmax.hpp). Their backward is a fused op too, recorded so double backward works.
-// Read next: reduction.cpp.
+// Read next: loss_nll.cpp (cross entropy, built on log_softmax), or reduction.cpp.
 #include "ops/op_utils.hpp"
 #include "kernels/softmax.hpp"
 #include "xgrad/autograd/record.hpp"

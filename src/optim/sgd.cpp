@@ -1,4 +1,6 @@
-// sgd.cpp: SGD's step, element by element (the formula is in sgd.hpp).
+// sgd.cpp: SGD's step, element by element (the formula is in sgd.hpp): after backward has
+// filled every parameter's .grad, step() moves each parameter against its gradient, in place.
+// Read next: adam.cpp; then autograd/graph_view.hpp and trace.hpp, to watch a graph at work.
 #include "xgrad/optim/sgd.hpp"
 
 #include "optim/update.hpp"
