@@ -16,18 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace {
+#include "run_program.hpp"
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  if (pclose(pipe) != 0) throw std::runtime_error(command + " failed:\n" + out);
-  return out;
-}
+namespace {
 
 int failures = 0;
 
@@ -49,9 +40,9 @@ int main(int argc, char** argv) {
     const std::string sample = argv[1], out_dir = argv[3];
     nlohmann::json reference;
     std::ifstream(argv[2]) >> reference;
-    run("mkdir -p '" + out_dir + "'");
+    run_program("mkdir -p '" + out_dir + "'");
     const std::string printed =
-        run("'" + sample + "' --epochs " + std::to_string(reference.at("epochs").get<int>()) + " --out '" + out_dir + "'");
+        run_program("'" + sample + "' --epochs " + std::to_string(reference.at("epochs").get<int>()) + " --out '" + out_dir + "'");
     std::cout << printed;
 
     std::smatch m;

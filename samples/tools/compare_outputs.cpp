@@ -15,19 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "run_program.hpp"
+
 namespace {
 
-std::string run(const std::string& program) {
-  std::string out;
-  FILE* pipe = popen(program.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run " + program);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = pclose(pipe);
-  if (status != 0) throw std::runtime_error(program + " exited with status " + std::to_string(status));
-  return out;
-}
 
 struct Split {
   std::string text;             // the output with each number replaced by '#'
@@ -66,7 +57,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: compare_outputs <xgrad-program> <libtorch-program>\n";
     return 2;
   }
-  std::string a = run(argv[1]), b = run(argv[2]);
+  std::string a = run_program(argv[1]), b = run_program(argv[2]);
   Split sa = split(a), sb = split(b);
   std::cout << "---- xgrad\n" << a << "---- libtorch\n" << b;
   if (sa.text != sb.text || sa.numbers.size() != sb.numbers.size()) {

@@ -6,16 +6,8 @@
 
 namespace xgrad::autograd {
 
-namespace {
-const char* kFreedMessage =
-    "Trying to backward through the graph a second time (or directly access saved tensors after they "
-    "have already been freed). Saved intermediate values of the graph are freed when you call "
-    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward.";
-}  // namespace
-
 variable_list AutogradContext::get_saved_variables() const {
-  if (released_) throw Error(kFreedMessage);
+  if (released_) throw Error(kFreedSavedTensorsMessage);
   if (saved_.empty()) return to_save_;  // forward itself asking, or nothing recorded
   variable_list out;
   for (const SavedTensor& s : saved_) out.push_back(s.unpack());

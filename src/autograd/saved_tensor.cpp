@@ -15,13 +15,13 @@ Tensor alias_without_history(const Tensor& t) {
   impl->is_view = src.is_view;
   return Tensor(std::move(impl));
 }
+}  // namespace
 
-const char* kFreedMessage =
+const char* const kFreedSavedTensorsMessage =
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
     "have already been freed). Saved intermediate values of the graph are freed when you call "
     ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
     "graph a second time or if you need to access saved tensors after calling backward.";
-}  // namespace
 
 SavedTensor::SavedTensor(const Tensor& t, bool is_output, bool keep_grad_fn) {
   if (!t.defined()) return;
@@ -66,7 +66,7 @@ void SavedTensor::reset() {
 
 Tensor SavedTensor::unpack() const {
   if (!defined_) return Tensor();
-  if (released_) throw Error(kFreedMessage);
+  if (released_) throw Error(kFreedSavedTensorsMessage);
   if (data_._version() != version_) {
     std::shared_ptr<Node> fn = strong_grad_fn_ ? strong_grad_fn_ : weak_grad_fn_.lock();
     std::string shape;

@@ -22,6 +22,9 @@
 
 namespace xgrad::autograd {
 
+/// PyTorch's error for reading saved tensors after backward freed them (retain_graph=False).
+extern const char* const kFreedSavedTensorsMessage;
+
 class SavedTensor {
  public:
   SavedTensor() = default;
