@@ -61,7 +61,7 @@ void detail::wrap_outputs(Node& node, const std::shared_ptr<Node>& shared, Autog
     if (dirty) {
       // Written in place by forward: the input itself now comes from this node (as for x.exp_()).
       XGRAD_CHECK(!(out.is_leaf() && out.requires_grad()),
-                  "a leaf Variable that requires grad is being used in an in-place operation.");
+                  "a leaf Variable that requires grad has been used in an in-place operation.");
     } else if (is_input) {
       out = out.detach();  // an input returned unchanged: a new tensor on its data, not the input
     }

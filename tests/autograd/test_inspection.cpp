@@ -221,7 +221,32 @@ struct Cube : torch::autograd::Function<Cube> {
   }
 };
 
+// In place: forward writes its input and says so (Python's ctx.mark_dirty).
+struct AddOne : torch::autograd::Function<AddOne> {
+  static Tensor forward(AutogradContext* ctx, Tensor x) {
+    x.add_(1);
+    ctx->mark_dirty({x});
+    return x;
+  }
+  static variable_list backward(AutogradContext*, variable_list grad) { return {grad[0] * 2}; }
+};
+
 }  // namespace
+
+TEST_CASE("a custom function that writes its input in place, as Python's mark_dirty") {
+  // Python: b = a * 1; c = AddOne.apply(b) -> c is b, b.grad_fn is AddOneBackward, b = [2, 2];
+  //         c.sum().backward() -> a.grad = [2, 2]; on a leaf that requires grad: an error.
+  auto a = torch::ones({2}, torch::requires_grad());
+  auto b = a * 1;
+  auto c = AddOne::apply(b);
+  CHECK(c.is_same(b));
+  CHECK(b.grad_fn()->name() == "AddOneBackward");
+  CHECK(b.equal(torch::full({2}, 2.0f)));
+  c.sum().backward();
+  CHECK(a.grad().equal(torch::full({2}, 2.0f)));
+  CHECK_THROWS_WITH(AddOne::apply(torch::ones({2}, torch::requires_grad())),
+                    "a leaf Variable that requires grad has been used in an in-place operation.");
+}
 
 TEST_CASE("a custom function's forward, backward and name follow Python's") {
   auto x = torch::tensor({0.5, 1.5, 3.0}, torch::requires_grad());
