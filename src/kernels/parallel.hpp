@@ -29,9 +29,10 @@ inline int64_t max_threads() {
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
 #ifdef _OPENMP
-  if (n >= 2 * grain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
-    const int64_t max_threads = std::min<int64_t>(omp_get_max_threads(), n / grain);
-#pragma omp parallel num_threads(static_cast<int>(max_threads))
+  const int64_t available = max_threads();
+  if (n >= 2 * grain && available > 1) {
+    const int64_t threads_wanted = std::min<int64_t>(available, n / grain);
+#pragma omp parallel num_threads(static_cast<int>(threads_wanted))
     {
       const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
       const int64_t chunk = (n + threads - 1) / threads;
