@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-tests.sh: the whole test suite, as the README's second command and CI run it:
 #   1. install the dependencies (Debian packages),
-#   2. a Release build with warnings, the samples and their libtorch twins, and every ctest case,
+#   2. a Release build (a warning in the library fails it: XGRAD_WERROR), the samples and their
+#      libtorch twins, and every ctest case,
 #   3. a Debug build of the tests under AddressSanitizer and UBSan, and every ctest case again.
 # Build trees go to build/release and build/sanitize (override with XGRAD_BUILD_ROOT).
 set -euo pipefail
@@ -13,7 +14,7 @@ bash cmake/install-deps.sh --tests
 
 echo "== Release build: library, tests, samples, libtorch parity"
 cmake -S . -B "$root/release" -DCMAKE_BUILD_TYPE=Release -DXGRAD_BUILD_TESTS=ON -DXGRAD_BUILD_SAMPLES=ON \
-  -DXGRAD_LIBTORCH_PARITY=ON -DXGRAD_BUILD_BENCHMARKS=ON
+  -DXGRAD_LIBTORCH_PARITY=ON -DXGRAD_BUILD_BENCHMARKS=ON -DXGRAD_WERROR=ON
 cmake --build "$root/release" -j "$jobs"
 ctest --test-dir "$root/release" --output-on-failure -j "$jobs"
 

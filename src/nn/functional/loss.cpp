@@ -55,7 +55,7 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions&
     warn("reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides "
          "only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the "
          "same as 'batchmean' in the next major release.");
-  Tensor reduced = xgrad::kl_div(input, target, r == kBatchMean ? Reduction::Sum : to_aten(r), options.log_target());
+  Tensor reduced = xgrad::kl_div(input, target, r == kBatchMean ? static_cast<int64_t>(Reduction::Sum) : to_aten(r), options.log_target());
   if (r == kBatchMean && input.dim() != 0) reduced = reduced / input.size(0);
   return reduced;
 }
