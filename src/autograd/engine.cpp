@@ -2,13 +2,15 @@
 //   1. count, for every node reachable from the outputs, how many edges lead into it;
 //   2. run nodes whose gradients are complete (count reached zero), latest-created first;
 //   3. hand each result along the node's edges, summing where several gradients meet.
-// No recursion anywhere, so graph depth is limited by memory only. Read next: one op and its
+// The schedule of 1. and 2. is GraphTask (graph_task.hpp); the loop below is 2. and 3. No
+// recursion anywhere, so graph depth is limited by memory only. Read next: one op and its
 // derivative, `mul` in src/ops/elementwise.cpp; then gradcheck.cpp, which checks derivatives.
 #include "xgrad/autograd/engine.hpp"
 
 #include <limits>
-#include <algorithm>
-#include <unordered_map>
+#include <memory>
+
+#include "autograd/graph_task.hpp"
 
 #include "xgrad/autograd/anomaly_mode.hpp"
 #include "xgrad/autograd/autograd_meta.hpp"
@@ -18,12 +20,15 @@
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/grad_mode.hpp"
+#include "xgrad/core/shape.hpp"
 #include "xgrad/core/warning.hpp"
-#include "xgrad/ops/reduction.hpp"
 
 namespace xgrad::autograd {
 
 namespace {
+
+using detail::GraphTask;
+using detail::NodeTask;
 
 /// The node every backward starts from: it hands the given gradients to the outputs' nodes.
 class GraphRoot final : public Node {
@@ -39,61 +44,13 @@ class GraphRoot final : public Node {
   variable_list grads_;
 };
 
-/// What the engine tracks per node during one backward.
-struct NodeTask {
-  int dependencies = 0;   // edges into this node not yet delivered
-  variable_list buffer;   // the gradients received so far, one slot per forward output
-  bool needed = true;     // false: no requested gradient lies behind this node (grad() only)
-  bool visited = false;
-};
-
-/// The NodeTasks of one backward, found by node. Small graphs (the common case) are searched
-/// linearly, which is faster than hashing; larger ones get a hash index.
-class GraphTask {
- public:
-  /// The task of `fn`, and whether it was just created.
-  std::pair<NodeTask*, bool> get(Node* fn) {
-    if (index_.empty()) {
-      for (size_t i = 0; i < nodes_.size(); ++i)
-        if (nodes_[i] == fn) return {&tasks_[i], false};
-    } else if (auto it = index_.find(fn); it != index_.end()) {
-      return {&tasks_[it->second], false};
-    }
-    nodes_.push_back(fn);
-    tasks_.emplace_back();
-    if (!index_.empty() || nodes_.size() > kLinear) {
-      if (index_.empty())
-        for (size_t i = 0; i < nodes_.size(); ++i) index_[nodes_[i]] = i;
-      index_[fn] = nodes_.size() - 1;
-    }
-    return {&tasks_.back(), true};
-  }
-  NodeTask& operator[](Node* fn) { return *get(fn).first; }
-  void reserve(size_t n) {
-    nodes_.reserve(n);
-    tasks_.reserve(n);
-  }
-  std::vector<NodeTask>& tasks() { return tasks_; }
-  const std::vector<Node*>& nodes() const { return nodes_; }
-
- private:
-  static constexpr size_t kLinear = 32;
-  std::vector<Node*> nodes_;
-  std::vector<NodeTask> tasks_;  // only grows while the graph is discovered; references are used after
-  std::unordered_map<Node*, size_t> index_;
-};
-
-/// Later nodes first: a node created after another may feed it, never the reverse.
-struct LaterFirst {
-  bool operator()(const Node* a, const Node* b) const { return a->sequence_nr() < b->sequence_nr(); }
-};
-
 // Note [Broadcasting and gradients]
 // `x + y` with x of shape (3) and y of shape (2, 3) gives a (2, 3) result, and the backward
 // formula of add simply passes that (2, 3) gradient to both inputs. The gradient for x must have
 // x's shape: summing over the broadcast dimensions is what undoes the broadcast. Instead of every
-// op doing this, the engine does it here, once, for every gradient it hands along an edge,
-// comparing with the shape the receiving node recorded for that input (its InputMetadata).
+// op doing this, the engine does it here, once, for every gradient a node returns, comparing with
+// the shape the receiving node recorded for that input (its InputMetadata), before the node's
+// post-hooks see the gradients (as PyTorch's validate_outputs does).
 Tensor validate_gradient(const Node& fn, size_t index, Tensor grad, const InputMetadata& meta) {
   if (!grad.sizes().equals(meta.shape)) {
     if (!is_expandable_to(meta.shape, grad.sizes()))
@@ -105,6 +62,37 @@ Tensor validate_gradient(const Node& fn, size_t index, Tensor grad, const InputM
   if (grad.scalar_type() != meta.dtype) grad = grad.to(meta.dtype);
   return grad;
 }
+
+// Note [Shortcuts nobody can see]
+// A learner can watch the gradients at every node of PyTorch's graph: hooks (grad_fn->register_hook
+// and register_prehook, retain_grad), the engine trace, anomaly detection (which checks each node's
+// results), and create_graph (which makes every gradient a tensor with a grad_fn of its own). Where
+// xgrad computes something in fewer steps than PyTorch, what these show must not change. The
+// shortcuts there are, and why nobody sees them:
+// - Cross entropy of (N, C) or (C) logits with class indices (src/ops/loss_nll.cpp, Note [Fused
+//   cross entropy]). PyTorch's two nodes, NllLossBackward0 -> LogSoftmaxBackward0, are two nodes
+//   here too, but the first may compute the logits' gradient itself and the second pass it on.
+//   It does so only when neither node has a hook and no trace, anomaly detection or create_graph
+//   is on; otherwise each takes PyTorch's step and delivers PyTorch's gradient. Left visible: the
+//   pair saves the logits where PyTorch saves log_softmax's output, so changing the logits in
+//   place before backward is refused where PyTorch would go on.
+// - Backward formulas computed in one pass inside one node: SigmoidBackward0, TanhBackward0
+//   (src/ops/activation.cpp), SoftmaxBackward0 and LogSoftmaxBackward0 (src/ops/softmax.cpp) call a
+//   fused kernel where PyTorch calls one op as well (sigmoid_backward, tanh_backward,
+//   _softmax_backward_data, _log_softmax_backward_data), recorded under create_graph as the same
+//   node PyTorch records (SigmoidBackwardBackward0, ...). BinaryCrossEntropyBackward0
+//   (src/ops/loss_binary.cpp) runs one fused pass when no graph is recorded. What happens inside
+//   a node's apply() is nobody's to see: hooks see what goes in and what comes out.
+// - Ops whose forward is computed with other ops under NoGradGuard and recorded as one node
+//   (mean, logsumexp, mv, dot, unbind, stack, the losses of loss_binary.cpp, loss_pointwise.cpp
+//   and loss_multilabel.cpp): one node in PyTorch as well, with PyTorch's name.
+// Not shortcuts but still different, under create_graph only: the gradients of
+// binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss, multilabel_margin_loss and
+// relu are recorded as the ordinary ops of their formula, where PyTorch records one node
+// (BinaryCrossEntropyBackwardBackward0, MseLossBackwardBackward0, ThresholdBackwardBackward0, ...):
+// the values and the second derivatives are PyTorch's, the grad_fn names of those gradients not.
+// tests/autograd/test_hooks_reference.cpp hooks every node of these graphs and compares what
+// each hook sees with what PyTorch's hooks saw.
 
 /// Under DetectAnomalyGuard: a NaN among a node's results stops backward, naming the node and
 /// the forward op that created it (see autograd/anomaly_mode.hpp).
@@ -121,18 +109,47 @@ void check_anomaly(const Node& fn, const variable_list& outputs) {
   }
 }
 
-variable_list run_node(Node& fn, variable_list&& inputs, bool create_graph) {
-  AutoGradMode mode(create_graph);
+/// One backward: what it was asked for, and what it collects on the way.
+struct Backward {
+  bool keep_graph = false;       // keep what nodes saved (retain_graph)
+  bool create_graph = false;     // record the backward formulas, for double backward
+  bool accumulate_grad = true;   // false for grad(): leaves' .grad stay as they are
+  std::vector<Edge> capture;     // grad(), backward(inputs=): the edges whose gradients are returned
+  variable_list captured;        // the gradients that arrived there
+  std::unique_ptr<detail::EngineTracer> trace;  // null unless tracing (autograd/trace.hpp)
+};
+
+/// Runs one node as PyTorch's engine does: its pre-hooks (and retain_grad's), apply(), its results
+/// shaped to the inputs they are for (validate_gradient), its post-hooks, then anomaly mode's check.
+variable_list run_node(Node& fn, variable_list&& inputs, const Backward& bw) {
+  AutoGradMode mode(bw.create_graph);
+  if (bw.trace) bw.trace->before(fn, inputs);
   for (auto& hook : fn.pre_hooks()) inputs = (*hook)(inputs);
   for (auto& hook : fn.retains_grad_hooks()) inputs = (*hook)(inputs);
   bool any = inputs.empty();  // the root has no inputs but always runs
   for (const Tensor& g : inputs) any = any || g.defined();
-  if (!any) return variable_list(fn.num_outputs());  // nothing flows through this node
+  if (!any) {  // nothing flows through this node
+    variable_list none(fn.num_outputs());
+    if (bw.trace) bw.trace->after(fn, none);
+    return none;
+  }
   Node* previous = detail::current_node();
-  detail::current_node() = &fn;
+  detail::current_node() = &fn;  // what needs_input_grad() reads
   variable_list outputs;
   try {
     outputs = fn.post_hooks().empty() ? fn.apply(std::move(inputs)) : fn.apply(variable_list(inputs));
+    if (outputs.size() != fn.num_outputs())
+      throw Error(fmt::format("function {} returned an incorrect number of gradients (expected {}, got {})", fn.name(),
+                              fn.num_outputs(), outputs.size()));
+    const auto& edges = fn.next_edges();
+    for (size_t i = 0; i < outputs.size(); ++i)
+      if (edges[i].is_valid() && outputs[i].defined())
+        outputs[i] = validate_gradient(fn, i, std::move(outputs[i]), edges[i].function->input_metadata(edges[i].input_nr));
+    detail::current_node() = previous;
+    for (auto& hook : fn.post_hooks()) {
+      variable_list replaced = (*hook)(outputs, inputs);
+      if (!replaced.empty()) outputs = std::move(replaced);
+    }
     if (AnomalyMode::is_enabled()) check_anomaly(fn, outputs);
   } catch (...) {
     detail::current_node() = previous;
@@ -140,43 +157,61 @@ variable_list run_node(Node& fn, variable_list&& inputs, bool create_graph) {
       warn(fmt::format("Error detected in {}. The forward op that created it: {}.", fn.name(), fn.forward_op()));
     throw;
   }
-  detail::current_node() = previous;
-  for (auto& hook : fn.post_hooks()) {
-    variable_list replaced = (*hook)(outputs, inputs);
-    if (!replaced.empty()) outputs = std::move(replaced);
-  }
+  if (bw.trace) bw.trace->after(fn, outputs);
   return outputs;
 }
 
 /// Marks the nodes from which a capture target can be reached; only those need to run.
-void mark_needed(Node* root, GraphTask& tasks, const std::vector<Edge>& capture) {
-  for (NodeTask& t : tasks.tasks()) t.needed = false;
+void mark_needed(Node* root, GraphTask& graph, const std::vector<Edge>& capture) {
+  for (NodeTask& t : graph.tasks()) t.needed = false;
   for (const Edge& e : capture)
-    if (e.is_valid()) tasks[e.function.get()].needed = true;
+    if (e.is_valid()) graph[e.function.get()].needed = true;
   // Post-order walk: a node is needed if one of its children is.
   std::vector<std::pair<Node*, size_t>> stack{{root, 0}};
-  tasks[root].visited = true;
+  graph[root].visited = true;
   while (!stack.empty()) {
     auto& [fn, next] = stack.back();
     const auto& edges = fn->next_edges();
     if (next < edges.size()) {
       Node* child = edges[next++].function.get();
-      if (child != nullptr && !tasks[child].visited) {
-        tasks[child].visited = true;
+      if (child != nullptr && !graph[child].visited) {
+        graph[child].visited = true;
         stack.emplace_back(child, 0);
       }
       continue;
     }
     for (const Edge& e : edges)
-      if (e.is_valid() && tasks[e.function.get()].needed) tasks[fn].needed = true;
+      if (e.is_valid() && graph[e.function.get()].needed) graph[fn].needed = true;
     stack.pop_back();
   }
 }
 
-/// Runs backward from `roots` (with gradients `root_grads`). Leaves accumulate into .grad when
-/// `accumulate_grad`; the gradients arriving at the `capture` edges are returned.
-variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, bool keep_graph, bool create_graph,
-                      bool accumulate_grad, const std::vector<Edge>& capture) {
+/// grad() and backward(inputs=...): keeps the gradients arriving at a captured edge, and says
+/// whether the node must run at all (a requested gradient lies behind it; an AccumulateGrad only
+/// when leaves' .grad are to be written).
+bool should_run(Node& fn, const variable_list& inputs, bool needed, Backward& bw) {
+  for (size_t i = 0; i < bw.capture.size(); ++i)
+    if (bw.capture[i].function.get() == &fn) bw.captured[i] = inputs[bw.capture[i].input_nr];
+  if (!needed) {
+    if (bw.trace) bw.trace->skipped(fn, "no requested gradient lies behind it");
+    return false;
+  }
+  if (!bw.accumulate_grad && dynamic_cast<AccumulateGrad*>(&fn) != nullptr) {
+    if (bw.trace) bw.trace->skipped(fn, "grad() leaves .grad alone");
+    return false;
+  }
+  return true;
+}
+
+/// Two gradients for the same input, from two paths: their sum (recorded under create_graph).
+Tensor sum_gradients(const Tensor& a, const Tensor& b, bool create_graph) {
+  AutoGradMode mode(create_graph);
+  return a + b;
+}
+
+/// Runs backward from `roots` (with gradients `root_grads`); returns the gradients that arrived
+/// at bw.capture's edges.
+variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, Backward& bw) {
   // One output starts the walk at its own node; several start from a GraphRoot that feeds them all
   // (one output may feed another, so they cannot simply all start at once).
   std::shared_ptr<Node> graph_root;
@@ -187,83 +222,40 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
   }
 
   // 1. Dependencies: how many edges lead into each node reachable from the root.
-  GraphTask tasks;
-  tasks.reserve(16);
-  tasks.get(root);
-  std::vector<Node*> stack{root};
-  while (!stack.empty()) {
-    Node* fn = stack.back();
-    stack.pop_back();
-    for (const Edge& e : fn->next_edges()) {
-      if (!e.is_valid()) continue;
-      auto [task, first_time] = tasks.get(e.function.get());
-      task->dependencies++;
-      if (first_time) stack.push_back(e.function.get());
-    }
-  }
-  if (!capture.empty()) mark_needed(root, tasks, capture);
-  std::unique_ptr<detail::EngineTracer> trace = detail::make_engine_tracer();  // null unless tracing
-  if (trace) trace->start(*root, tasks.nodes());
-  if (!graph_root) {
-    NodeTask& first = tasks[root];
-    first.buffer.resize(root->num_inputs());
-    first.buffer[roots[0].input_nr] = std::move(root_grads[0]);
-  }
+  GraphTask graph(root);
+  if (!bw.capture.empty()) mark_needed(root, graph, bw.capture);
+  bw.captured.assign(bw.capture.size(), Tensor());
+  bw.trace = detail::make_engine_tracer();
+  if (bw.trace) bw.trace->start(*root, graph.nodes());
+  if (roots.size() == 1) graph[root].input(roots[0].input_nr, root->num_inputs()) = std::move(root_grads[0]);
 
   // 2. and 3. Run ready nodes, latest first, and pass their results along.
-  variable_list captured(capture.size());
-  SmallVector<Node*, 16> ready;  // a heap ordered by LaterFirst
-  ready.push_back(root);
-  while (!ready.empty()) {
-    std::pop_heap(ready.begin(), ready.end(), LaterFirst());
-    Node* fn = ready.back();
-    ready.pop_back();
-    NodeTask& task = tasks[fn];
-    variable_list inputs = std::move(task.buffer);
+  // ---- the engine's loop (README.md quotes it; tests/autograd/test_engine.cpp checks the quote) ----
+  while (graph.has_ready()) {
+    Node* fn = graph.pop_ready();                          // the latest-created ready node
+    NodeTask& task = graph[fn];
+    variable_list inputs = std::move(task.buffer);         // its gradients, all arrived
     inputs.resize(fn->num_inputs());
-    for (size_t i = 0; i < capture.size(); ++i)
-      if (capture[i].function.get() == fn) captured[i] = inputs[capture[i].input_nr];
-    if (!task.needed) {
-      if (trace) trace->skipped(*fn, "no requested gradient lies behind it");
-      continue;
-    }
-    if (!accumulate_grad && dynamic_cast<AccumulateGrad*>(fn) != nullptr) {
-      if (trace) trace->skipped(*fn, "grad() leaves .grad alone");
-      continue;
-    }
+    if (!should_run(*fn, inputs, task.needed, bw)) continue;  // grad(): capture; skip what is not asked
+    variable_list outputs = run_node(*fn, std::move(inputs), bw);  // hooks and apply()
+    if (!bw.keep_graph) fn->release_variables();           // free what it saved for backward
 
-    if (trace) trace->before(*fn, inputs);
-    variable_list outputs = run_node(*fn, std::move(inputs), create_graph);
-    if (trace) trace->after(*fn, outputs);
-    if (!keep_graph) fn->release_variables();
-    if (outputs.size() != fn->num_outputs())
-      throw Error(fmt::format("function {} returned an incorrect number of gradients (expected {}, got {})",
-                              fn->name(), fn->num_outputs(), outputs.size()));
-
-    const auto& edges = fn->next_edges();
+    const auto& edges = fn->next_edges();                  // one per input of the forward op
     for (size_t i = 0; i < edges.size(); ++i) {
       const Edge& edge = edges[i];
-      if (!edge.is_valid()) continue;
-      NodeTask& next = tasks[edge.function.get()];
-      if (!next.needed) continue;
-      if (outputs[i].defined()) {
-        Tensor grad = validate_gradient(*fn, i, std::move(outputs[i]), edge.function->input_metadata(edge.input_nr));
-        if (next.buffer.size() < edge.function->num_inputs()) next.buffer.resize(edge.function->num_inputs());
-        Tensor& slot = next.buffer[edge.input_nr];
-        if (!slot.defined()) {
-          slot = std::move(grad);
-        } else {  // several paths meet: sum them
-          AutoGradMode mode(create_graph);
-          slot = slot + grad;
-        }
+      if (!edge.is_valid()) continue;                      // that input needs no gradient
+      NodeTask& next = graph[edge.function.get()];
+      if (!next.needed) continue;                          // grad(): nothing asked for lies behind it
+      if (outputs[i].defined()) {  // shaped to its input already (Note [Broadcasting and gradients])
+        Tensor& slot = next.input(edge.input_nr, edge.function->num_inputs());
+        if (slot.defined()) slot = sum_gradients(slot, outputs[i], bw.create_graph);  // several paths meet: sum
+        else slot = std::move(outputs[i]);
       }
-      if (--next.dependencies == 0) {
-        ready.push_back(edge.function.get());
-        std::push_heap(ready.begin(), ready.end(), LaterFirst());
-      }
+      graph.delivered(next);                               // the last delivery makes it ready
     }
   }
-  return captured;
+  // ---- end of the engine's loop ----
+  return std::move(bw.captured);
 }
 
 /// The roots of a backward and their starting gradients, with PyTorch's checks.
@@ -305,13 +297,17 @@ void backward(const variable_list& tensors, const variable_list& grad_tensors, s
   std::vector<Edge> roots;
   variable_list grads;
   collect_roots(tensors, grad_tensors, roots, grads);
-  bool keep_graph = retain_graph.value_or(create_graph);
+  Backward bw;
+  bw.keep_graph = retain_graph.value_or(create_graph);
+  bw.create_graph = create_graph;
   if (inputs.empty()) {
-    execute(roots, std::move(grads), keep_graph, create_graph, /*accumulate_grad=*/true, {});
+    execute(roots, std::move(grads), bw);
     return;
   }
   // backward(inputs=...): only these tensors receive gradients, leaves or not.
-  variable_list captured = execute(roots, std::move(grads), keep_graph, create_graph, false, capture_edges(inputs));
+  bw.accumulate_grad = false;
+  bw.capture = capture_edges(inputs);
+  variable_list captured = execute(roots, std::move(grads), bw);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!captured[i].defined()) continue;
     AutogradMeta& meta = materialize_autograd_meta(inputs[i]);
@@ -325,9 +321,12 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
   std::vector<Edge> roots;
   variable_list grads;
   collect_roots(outputs, grad_outputs, roots, grads);
-  std::vector<Edge> capture = capture_edges(inputs);
-  variable_list result =
-      execute(roots, std::move(grads), retain_graph.value_or(create_graph), create_graph, false, capture);
+  Backward bw;
+  bw.keep_graph = retain_graph.value_or(create_graph);
+  bw.create_graph = create_graph;
+  bw.accumulate_grad = false;
+  bw.capture = capture_edges(inputs);
+  variable_list result = execute(roots, std::move(grads), bw);
   if (!allow_unused)
     for (const Tensor& g : result)
       if (!g.defined())

@@ -10,7 +10,6 @@
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/grad_mode.hpp"
-#include "xgrad/ops/shape_ops.hpp"
 
 namespace xgrad::autograd {
 

@@ -1,8 +1,10 @@
 // graph_view.cpp: to_dot and to_text. to_dot numbers the nodes reachable from the tensor's
-// grad_fn in the order the engine would run them.
+// grad_fn in the order the engine would run them, replaying the engine's schedule (graph_task.hpp).
+// Read next: trace.hpp.
 #include "xgrad/autograd/graph_view.hpp"
 
-#include <algorithm>
+#include "autograd/graph_task.hpp"
+
 #include <map>
 #include <vector>
 
@@ -21,34 +23,15 @@ struct Walk {
 };
 
 Walk walk_from(Node* root) {
-  // The engine's schedule (engine.cpp), replayed without running anything: count the edges into
-  // each node, then repeatedly take the ready node created last (AccumulateGrad counts as newest).
-  std::map<const Node*, int> dependencies{{root, 0}};
-  std::vector<Node*> stack{root};
-  while (!stack.empty()) {
-    Node* fn = stack.back();
-    stack.pop_back();
-    for (const Edge& e : fn->next_edges()) {
-      if (!e.is_valid()) continue;
-      auto [it, first_time] = dependencies.try_emplace(e.function.get(), 0);
-      ++it->second;
-      if (first_time) stack.push_back(e.function.get());
-    }
-  }
+  // The engine's own schedule (graph_task.hpp), run without running any node.
+  detail::GraphTask graph(root);
   Walk w;
-  auto later_first = [](const Node* a, const Node* b) { return a->sequence_nr() < b->sequence_nr(); };
-  std::vector<Node*> ready{root};
-  while (!ready.empty()) {
-    std::pop_heap(ready.begin(), ready.end(), later_first);
-    Node* fn = ready.back();
-    ready.pop_back();
+  while (graph.has_ready()) {
+    Node* fn = graph.pop_ready();
     w.nodes.push_back(fn);
     w.number[fn] = w.nodes.size();
     for (const Edge& e : fn->next_edges())
-      if (e.is_valid() && --dependencies[e.function.get()] == 0) {
-        ready.push_back(e.function.get());
-        std::push_heap(ready.begin(), ready.end(), later_first);
-      }
+      if (e.is_valid()) graph.delivered(graph[e.function.get()]);
   }
   return w;
 }

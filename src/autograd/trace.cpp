@@ -52,6 +52,8 @@ std::unique_ptr<EngineTracer> make_engine_tracer() {
   return std::make_unique<EngineTracer>(*out);
 }
 
+bool tracing() { return guard_stream() != nullptr || traced_by_environment(); }
+
 void EngineTracer::start(const Node& root, const std::vector<Node*>& nodes) {
   for (const Node* fn : nodes) width_ = std::max(width_, fn->name().size() + 1);
   out_ << "backward from " << root.name() << ": " << nodes.size() << (nodes.size() == 1 ? " node\n" : " nodes\n");

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "xgrad/autograd/node.hpp"
-#include "xgrad/ops/shape_ops.hpp"
 
 namespace xgrad {
 

@@ -4,6 +4,7 @@
 // running sum). Read next: src/ops/reduction.cpp.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -13,6 +14,10 @@
 #include "kernels/elementwise.hpp"
 
 namespace xgrad::kernels {
+
+/// Whether all (any) of n contiguous bools are true: all() and any().
+inline bool all_true(const bool* p, int64_t n) { return std::all_of(p, p + n, [](bool v) { return v; }); }
+inline bool any_true(const bool* p, int64_t n) { return std::any_of(p, p + n, [](bool v) { return v; }); }
 
 /// Sum of n contiguous values; float sums use 4 SIMD accumulators over blocks, blocks summed pairwise.
 template <class T>

@@ -358,34 +358,12 @@ Tensor logsumexp(const Tensor& x_in, IntArrayRef dim, bool keepdim) {
 
 Tensor all(const Tensor& x) {
   Tensor b = detail::contiguous_raw(detail::convert(x, kBool));
-  const bool* p = b.data_ptr<bool>();
-  return scalar_tensor(std::all_of(p, p + b.numel(), [](bool v) { return v; }), kBool);
+  return scalar_tensor(kernels::all_true(b.data_ptr<bool>(), b.numel()), kBool);
 }
 
 Tensor any(const Tensor& x) {
   Tensor b = detail::contiguous_raw(detail::convert(x, kBool));
-  const bool* p = b.data_ptr<bool>();
-  return scalar_tensor(std::any_of(p, p + b.numel(), [](bool v) { return v; }), kBool);
-}
-
-bool is_expandable_to(IntArrayRef shape, IntArrayRef desired) {
-  if (shape.size() > desired.size()) return false;
-  size_t off = desired.size() - shape.size();
-  for (size_t i = 0; i < shape.size(); ++i)
-    if (shape[i] != desired[off + i] && shape[i] != 1) return false;
-  return true;
-}
-
-Tensor sum_to(const Tensor& x, IntArrayRef shape) {
-  if (x.sizes().equals(shape)) return x;
-  XGRAD_CHECK(is_expandable_to(shape, x.sizes()), "size {{{}}} is not expandable to size {{{}}}.",
-              format_sizes(shape), format_sizes(x.sizes()));
-  std::vector<int64_t> dims;
-  size_t lead = x.sizes().size() - shape.size();
-  for (size_t i = 0; i < x.sizes().size(); ++i)
-    if (i < lead || (shape[i - lead] == 1 && x.sizes()[i] != 1)) dims.push_back(static_cast<int64_t>(i));
-  Tensor r = dims.empty() ? x : sum(x, dims, true);
-  return lead > 0 || !r.sizes().equals(shape) ? r.view(shape) : r;
+  return scalar_tensor(kernels::any_true(b.data_ptr<bool>(), b.numel()), kBool);
 }
 
 }  // namespace xgrad

@@ -19,28 +19,6 @@ using autograd::record;
 using autograd::save;
 using autograd::variable_list;
 
-int64_t maybe_wrap_dim(int64_t dim, int64_t ndim) {
-  int64_t n = std::max<int64_t>(ndim, 1);  // a 0-d tensor takes dims -1 and 0, as PyTorch allows
-  if (dim < -n || dim >= n)
-    detail::fail<IndexError>("Dimension out of range (expected to be in range of [{}, {}], but got {})", -n, n - 1,
-                             dim);
-  return dim < 0 ? dim + n : dim;
-}
-
-DimVector infer_size(IntArrayRef a, IntArrayRef b) {
-  size_t n = std::max(a.size(), b.size());
-  DimVector out(n);
-  for (size_t i = n; i-- > 0;) {  // from the last dim, as PyTorch reports the first mismatch from the right
-    int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
-    int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    if (da != db && da != 1 && db != 1)
-      detail::fail<Error>("The size of tensor a ({}) must match the size of tensor b ({}) at non-singleton dimension {}",
-                          da, db, i);
-    out[i] = da == 1 ? db : da;
-  }
-  return out;
-}
-
 namespace {
 
 /// Replaces a -1 in `shape` by what makes the element count `numel`.

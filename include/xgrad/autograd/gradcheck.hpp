@@ -1,6 +1,6 @@
 // gradcheck.hpp: checking a backward formula against finite differences (PyTorch's
 // torch.autograd.gradcheck, here in C++). Every differentiable op's test uses it; learners can
-// use it on their own functions. Read next: graph.hpp.
+// use it on their own functions. Read next: graph_view.hpp.
 #pragma once
 
 #include <functional>

@@ -82,6 +82,10 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<std::unique_ptr<FunctionPostHook>>& post_hooks() { return post_hooks_; }
   /// Hooks that keep a non-leaf's gradient (retain_grad); they run after the other pre-hooks.
   std::vector<std::unique_ptr<FunctionPreHook>>& retains_grad_hooks() { return retains_grad_hooks_; }
+  /// Whether any hook sees the gradients at this node (a pre-hook, a retain_grad hook or a
+  /// post-hook). A node may skip one of PyTorch's steps only when nothing can see the difference
+  /// (Note [Shortcuts nobody can see] in src/autograd/engine.cpp).
+  bool has_hooks() const { return !pre_hooks_.empty() || !retains_grad_hooks_.empty() || !post_hooks_.empty(); }
 
   /// Python's grad_fn.register_hook: hook(grad_inputs, grad_outputs) runs after the node, with
   /// the gradients it produced (for its forward inputs) and those it received (for its forward

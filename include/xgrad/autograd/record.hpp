@@ -35,8 +35,14 @@ Saved<sizeof...(T)> save(const T&... t) { return Saved<sizeof...(T)>{{&t...}}; }
 /// True if any of the tensors requires grad and grad mode is on: whether an op must record.
 bool compute_requires_grad(TensorList inputs);
 
-/// Inside a backward lambda: whether gradient number i is needed (input i requires grad).
-/// Lets `mul` skip computing `grad * x` for an `x` that needs no gradient.
+/// Inside a backward lambda: whether gradient number i is needed, that is whether input i of the
+/// forward op requires grad (PyTorch's `ctx.needs_input_grad[i]`, `should_compute_output(i)`).
+/// Lets `mul` skip computing `grad * x` for an `x` that needs no gradient; returning a gradient
+/// anyway is never wrong, only wasted work. It reads the node the engine is running now (the engine
+/// sets detail::current_node() around each apply()), and outside a backward it answers true.
+/// Why a function and not a mask passed to every lambda: most backward formulas have one input
+/// or need every gradient, and would carry an argument they never read; the few that can save work
+/// ask, by input number, where the formula for that input is written.
 bool needs_input_grad(size_t i);
 
 namespace detail {

@@ -60,6 +60,8 @@ class EngineTracer {
 };
 /// A tracer for one backward, or null when tracing is off; the engine asks once per backward.
 std::unique_ptr<EngineTracer> make_engine_tracer();
+/// Whether backward on this thread is traced now (a guard lives, or XGRAD_TRACE_BACKWARD is set).
+bool tracing();
 }  // namespace detail
 
 }  // namespace xgrad::autograd

@@ -1,11 +1,11 @@
-// reduction.hpp: reductions over all elements or over dims (with keepdim), and sum_to, which
-// undoes broadcasting (the engine uses it for every gradient; see Note [Broadcasting and
-// gradients] in src/autograd/engine.cpp). Read next: shape_ops.hpp.
+// reduction.hpp: reductions over all elements or over dims (with keepdim). sum_to, which undoes
+// broadcasting, is a shape rule: core/shape.hpp. Read next: shape_ops.hpp.
 #pragma once
 
 #include <optional>
 #include <tuple>
 
+#include "xgrad/core/shape.hpp"  // sum_to, is_expandable_to
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad {
@@ -25,10 +25,5 @@ Tensor argmin(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool k
 Tensor logsumexp(const Tensor& x, IntArrayRef dim, bool keepdim = false);
 Tensor all(const Tensor& x);
 Tensor any(const Tensor& x);
-
-/// Sums `x` down to `shape`, which x's shape must be a broadcast of.
-Tensor sum_to(const Tensor& x, IntArrayRef shape);
-/// Whether `shape` broadcasts to `desired`.
-bool is_expandable_to(IntArrayRef shape, IntArrayRef desired);
 
 }  // namespace xgrad

@@ -5,14 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "xgrad/core/shape.hpp"  // maybe_wrap_dim, infer_size
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad {
-
-/// Wraps a possibly negative dim into [0, ndim), throwing PyTorch's IndexError when out of range.
-int64_t maybe_wrap_dim(int64_t dim, int64_t ndim);
-/// The shape two shapes broadcast to, or PyTorch's error.
-DimVector infer_size(IntArrayRef a, IntArrayRef b);
 
 Tensor view(const Tensor& x, IntArrayRef size);
 Tensor reshape(const Tensor& x, IntArrayRef shape);
