@@ -89,6 +89,25 @@ void cross_entropy_forward(const T* x, int64_t rows, int64_t classes, const int6
   });
 }
 
+/// y[i, c] = (x[i, c] - m_i) - log_s_i: log_softmax's output from the row statistics the forward
+/// kept, the same values (bit for bit) softmax_forward<T, true> writes. For the fused pair's
+/// LogSoftmaxBackward0 when it must take PyTorch's step (Note [Fused cross entropy]).
+template <class T>
+void log_softmax_from_stats(const T* x, int64_t rows, int64_t classes, const T* max, const T* log_sum, T* y) {
+  using B = xsimd::batch<T>;
+  constexpr int64_t W = B::size;
+  for_rows(rows, classes, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const T* row = x + i * classes;
+      T* out = y + i * classes;
+      const T m = max[i], ls = log_sum[i];
+      int64_t c = 0;
+      for (; c + W <= classes; c += W) (B::load_unaligned(row + c) - B(m) - B(ls)).store_unaligned(out + c);
+      for (; c < classes; ++c) out[c] = row[c] - m - ls;
+    }
+  });
+}
+
 /// gx[i, c] = scale_i * w(y_i) * (softmax(x_i)[c] - [c == y_i]), the logits' gradient of the loss
 /// above, where scale_i is the upstream gradient of row i (already divided by the total weight for
 /// a mean). Ignored rows get 0; a zero weight over a zero total weight gives NaN, as in PyTorch.

@@ -3,19 +3,34 @@
 //
 // Note [Fused cross entropy]
 // PyTorch computes cross entropy as nll_loss(log_softmax(x)): it writes the whole N x C
-// log_softmax matrix, and in backward a one-hot N x C gradient for it, then the logits' gradient.
-// For (N, C) and (C) inputs with class-index targets (no label smoothing) xgrad computes the same
-// numbers without either matrix: the forward keeps each row's max and log-sum-exp, and backward
-// recomputes softmax(x) - onehot(y) straight into the logits' gradient. The graph still reads as
-// PyTorch's, NllLossBackward0 -> LogSoftmaxBackward0 -> the logits: the NllLoss node hands its
-// partner the logits' gradient directly, and the partner passes it through. Nothing else can see
-// the gradient between the two nodes (the log_softmax output never exists as a tensor).
+// log_softmax matrix, and in backward NllLossBackward0 hands LogSoftmaxBackward0 an N x C
+// gradient for it (-w[y] * g / total weight at each target, 0 elsewhere), from which
+// LogSoftmaxBackward0 computes the logits' gradient. For (N, C) and (C) inputs with class-index
+// targets (no label smoothing) xgrad's forward writes neither matrix: it keeps each row's max and
+// log-sum-exp, and the graph reads as PyTorch's, NllLossBackward0 -> LogSoftmaxBackward0 -> the
+// logits, with the two nodes defined below.
+// In backward, NllLossBackward0 looks at what can see the gradient between the two nodes: a hook
+// on either node (pre-hook, post-hook, retain_grad), anomaly detection, the engine trace, or
+// create_graph (which records the gradients as tensors of a new graph). If anything can, both
+// nodes take PyTorch's steps: NllLossBackward0 returns PyTorch's N x C gradient, and
+// LogSoftmaxBackward0 recomputes log_softmax's output from the saved row statistics and applies
+// log_softmax's backward to it (under create_graph, with PyTorch's NllLossBackwardBackward0 and
+// LogSoftmaxBackwardDataBackward0 nodes, that output attached to LogSoftmaxBackward0 as PyTorch's
+// saved result is). If nothing can, NllLossBackward0 computes softmax(x) - onehot(y), scaled,
+// straight into the logits' gradient in one pass, and tells its partner, which passes it on:
+// the same numbers, with no N x C intermediate. What stays visible, and differs: the partner saves
+// the logits rather than log_softmax's output, so an in-place change to the logits between
+// forward and backward is refused ("modified by an inplace operation") where PyTorch, which needs
+// only its saved output, would go on. See also Note [Shortcuts nobody can see] in engine.cpp.
 #include <cmath>
 
 #include "kernels/cross_entropy.hpp"
 #include "kernels/nll.hpp"
 #include "ops/op_utils.hpp"
+#include "xgrad/autograd/anomaly_mode.hpp"
+#include "xgrad/autograd/autograd_meta.hpp"
 #include "xgrad/autograd/record.hpp"
+#include "xgrad/autograd/trace.hpp"
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/grad_mode.hpp"
@@ -32,7 +47,9 @@ using autograd::Edge;
 using autograd::needs_input_grad;
 using autograd::record;
 using autograd::save;
+using autograd::SavedTensor;
 using autograd::variable_list;
+using kernels::NllGeometry;
 
 Tensor apply_loss_reduction(const Tensor& unreduced, int64_t reduction) {
   if (reduction == Reduction::Mean) return unreduced.mean();
@@ -62,63 +79,55 @@ void check_weight(const Tensor& weight, int64_t classes, const Tensor& input, co
 /// Checks every target against the class count (PyTorch: "Target 5 is out of bounds.").
 void check_target_range(const Tensor& target, int64_t classes, int64_t ignore_index) {
   Tensor t = detail::contiguous_raw(target);
-  const int64_t* p = t.data_ptr<int64_t>();
-  for (int64_t i = 0; i < t.numel(); ++i)
-    if (p[i] != ignore_index && (p[i] < 0 || p[i] >= classes))
-      detail::fail<IndexError>("Target {} is out of bounds.", p[i]);
+  if (const int64_t* bad = kernels::find_bad_target(t.data_ptr<int64_t>(), t.numel(), classes, ignore_index))
+    detail::fail<IndexError>("Target {} is out of bounds.", *bad);
 }
 
-/// The layout every nll kernel works on: (batch, classes, inner) over a contiguous input.
-struct NllGeometry {
-  int64_t batch = 1, classes = 1, inner = 1;
-  bool unbatched = false;
+/// Which nll_loss a node belongs to: the forward ops its double backward calls again.
+struct NllKind {
+  const char* backward_name;  // "NllLossBackwardBackward0" or "NllLoss2DBackwardBackward0"
+  Tensor (*forward)(const Tensor&, const Tensor&, const Tensor&, int64_t, int64_t);
 };
+constexpr NllKind kNll1d{"NllLossBackwardBackward0", nll_loss};
+constexpr NllKind kNll2d{"NllLoss2DBackwardBackward0", nll_loss2d};
 
-/// Forward of nll_loss over (batch, classes, inner): the unreduced losses (batch * inner of them).
-template <class T>
-void nll_forward(const T* x, const int64_t* y, const T* w, const NllGeometry& g, int64_t ignore_index, T* losses) {
-  for (int64_t b = 0; b < g.batch; ++b)
-    for (int64_t j = 0; j < g.inner; ++j) {
-      const int64_t pos = b * g.inner + j;
-      const int64_t t = y[pos];
-      losses[pos] = t == ignore_index ? T(0) : -x[(b * g.classes + t) * g.inner + j] * (w ? w[t] : T(1));
-    }
-}
-
-/// The gradient of nll_loss with respect to its input: -w(y) * scale at [b, y, j], 0 elsewhere;
-/// `scale` is the upstream gradient (one per position for 'none'), already divided by the total
-/// weight for 'mean'. As a product of a constant pattern and the upstream gradient it is linear
-/// in that gradient, so it is written with ops when a graph must be recorded (double backward).
-Tensor nll_backward(const Tensor& grad, IntArrayRef input_sizes, const NllGeometry& geo, const Tensor& target,
-                    const Tensor& weight, int64_t reduction, int64_t ignore_index, const Tensor& total_weight) {
-  ScalarType dt = grad.scalar_type();
-  Tensor coef = zeros(input_sizes, dt);  // -w(y) at each kept target
-  Tensor y = detail::contiguous_raw(target);
+/// nll_loss_backward(g, self): the gradient for nll_loss's input, -w[y] * g at [b, y, j] (g over
+/// the total weight for 'mean', one g per position for 'none'), 0 elsewhere: what PyTorch's
+/// NllLossBackward0 returns. It is linear in g, so under create_graph it is recorded as PyTorch's
+/// NllLossBackwardBackward0: d/dg = nll_loss(gg, target, weight), d/dself = zeros
+/// saves: target, weight. `self` only gives the second edge; `input_sizes` its shape.
+Tensor nll_loss_backward(const NllKind& kind, const Tensor& g, const Tensor& self, IntArrayRef input_sizes,
+                         const NllGeometry& geo, const Tensor& target, const Tensor& weight, int64_t reduction,
+                         int64_t ignore_index, const Tensor& total_weight) {
+  const ScalarType dt = g.scalar_type();
+  Tensor gx = zeros(input_sizes, dt);
+  Tensor y = detail::contiguous_raw(target), gc = detail::contiguous_raw(g);
   Tensor w = weight.defined() ? detail::contiguous_raw(detail::convert(weight, dt)) : Tensor();
   visit_floating(dt, "nll_loss_backward", [&](auto tag) {
     using T = decltype(tag);
-    T* c = coef.data_ptr<T>();
-    const int64_t* yp = y.data_ptr<int64_t>();
-    for (int64_t b = 0; b < geo.batch; ++b)
-      for (int64_t j = 0; j < geo.inner; ++j) {
-        int64_t t = yp[b * geo.inner + j];
-        if (t != ignore_index) c[(b * geo.classes + t) * geo.inner + j] = -(w.defined() ? w.data_ptr<T>()[t] : T(1));
-      }
+    const T* scale = gc.data_ptr<T>();  // one upstream value, or one per position for 'none'
+    T mean_scale = T(0);
+    if (reduction == Reduction::Mean) {
+      mean_scale = *scale / total_weight.item<T>();
+      scale = &mean_scale;
+    }
+    const bool per_position = reduction == Reduction::None && g.dim() > 0;
+    kernels::nll_backward<T>(y.data_ptr<int64_t>(), w.defined() ? w.data_ptr<T>() : nullptr, geo, ignore_index, scale,
+                             per_position ? 1 : 0, gx.data_ptr<T>());
   });
-  Tensor g = grad;
-  if (reduction == Reduction::None && !geo.unbatched && g.dim() > 0) {
-    DimVector shape{geo.batch, 1};
-    for (int64_t d = 2; d < static_cast<int64_t>(input_sizes.size()); ++d) shape.push_back(input_sizes[d]);
-    g = g.reshape(shape);  // one upstream value per position, broadcast over the classes
-  }
-  if (reduction == Reduction::Mean) g = g / total_weight;
-  return coef * g;
+  const int64_t r = reduction, ignore = ignore_index;
+  return record(kind.backward_name, gx, {g, self}, save(target, weight),
+                [kind, r, ignore](const Tensor& gg, const Tensor& target, const Tensor& weight) -> variable_list {
+                  return {needs_input_grad(0) ? kind.forward(gg, target, weight, r, ignore) : Tensor(),
+                          needs_input_grad(1) ? zeros_like(gg) : Tensor()};
+                });
 }
 
 /// The node of nll_loss / nll_loss2d. `unreduced_shape`: the shape of the per-position losses
-/// (what 'none' returns). Saves: target, weight, total_weight (and the input sizes).
-Tensor nll_loss_impl(const char* node_name, const Tensor& self, const Tensor& target, const Tensor& weight,
-                     int64_t reduction, int64_t ignore_index, const NllGeometry& geo, DimVector unreduced_shape) {
+/// (what 'none' returns). Saves: self, target, weight, total_weight (and the input sizes).
+Tensor nll_loss_impl(const char* node_name, const NllKind& kind, const Tensor& self, const Tensor& target,
+                     const Tensor& weight, int64_t reduction, int64_t ignore_index, const NllGeometry& geo,
+                     DimVector unreduced_shape) {
   check_target_range(target, geo.classes, ignore_index);
   Tensor x = detail::contiguous_raw(self);
   Tensor y = detail::contiguous_raw(target);
@@ -129,17 +138,19 @@ Tensor nll_loss_impl(const char* node_name, const Tensor& self, const Tensor& ta
   visit_floating(self.scalar_type(), "nll_loss", [&](auto tag) {
     using T = decltype(tag);
     const T* wp = w.defined() ? w.data_ptr<T>() : nullptr;
-    nll_forward<T>(x.data_ptr<T>(), y.data_ptr<int64_t>(), wp, geo, ignore_index, losses.data_ptr<T>());
+    kernels::nll_forward<T>(x.data_ptr<T>(), y.data_ptr<int64_t>(), wp, geo, ignore_index, losses.data_ptr<T>());
     const auto totals = kernels::nll_reduce<T>(losses.data_ptr<T>(), y.data_ptr<int64_t>(), losses.numel(), wp, ignore_index);
     *total_weight.data_ptr<T>() = totals.weight;
     if (reduction != Reduction::None)  // 0 / 0 -> nan for 'mean' when nothing is kept, as PyTorch
       *out.data_ptr<T>() = reduction == Reduction::Mean ? totals.loss / totals.weight : totals.loss;
   });
   DimVector in_sizes(self.sizes());
-  return record(node_name, out, {self}, save(target, weight, total_weight),
-                [in_sizes, geo, reduction, ignore_index](const Tensor& g, const Tensor& target, const Tensor& weight,
-                                                         const Tensor& total_weight) -> variable_list {
-                  return {nll_backward(g, in_sizes, geo, target, weight, reduction, ignore_index, total_weight)};
+  return record(node_name, out, {self}, save(self, target, weight, total_weight),
+                [kind, in_sizes, geo, reduction, ignore_index](const Tensor& g, const Tensor& self, const Tensor& target,
+                                                               const Tensor& weight,
+                                                               const Tensor& total_weight) -> variable_list {
+                  return {nll_loss_backward(kind, g, self, in_sizes, geo, target, weight, reduction, ignore_index,
+                                            total_weight)};
                 });
 }
 
@@ -148,6 +159,7 @@ Tensor nll_loss_impl(const char* node_name, const Tensor& self, const Tensor& ta
 /// nll_loss(x, y): -w[y_i] * x[i, y_i] per sample (0 where y_i == ignore_index), then the reduction;
 /// 'mean' divides by the total weight of the kept targets.
 /// d/dx[i, c] = -w[y_i] * g_i where c == y_i (g_i / total weight for 'mean'), else 0.
+/// saves: x (for double backward's edge), target, weight, total weight
 Tensor nll_loss(const Tensor& self, const Tensor& target, const Tensor& weight, int64_t reduction, int64_t ignore_index) {
   XGRAD_CHECK(self.dim() > 0 && self.dim() <= 2, "input tensor should be 1D or 2D");
   XGRAD_CHECK(target.dim() <= 1, "0D or 1D target tensor expected, multi-target not supported");
@@ -162,7 +174,7 @@ Tensor nll_loss(const Tensor& self, const Tensor& target, const Tensor& weight, 
   check_weight(weight, geo.classes, self);
   DimVector unreduced_shape;
   if (self.dim() == 2) unreduced_shape.push_back(geo.batch);
-  return nll_loss_impl("NllLossBackward0", self, target, weight, reduction, ignore_index, geo, unreduced_shape);
+  return nll_loss_impl("NllLossBackward0", kNll1d, self, target, weight, reduction, ignore_index, geo, unreduced_shape);
 }
 
 Tensor nll_loss2d(const Tensor& self, const Tensor& target, const Tensor& weight, int64_t reduction,
@@ -179,7 +191,8 @@ Tensor nll_loss2d(const Tensor& self, const Tensor& target, const Tensor& weight
   geo.classes = self.size(1);
   geo.inner = self.size(2) * self.size(3);
   check_weight(weight, geo.classes, self);
-  return nll_loss_impl("NllLoss2DBackward0", self, target, weight, reduction, ignore_index, geo, DimVector(target.sizes()));
+  return nll_loss_impl("NllLoss2DBackward0", kNll2d, self, target, weight, reduction, ignore_index, geo,
+                       DimVector(target.sizes()));
 }
 
 /// PyTorch's dispatch by rank: 1-2 dims nll_loss, 4 dims nll_loss2d, 3 or 5+ dims viewed as
@@ -207,6 +220,124 @@ Tensor nll_loss_nd(const Tensor& self, const Tensor& target, const Tensor& weigh
 
 namespace {
 
+/// LogSoftmaxBackward0 of the fused pair (Note [Fused cross entropy]). It saves the logits and each
+/// row's max and log-sum-exp, from which log_softmax's output can be recomputed.
+/// d/dx = g - exp(y) * sum(g, dim), y = log_softmax(x): PyTorch's step, unless its partner
+/// already computed the logits' gradient.
+class FusedLogSoftmaxBackward final : public autograd::Node {
+ public:
+  FusedLogSoftmaxBackward(const Tensor& x, const Tensor& max, const Tensor& log_sum)
+      : x_(x, false), max_(max, false), log_sum_(log_sum, false) {}
+  std::string name() const override { return "LogSoftmaxBackward0"; }
+  variable_list apply(variable_list&& grads) override {
+    if (handed_logits_grad_) {  // the partner took the shortcut: this is the logits' gradient already
+      handed_logits_grad_ = false;
+      return {std::move(grads[0])};
+    }
+    const Tensor x = x_.unpack();
+    return {detail::log_softmax_backward_data(grads[0], output(), x.dim() - 1)};
+  }
+  void release_variables() override {
+    x_.reset();
+    max_.reset();
+    log_sum_.reset();
+  }
+  std::vector<const SavedTensor*> saved_tensors() const override { return {&x_, &max_, &log_sum_}; }
+
+  /// log_softmax's output y = (x - max) - log_sum. Under create_graph it is attached to this node,
+  /// as PyTorch's saved result is, so double backward flows through here.
+  Tensor output() {
+    Tensor x = detail::contiguous_raw(x_.unpack()), m = max_.unpack(), ls = log_sum_.unpack();
+    Tensor y = detail::make_empty(x.sizes(), x.scalar_type());
+    visit_floating(x.scalar_type(), "log_softmax", [&](auto tag) {
+      using T = decltype(tag);
+      kernels::log_softmax_from_stats<T>(x.data_ptr<T>(), m.numel(), x.dim() == 0 ? 1 : x.size(-1), m.data_ptr<T>(),
+                                         ls.data_ptr<T>(), y.data_ptr<T>());
+    });
+    if (GradMode::is_enabled()) {
+      autograd::set_history(y, shared_from_this(), 0);
+      edges_handed_out_ = true;
+    }
+    return y;
+  }
+  /// May the partner hand over the logits' gradient? Only if nothing sees this node's gradients
+  /// and no graph of an earlier create_graph can send gradients here too.
+  bool shortcut_allowed() const { return !has_hooks() && !edges_handed_out_; }
+  const SavedTensor& x() const { return x_; }
+  const SavedTensor& max() const { return max_; }
+  const SavedTensor& log_sum() const { return log_sum_; }
+
+  bool handed_logits_grad_ = false;  // set by the partner for one run: grads[0] is the logits' gradient
+
+ private:
+  SavedTensor x_, max_, log_sum_;
+  bool edges_handed_out_ = false;  // a create_graph backward attached tensors to this node
+};
+
+/// NllLossBackward0 of the fused pair. PyTorch's step (nll_loss_backward), or, when nothing can
+/// see the difference, the logits' gradient softmax(x) - onehot(y), scaled, in one pass.
+/// saves: target, weight, total weight, each row's w[y]; the partner's logits and row statistics
+class FusedNllLossBackward final : public autograd::Node {
+ public:
+  FusedNllLossBackward(const Tensor& target, const Tensor& weight, const Tensor& total_weight,
+                       const Tensor& row_weight, int64_t reduction, int64_t ignore_index, NllGeometry geo)
+      : target_(target, false), weight_(weight, false), total_weight_(total_weight, false),
+        row_weight_(row_weight, false), reduction_(reduction), ignore_index_(ignore_index), geo_(geo) {}
+  std::string name() const override { return "NllLossBackward0"; }
+  void release_variables() override {
+    target_.reset();
+    weight_.reset();
+    total_weight_.reset();
+    row_weight_.reset();
+  }
+  std::vector<const SavedTensor*> saved_tensors() const override {
+    std::vector<const SavedTensor*> out{&target_};
+    if (weight_.defined()) out.push_back(&weight_);
+    if (total_weight_.defined()) out.push_back(&total_weight_);
+    out.push_back(&row_weight_);
+    return out;
+  }
+
+  variable_list apply(variable_list&& grads) override {
+    auto& partner = static_cast<FusedLogSoftmaxBackward&>(*next_edge(0).function);
+    const Tensor& g = grads[0];
+    const Tensor target = target_.unpack(), weight = weight_.unpack(), total_weight = total_weight_.unpack();
+    const bool watched = GradMode::is_enabled() || autograd::AnomalyMode::is_enabled() ||
+                         autograd::detail::tracing() || !post_hooks().empty() || !partner.shortcut_allowed();
+    partner.handed_logits_grad_ = !watched;
+    if (watched) {  // PyTorch's step: the gradient for log_softmax's output
+      const Tensor self = GradMode::is_enabled() ? partner.output() : Tensor();
+      return {nll_loss_backward(kNll1d, g, self, partner.x().peek().sizes(), geo_, target, weight, reduction_,
+                                ignore_index_, total_weight)};
+    }
+    const Tensor x = detail::contiguous_raw(partner.x().unpack());
+    const Tensor m = partner.max().unpack(), ls = partner.log_sum().unpack(), rw = row_weight_.unpack();
+    const Tensor y = detail::contiguous_raw(target);
+    Tensor gx = detail::make_empty(x.sizes(), x.scalar_type());
+    visit_floating(x.scalar_type(), "nll_loss_backward", [&](auto tag) {
+      using T = decltype(tag);
+      // One upstream value for a reduced loss (divided by the total weight for a mean), one per
+      // row for 'none'.
+      Tensor per_row = reduction_ == Reduction::None ? detail::contiguous_raw(detail::convert(g, x.scalar_type())) : Tensor();
+      T one = T(0);
+      if (reduction_ != Reduction::None) {
+        one = static_cast<T>(g.item<double>());
+        if (reduction_ == Reduction::Mean) one = one / total_weight.item<T>();
+      }
+      kernels::cross_entropy_backward<T>(x.data_ptr<T>(), geo_.batch, geo_.classes, y.data_ptr<int64_t>(),
+                                         ignore_index_, m.data_ptr<T>(), ls.data_ptr<T>(), rw.data_ptr<T>(),
+                                         per_row.defined() ? per_row.data_ptr<T>() : &one, per_row.defined() ? 1 : 0,
+                                         gx.data_ptr<T>());
+    });
+    return {gx};
+  }
+
+ private:
+  SavedTensor target_, weight_, total_weight_, row_weight_;
+  int64_t reduction_, ignore_index_;
+  NllGeometry geo_;
+};
+
 /// The fused pair of Note [Fused cross entropy] for (N, C) or (C) logits and class indices.
 Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tensor& weight, int64_t reduction,
                            int64_t ignore_index) {
@@ -215,7 +346,11 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
   const bool unbatched = self.dim() == 1;
   XGRAD_CHECK((unbatched && target.dim() == 0) || (!unbatched && self.size(0) == target.size(0)),
               "size mismatch (got input: {}, target: {})", format_sizes(self.sizes()), format_sizes(target.sizes()));
-  const int64_t rows = unbatched ? 1 : self.size(0), classes = self.size(-1);
+  NllGeometry geo;
+  geo.batch = unbatched ? 1 : self.size(0);
+  geo.classes = self.size(-1);
+  geo.unbatched = unbatched;
+  const int64_t rows = geo.batch, classes = geo.classes;
   check_weight(weight, classes, self);
   check_target_range(target, classes, ignore_index);
   ScalarType dt = self.scalar_type();
@@ -245,49 +380,11 @@ Tensor fused_cross_entropy(const Tensor& self, const Tensor& target, const Tenso
   }
   if (!autograd::compute_requires_grad({self})) return out;
 
-  // LogSoftmaxBackward0: receives the logits' gradient from its partner and passes it on.
-  auto log_softmax_node = autograd::make_node("LogSoftmaxBackward0", autograd::save(),
-                                              [](const Tensor& g) -> variable_list { return {g}; });
+  auto log_softmax_node = xgrad::detail::make_pooled<FusedLogSoftmaxBackward>(self, max, log_sum);
   autograd::detail::connect_inputs(*log_softmax_node, {self});
-  log_softmax_node->add_input_metadata(self);
-  // NllLossBackward0: computes softmax(x) - onehot(y), scaled, for the logits.
-  auto nll_node = autograd::make_node(
-      "NllLossBackward0", autograd::save(self, target, max, log_sum, row_weight),
-      [reduction, ignore_index, total_weight, rows, classes, unbatched](
-          const Tensor& g, const Tensor& x, const Tensor& y, const Tensor& m, const Tensor& ls,
-          const Tensor& rw) -> variable_list {
-        if (GradMode::is_enabled()) {
-          Tensor scale = reduction == Reduction::Mean ? g / total_weight : g;
-          // create_graph: the same formula with differentiable ops, for double backward.
-          Tensor x2 = unbatched ? x.unsqueeze(0) : x;
-          Tensor onehot = zeros({rows, classes}, x.scalar_type());
-          Tensor y2 = (unbatched ? y.unsqueeze(0) : y).clone();
-          Tensor keep = y2 != ignore_index;
-          y2.masked_fill_(y2 == ignore_index, 0);
-          onehot = scatter_add(onehot, 1, y2.unsqueeze(1), ones({rows, 1}, x.scalar_type()));
-          Tensor k = where(keep, rw * scale, zeros({}, x.scalar_type())).unsqueeze(1);  // ignored rows: 0, even for NaN
-          Tensor gx = (softmax(x2, 1) - onehot) * k;
-          return {unbatched ? gx.squeeze(0) : gx};
-        }
-        Tensor gx = detail::make_empty(x.sizes(), x.scalar_type());
-        Tensor xc = detail::contiguous_raw(x), yc = detail::contiguous_raw(y);
-        visit_floating(x.scalar_type(), "nll_loss_backward", [&](auto tag) {
-          using T = decltype(tag);
-          // One upstream value for a reduced loss (divided by the total weight for a mean), one
-          // per row for 'none'.
-          Tensor per_row = reduction == Reduction::None ? detail::contiguous_raw(detail::convert(g, x.scalar_type())) : Tensor();
-          T one = T(0);
-          if (reduction != Reduction::None) {
-            one = static_cast<T>(g.item<double>());
-            if (reduction == Reduction::Mean) one = one / total_weight.item<T>();
-          }
-          kernels::cross_entropy_backward<T>(xc.data_ptr<T>(), rows, classes, yc.data_ptr<int64_t>(), ignore_index,
-                                             m.data_ptr<T>(), ls.data_ptr<T>(), rw.data_ptr<T>(),
-                                             per_row.defined() ? per_row.data_ptr<T>() : &one, per_row.defined() ? 1 : 0,
-                                             gx.data_ptr<T>());
-        });
-        return {gx};
-      });
+  log_softmax_node->add_input_metadata(self);  // its "output" (log_softmax's) has the logits' shape
+  auto nll_node = xgrad::detail::make_pooled<FusedNllLossBackward>(target, weight, total_weight, row_weight, reduction,
+                                                                   ignore_index, geo);
   nll_node->add_next_edge(Edge(log_softmax_node, 0));
   autograd::detail::note_forward_op(*nll_node, {self});
   autograd::set_history(out, nll_node, 0);

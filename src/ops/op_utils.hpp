@@ -1,6 +1,7 @@
-// op_utils.hpp (internal): what every op's forward needs and nothing records: making empty
-// tensors and views, raw dtype conversion and copies, and laying tensors over a Loop
-// (kernels/loops.hpp). Read next: shape_ops.cpp.
+// op_utils.hpp (internal): the raw helpers every op's forward uses, none of which records a node:
+// making empty tensors and views, raw dtype conversion and copies, laying tensors over a Loop
+// (kernels/loops.hpp). At the end, the few recording ops that one file defines and others call
+// (unsafe_view, the ATen scalar overloads, log_softmax's backward). Read next: shape_ops.cpp.
 #pragma once
 
 #include <algorithm>
@@ -71,7 +72,13 @@ Tensor mul_scalar_aten(const Tensor& x, const Scalar& s);
 Tensor div_scalar_aten(const Tensor& x, const Scalar& s);
 Tensor add_scalar_aten(const Tensor& x, const Scalar& s);
 
-/// Checks that an in-place op may write into `self` (PyTorch's leaf check), and bumps its version.
+/// log_softmax's backward, g - exp(y) * sum(g, dim) for its output y, recorded as PyTorch's
+/// LogSoftmaxBackwardDataBackward0 (ATen's _log_softmax_backward_data). Defined in softmax.cpp;
+/// the fused cross entropy takes this step too when it is watched (Note [Fused cross entropy]).
+Tensor log_softmax_backward_data(const Tensor& g, const Tensor& y, int64_t dim);
+
+/// Checks that an in-place op may write into `self` (PyTorch's leaf check); the op bumps the
+/// version itself once it has written.
 void check_inplace(const Tensor& self);
 
 }  // namespace xgrad::detail

@@ -62,9 +62,11 @@ Tensor softmax_backward_raw(const Tensor& g_in, const Tensor& y_in, int64_t dim)
   return gx;
 }
 
+}  // namespace
+
 /// log_softmax_backward(g, y) = g - exp(y) * sum(g, dim)
 /// d/dg = gg - sum(gg * exp(y), dim), d/dy = -gg * exp(y) * sum(g, dim)      saves: g, y
-Tensor log_softmax_backward(const Tensor& g, const Tensor& y, int64_t dim) {
+Tensor detail::log_softmax_backward_data(const Tensor& g, const Tensor& y, int64_t dim) {
   return record("LogSoftmaxBackwardDataBackward0", softmax_backward_raw<true>(g, y, dim), {g, y}, save(g, y),
                 [dim](const Tensor& gg, const Tensor& g, const Tensor& y) -> variable_list {
                   Tensor e = exp(y);
@@ -72,6 +74,8 @@ Tensor log_softmax_backward(const Tensor& g, const Tensor& y, int64_t dim) {
                           needs_input_grad(1) ? -gg * e * sum(g, {dim}, true) : Tensor()};
                 });
 }
+
+namespace {
 
 /// softmax_backward(g, y) = y * (g - sum(g * y, dim))
 /// d/dg = y * (gg - sum(gg * y)), d/dy = gg * (g - sum(g * y)) - g * sum(gg * y)      saves: g, y
@@ -93,7 +97,7 @@ Tensor log_softmax(const Tensor& x_in, int64_t dim, std::optional<ScalarType> dt
   dim = maybe_wrap_dim(dim, x.dim());
   Tensor y = softmax_raw<true>(x, dim);
   return record("LogSoftmaxBackward0", y, {x}, save(y), [dim](const Tensor& g, const Tensor& y) -> variable_list {
-    return {log_softmax_backward(g, y, dim)};
+    return {detail::log_softmax_backward_data(g, y, dim)};
   });
 }
 

@@ -4,6 +4,8 @@
 // raises (type and message).
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include <xgrad/torch.hpp>
 
 #include "support/reference.hpp"
@@ -171,6 +173,70 @@ TEST_CASE("the fused cross entropy reads as PyTorch's graph and double-different
   auto t = torch::rand({3, 5}, torch::kDouble);
   CHECK(torch::autograd::gradgradcheck(
       [&](const xgrad_test::Inputs& v) { return F::binary_cross_entropy(torch::sigmoid(v[0]), t); }, {xd}));
+}
+
+TEST_CASE("the fused cross entropy takes PyTorch's steps whenever something watches") {
+  // Note [Fused cross entropy]. What hooks see is checked against PyTorch in
+  // tests/autograd/test_hooks_reference.cpp; here, anomaly detection and the trace.
+  // Python: x = torch.tensor([[inf, 0., 1.], [0., 1., 2.]], requires_grad=True)
+  //   with torch.autograd.detect_anomaly(): F.cross_entropy(x, torch.tensor([1, 2])).backward()
+  //   -> RuntimeError: Function 'LogSoftmaxBackward0' returned nan values in its 0th output.
+  // (PyTorch's NllLossBackward0 returns [[0, -0.5, 0], [0, 0, -0.5]]; the NaN appears one step on.)
+  auto x = torch::tensor({{INFINITY, 0.0f, 1.0f}, {0.0f, 1.0f, 2.0f}}, torch::requires_grad());
+  {
+    torch::autograd::DetectAnomalyGuard guard;
+    auto loss = F::cross_entropy(x, torch::tensor({1, 2}));
+    CHECK_THROWS_WITH(loss.backward(),
+                      Catch::Matchers::StartsWith("Function 'LogSoftmaxBackward0' returned nan values in its 0th output."));
+  }
+  // One graph, backward three times: unwatched, traced, hooked; the same logits' gradient each time.
+  torch::manual_seed(5);
+  auto logits = torch::randn({6, 40}, torch::requires_grad());
+  auto w = torch::rand({40});
+  auto loss = F::cross_entropy(logits, torch::randint(0, 40, {6}), F::CrossEntropyFuncOptions().weight(w));
+  auto grad_of = [&] { return torch::autograd::grad({loss}, {logits}, {}, /*retain_graph=*/true)[0]; };
+  Tensor plain = grad_of();
+  std::ostringstream trace_text;
+  Tensor traced;
+  {
+    torch::autograd::EngineTraceGuard trace(trace_text);
+    traced = grad_of();
+  }
+  CHECK(trace_text.str().find("LogSoftmaxBackward0    in [6, 40]    out [6, 40]") != std::string::npos);
+  auto log_softmax = loss.grad_fn()->next_edges().at(0).function;
+  Tensor seen;
+  auto key = log_softmax->register_prehook([&](const torch::autograd::variable_list& g) -> torch::autograd::variable_list {
+    seen = g[0];
+    return {};
+  });
+  Tensor hooked = grad_of();
+  CHECK(log_softmax->remove_hook(key));
+  CHECK_CLOSE(traced, plain, 1e-6, 1e-7);
+  CHECK_CLOSE(hooked, plain, 1e-6, 1e-7);
+  // What the prehook saw: the gradient for log_softmax's output, -w[y] / sum of w[y] at the
+  // targets and 0 elsewhere; its row sums are those values.
+  REQUIRE(seen.defined());
+  CHECK((seen != 0).sum().item<int64_t>() == 6);
+  CHECK_CLOSE(seen.sum(), torch::tensor(-1.0f), 1e-6, 1e-6);
+  // After a create_graph backward the pair stays on PyTorch's steps (that graph can reach its
+  // LogSoftmaxBackward0), and still gives the same gradient.
+  auto first = torch::autograd::grad({loss}, {logits}, {}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+  CHECK(first.grad_fn()->name() == "LogSoftmaxBackwardDataBackward0");
+  CHECK_CLOSE(first, plain, 1e-6, 1e-7);
+  CHECK_CLOSE(grad_of(), plain, 1e-6, 1e-7);
+}
+
+TEST_CASE("the fused cross entropy saves the logits: changing them in place is refused") {
+  // The one difference Note [Fused cross entropy] leaves: PyTorch saves log_softmax's output and
+  // would go on (giving the gradient at the old logits); xgrad saved the logits themselves.
+  auto x = torch::tensor({{0.0f, 1.0f, 2.0f}}, torch::requires_grad());
+  auto loss = F::cross_entropy(x, torch::tensor({1}));
+  {
+    torch::NoGradGuard no_grad;
+    x.add_(1);
+  }
+  CHECK_THROWS_WITH(loss.backward(), Catch::Matchers::StartsWith("one of the variables needed for gradient computation "
+                                                                 "has been modified by an inplace operation"));
 }
 
 TEST_CASE("nll_loss adds its losses as PyTorch does, bit for bit") {
