@@ -502,4 +502,93 @@ Tensor clone(const Tensor& x) {
   return record("CloneBackward0", y, {x}, [](const Tensor& g) -> variable_list { return {g}; });
 }
 
+// ---- three operands: what the optimizers' in-place steps are made of ----------------------------
+
+namespace {
+/// f(self, a, b) elementwise with broadcasting, in `dtype` (the ternary kernel of kernels/elementwise.hpp).
+template <class F>
+Tensor zip3(const Tensor& self, const Tensor& a, const Tensor& b, ScalarType dtype, const char* name, F&& f) {
+  Tensor sc = detail::convert(self, dtype), ac = detail::convert(a, dtype), bc = detail::convert(b, dtype);
+  DimVector shape = infer_size(infer_size(self.sizes(), a.sizes()), b.sizes());
+  Tensor out = detail::make_empty(shape, dtype);
+  auto loop = detail::make_loop<4>(shape, {&out, &sc, &ac, &bc});
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    kernels::ternary<T, T, T, T>(loop, [&f](T x, T y, T z) { return f(x, y, z); });
+  };
+  if (is_floating_point(dtype)) {
+    visit_floating(dtype, name, run);
+  } else {
+    visit_dtype(dtype, run);
+  }
+  return out;
+}
+ScalarType result_type3(const Tensor& a, const Tensor& b, const Tensor& c) {
+  return promote_types(result_type(a, b), promote_types(result_type(a, c), result_type(b, c)));
+}
+/// How PyTorch prints a dtype inside a message (its TypeMeta name): "float", "double", "long int".
+const char* type_meta_name(ScalarType t) {
+  switch (t) {
+    case kFloat: return "float";
+    case kDouble: return "double";
+    case kLong: return "long int";
+    default: return "bool";
+  }
+}
+}  // namespace
+
+/// addcmul(x, t1, t2, v) = x + v * t1 * t2
+/// d/dx = grad, d/dt1 = grad * (t2 * v), d/dt2 = grad * (t1 * v)      saves: t1, t2
+Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value) {
+  Tensor out = zip3(self, tensor1, tensor2, result_type3(self, tensor1, tensor2), "addcmul_cpu_out",
+                    [value](auto x, auto a, auto b) {
+                      using T = decltype(x);
+                      return static_cast<T>(x + value.to<T>() * a * b);  // PyTorch's order
+                    });
+  return record("AddcmulBackward0", out, {self, tensor1, tensor2}, save(tensor1, tensor2),
+                [value](const Tensor& g, const Tensor& t1, const Tensor& t2) -> variable_list {
+                  return {g, needs_input_grad(1) ? g * (t2 * value) : Tensor(),
+                          needs_input_grad(2) ? g * (t1 * value) : Tensor()};
+                });
+}
+
+/// addcdiv(x, t1, t2, v) = x + v * t1 / t2
+/// d/dx = grad, d/dt1 = grad * (v / t2), d/dt2 = -grad * (v * t1 / (t2 * t2))      saves: t1, t2
+Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value) {
+  XGRAD_CHECK(is_floating_point(tensor1.scalar_type()) || is_floating_point(tensor2.scalar_type()),
+              "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+              "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
+              "value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * "
+              "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
+              "(input + value * tensor1 / tensor2), for all dtypes.");
+  Tensor out = zip3(self, tensor1, tensor2, result_type3(self, tensor1, tensor2), "addcdiv_cpu_out",
+                    [value](auto x, auto a, auto b) {
+                      using T = decltype(x);
+                      return static_cast<T>(x + value.to<T>() * a / b);  // PyTorch's order
+                    });
+  return record("AddcdivBackward0", out, {self, tensor1, tensor2}, save(tensor1, tensor2),
+                [value](const Tensor& g, const Tensor& t1, const Tensor& t2) -> variable_list {
+                  return {g, needs_input_grad(1) ? g * (value / t2) : Tensor(),
+                          needs_input_grad(2) ? -g * (value * t1 / (t2 * t2)) : Tensor()};
+                });
+}
+
+/// lerp(x, end, w) = x + w * (end - x), computed as end - (end - x) * (1 - w) when |w| >= 0.5
+/// (PyTorch's form, exact at w = 1)      d/dx = grad * (1 - w), d/dend = grad * w      saves: nothing
+Tensor lerp(const Tensor& self, const Tensor& end, const Scalar& weight) {
+  XGRAD_CHECK(self.scalar_type() == end.scalar_type(), "expected dtype {} for `end` but got dtype {}",
+              type_meta_name(self.scalar_type()), type_meta_name(end.scalar_type()));
+  XGRAD_CHECK(is_floating_point(self.scalar_type()), "\"lerp_kernel_scalar\" not implemented for '{}'",
+              scalar_type_name(self.scalar_type()));
+  const double w = weight.toDouble();
+  Tensor out = zip3(self, end, end, self.scalar_type(), "lerp_kernel_scalar", [w](auto x, auto e, auto) {
+    using T = decltype(x);
+    const T wt = static_cast<T>(w);
+    return std::abs(wt) < T(0.5) ? x + wt * (e - x) : e - (e - x) * (T(1) - wt);
+  });
+  return record("LerpBackward0", out, {self, end}, [w](const Tensor& g) -> variable_list {
+    return {needs_input_grad(0) ? g * (1 - w) : Tensor(), needs_input_grad(1) ? g * w : Tensor()};
+  });
+}
+
 }  // namespace xgrad

@@ -90,6 +90,15 @@ Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
   return self;
 }
 
+/// self = result's values without autograd (result: the out-of-place op, computed without a graph).
+Tensor& assign_raw(Tensor& self, const Tensor& result) {
+  detail::check_inplace(self);
+  check_result(self, result.sizes(), result.scalar_type());
+  detail::copy_raw(self, result);
+  self.impl()->storage->bump_version();
+  return self;
+}
+
 /// self = f(self) without autograd; `compute` is the dtype the scalar operand promotes to.
 template <class F>
 Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
@@ -155,18 +164,19 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
   return with_autograd(*this, [&](const Tensor& s) { return xgrad::masked_fill(s, mask, value); });
 }
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  if (grad_needed(*this, {a, b})) return with_autograd(*this, [&](const Tensor& s) { return s + before(a, *this) * before(b, *this) * value; });
-  NoGradGuard no_grad;
-  return add_(a * b, value);
+  if (grad_needed(*this, {a, b}))
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcmul(s, before(a, *this), before(b, *this), value); });
+  return assign_raw(*this, xgrad::addcmul(*this, a, b, value));
 }
 Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  if (grad_needed(*this, {a, b})) return with_autograd(*this, [&](const Tensor& s) { return s + before(a, *this) / before(b, *this) * value; });
-  NoGradGuard no_grad;
-  return add_(a / b, value);
+  if (grad_needed(*this, {a, b}))
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcdiv(s, before(a, *this), before(b, *this), value); });
+  return assign_raw(*this, xgrad::addcdiv(*this, a, b, value));
 }
 Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
-  if (grad_needed(*this, {end})) return with_autograd(*this, [&](const Tensor& s) { return s + (before(end, *this) - s) * weight; });
-  return zip_raw(*this, end, result_type(*this, end), [weight](auto a, auto b) { return a + lit(a, weight) * (b - a); });
+  if (grad_needed(*this, {end}))
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::lerp(s, before(end, *this), weight); });
+  return assign_raw(*this, xgrad::lerp(*this, end, weight));
 }
 
 /// zero_(): every element 0      d/dself = 0

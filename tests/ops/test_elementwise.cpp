@@ -1,5 +1,5 @@
-// test_elementwise.cpp: src/ops/elementwise.cpp against PyTorch (tests/reference/ops.json), plus
-// type promotion and the error messages.
+// test_elementwise.cpp: src/ops/elementwise.cpp and the in-place ops of src/ops/inplace.cpp against
+// PyTorch (tests/reference/ops.json), plus type promotion and the error messages.
 #include <catch2/catch.hpp>
 
 #include <xgrad/torch.hpp>
@@ -53,6 +53,10 @@ TEST_CASE("elementwise ops match PyTorch: values, grad_fn, gradients, gradcheck"
       {"maximum", [](const V& a) { return torch::maximum(a[0], a[1]); }},
       {"minimum", [](const V& a) { return torch::minimum(a[0], a[1]); }},
       {"xlogy", [](const V& a) { return torch::xlogy(a[0], a[1]); }},
+      {"addcmul", [](const V& a) { return torch::addcmul(a[0], a[1], a[2], 0.5); }},
+      {"addcdiv", [](const V& a) { return torch::addcdiv(a[0], a[1], a[2], -2); }},
+      {"lerp", [](const V& a) { return torch::lerp(a[0], a[1], 0.3); }},
+      {"lerp_high_weight", [](const V& a) { return torch::lerp(a[0], a[1], 0.75); }},
       {"to_double", [](const V& a) { return a[0].to(torch::kFloat64); }},
       {"clone", [](const V& a) { return a[0].clone(); }},
       {"compare_lt", [](const V& a) { return a[0] < a[1]; }},
@@ -118,4 +122,44 @@ TEST_CASE("in-place arithmetic writes through and bumps the version") {
   CHECK(x.equal(torch::full({2, 2}, 2.5)));
   x.copy_(torch::tensor({1, 2}));  // broadcast and convert
   CHECK(x.equal(torch::tensor({{1.0f, 2.0f}, {1.0f, 2.0f}})));
+}
+
+TEST_CASE("the public in-place ops match PyTorch: values, grad_fn, gradients, gradcheck") {
+  // Each on a copy, as in the reference script: x.clone().addcmul_(...) records AddcmulBackward0.
+  xgrad_test::OpTable table = {
+      {"addcmul_", [](const V& a) { return a[0].clone().addcmul_(a[1], a[2], 0.5); }},
+      {"addcdiv_", [](const V& a) { return a[0].clone().addcdiv_(a[1], a[2], -2); }},
+      {"lerp_", [](const V& a) { return a[0].clone().lerp_(a[1], 0.75); }},
+      {"sqrt_", [](const V& a) { return a[0].clone().sqrt_(); }},
+      {"neg_", [](const V& a) { return a[0].clone().neg_(); }},
+      {"clamp_", [](const V& a) { return a[0].clone().clamp_(-0.5, 0.5); }},
+      {"clamp_min_", [](const V& a) { return a[0].clone().clamp_min_(0.1); }},
+      {"clamp_max_", [](const V& a) { return a[0].clone().clamp_max_(0.1); }},
+  };
+  xgrad_test::run_reference_group("inplace", table);
+}
+
+TEST_CASE("in-place ops without autograd write the out-of-place op's values, with PyTorch's errors") {
+  torch::manual_seed(3);
+  auto x = torch::randn({2, 3}), a = torch::randn({2, 3}), b = torch::rand({3}) + 0.5;
+  CHECK(x.clone().addcmul_(a, b, 0.25).equal(torch::addcmul(x, a, b, 0.25)));
+  CHECK(x.clone().addcdiv_(a, b, 3).equal(torch::addcdiv(x, a, b, 3)));
+  CHECK(x.clone().lerp_(a, 0.2).equal(torch::lerp(x, a, 0.2)));
+  CHECK(x.clone().lerp_(a, 1.0).equal(a));  // exact at weight 1, as PyTorch's form is
+  auto y = x.clone();
+  uint32_t version = y._version();
+  y.addcmul_(a, b);
+  CHECK(y._version() == version + 1);
+  CHECK_THROWS_WITH(torch::tensor({1, 2}).addcmul_(torch::ones({2}), torch::ones({2})),
+                    "result type Float can't be cast to the desired output type Long");
+  CHECK_THROWS_WITH(torch::ones({2}).addcmul_(torch::ones({3}), torch::ones({3})),
+                    "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0");
+  CHECK_THROWS_WITH(torch::lerp(torch::ones({2}), torch::ones({2}, torch::kDouble), 0.5),
+                    "expected dtype float for `end` but got dtype double");
+  CHECK_THROWS_WITH(torch::lerp(torch::tensor({1, 2}), torch::tensor({1, 2}), 0.5),
+                    "\"lerp_kernel_scalar\" not implemented for 'Long'");
+  CHECK_THROWS_WITH(torch::addcdiv(torch::ones({2}), torch::tensor({1, 2}), torch::tensor({1, 2})),
+                    Catch::Matchers::StartsWith("Integer division with addcdiv is no longer supported"));
+  CHECK(torch::addcmul(torch::tensor({1, 2}), torch::tensor({1, 2}), torch::tensor({1, 2}), 2)
+            .equal(torch::tensor({3, 10})));
 }

@@ -4,9 +4,10 @@ ops of xgrad's Tensor core. Run by hand with Debian's python3-torch:
 
     /usr/bin/python3 tests/reference/make_ops_reference.py
 
-tests/ops/test_ops_reference.cpp replays every case by name (its table maps each name to the same
-expression in C++), compares values and gradients to float32 rounding, checks the grad_fn name,
-and runs a float64 gradcheck on the expression.
+tests/ops/test_<group>.cpp replays every case of its group by name (each test's table maps the
+name to the same expression in C++; test_activation.cpp also takes the softmax group, and
+test_elementwise.cpp the in-place ops), compares values and gradients to float32 rounding, checks
+the grad_fn name, and runs a float64 gradcheck on the expression.
 """
 import json
 import os
@@ -205,6 +206,24 @@ case("compare_eq_scalar", lambda a: (a == 0), torch.tensor([0., 1., 0.]))
 case("int_sum", lambda a: a.sum(), torch.tensor([[1, 2], [3, 4]]))
 case("int_div", lambda a: a / 2, torch.tensor([1, 2, 3]))
 case("int_exp", lambda a: a.exp(), torch.tensor([0, 1, 2]))
+
+# three operands (added last, so the draws above keep their values)
+GROUP = "elementwise"
+case("addcmul", lambda a, b, c: torch.addcmul(a, b, c, value=0.5), A, B, rnd(3))
+case("addcdiv", lambda a, b, c: torch.addcdiv(a, b, c, value=-2), A, B, P)
+case("lerp", lambda a, b: torch.lerp(a, b, 0.3), A, B)
+case("lerp_high_weight", lambda a, b: torch.lerp(a, b, 0.75), A, B)
+
+# the public in-place ops, each on a copy (an in-place op on a leaf that requires grad is refused)
+GROUP = "inplace"
+case("addcmul_", lambda a, b, c: a.clone().addcmul_(b, c, value=0.5), A, B, rnd(2, 3))
+case("addcdiv_", lambda a, b, c: a.clone().addcdiv_(b, c, value=-2), A, B, P)
+case("lerp_", lambda a, b: a.clone().lerp_(b, 0.75), A, B)
+case("sqrt_", lambda a: a.clone().sqrt_(), P)
+case("neg_", lambda a: a.clone().neg_(), A)
+case("clamp_", lambda a: a.clone().clamp_(-0.5, 0.5), A)
+case("clamp_min_", lambda a: a.clone().clamp_min_(0.1), A)
+case("clamp_max_", lambda a: a.clone().clamp_max_(0.1), A)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops.json")
 with open(out, "w") as f:
