@@ -1,5 +1,6 @@
-// doc_binary_cross_entropy: the document "binary_cross_entropy" (shared/seeds/002), ported line
-// for line. PyTorch prints 0.8580, and 0.2031 with the weight; so does this program.
+// doc_binary_cross_entropy: the examples of a short article on F.binary_cross_entropy, ported line
+// for line: each Python line is quoted above the C++ it became. PyTorch prints 0.8580, and 0.2031
+// with the weight; so does this program.
 // Run it: ./build/samples/doc_binary_cross_entropy
 #ifdef XGRAD_SAMPLE_LIBTORCH
 #include "common/libtorch_print.hpp"  // the same source built against libtorch, for the parity test
@@ -28,8 +29,8 @@ int main() {
   loss.backward();
   fmt::print("input.grad {}\n", input.grad());
 
-  // Example 2: the same draws, then a weight drawn next. (The document's code forgets to pass
-  // the weight to the loss, but its printed 0.2031 is the weighted loss: this passes it.)
+  // Example 2: the same draws, then a weight drawn next. (The article's code forgets to pass the
+  // weight to the loss, but the 0.2031 it prints is the weighted loss: this passes it.)
   // torch.manual_seed(0)
   torch::manual_seed(0);
   // input = torch.randn((2, 2), requires_grad=True)

@@ -1,6 +1,6 @@
-// doc_common_losses: the document on PyTorch's common loss functions (shared/seeds/001), each of
-// its examples ported line for line: CrossEntropyLoss, L1Loss, NLLLoss, MSELoss, BCELoss. The
-// document does not seed; this program seeds with 0 so the numbers can be compared.
+// doc_common_losses: the examples of an article on PyTorch's common loss functions, each ported
+// line for line with its Python quoted above it: CrossEntropyLoss, L1Loss, NLLLoss, MSELoss,
+// BCELoss. The article does not seed; this program seeds with 0 so the numbers can be compared.
 // Run it: ./build/samples/doc_common_losses
 #ifdef XGRAD_SAMPLE_LIBTORCH
 #include "common/libtorch_print.hpp"

@@ -1,6 +1,7 @@
-// doc_cross_entropy_function: the document "Calculation of cross_entropy loss function of torch"
-// (shared/seeds/003), ported line for line. The document draws without a seed; this program seeds
-// with 0 so its numbers can be compared with PyTorch's (and with libtorch's, by the parity test).
+// doc_cross_entropy_function: the example of an article titled "Calculation of cross_entropy loss
+// function of torch", ported line for line, each Python line quoted above its C++. The article
+// draws without a seed; this program seeds with 0 so its numbers can be compared with PyTorch's
+// (and with libtorch's, by the parity test).
 // Run it: ./build/samples/doc_cross_entropy_function
 #ifdef XGRAD_SAMPLE_LIBTORCH
 #include "common/libtorch_print.hpp"
@@ -11,7 +12,7 @@
 namespace F = torch::nn::functional;
 
 int main() {
-  // torch.manual_seed(0)        (added: the document does not seed)
+  // torch.manual_seed(0)        (added: the article does not seed)
   torch::manual_seed(0);
   // input = torch.randn(3, 5, requires_grad=True)
   auto input = torch::randn({3, 5}, torch::requires_grad());
@@ -25,8 +26,9 @@ int main() {
   fmt::print("input:\n{}\ntarget:\n{}\nloss:\n{}\n", input, target, loss);
   fmt::print("input.grad:\n{}\n", input.grad());
 
-  // "The torch.nn.functional.cross_entropy function in python is implemented as follows":
-  // nll_loss(log_softmax(input, 1), target, weight, None, ignore_index, None, reduction)
+  // The article: "The torch.nn.functional.cross_entropy function in python is implemented as
+  // follows": nll_loss(log_softmax(input, 1), target, weight, None, ignore_index, None, reduction)
+  // same = F.nll_loss(F.log_softmax(input, 1), target); print(same)
   auto same = F::nll_loss(F::log_softmax(input, F::LogSoftmaxFuncOptions(1)), target);
   fmt::print("nll_loss(log_softmax(input)):\n{}\n", same);
   return 0;

@@ -1,6 +1,7 @@
-// doc_multiclass_cross_entropy: the document "多分类交叉熵损失函数" (shared/seeds/004): a Linear
-// model scored with CrossEntropyLoss, and the same with LogSoftmax then NLLLoss, which must agree.
-// Ported line for line; seeded with 0 (the document does not seed).
+// doc_multiclass_cross_entropy: the example of an article titled "多分类交叉熵损失函数" (multi-class
+// cross-entropy loss): a Linear model scored with CrossEntropyLoss, and the same with LogSoftmax
+// then NLLLoss, which must agree. Ported line for line, each Python line quoted above its C++;
+// seeded with 0 (the article does not seed).
 // Run it: ./build/samples/doc_multiclass_cross_entropy
 #ifdef XGRAD_SAMPLE_LIBTORCH
 #include "common/libtorch_print.hpp"

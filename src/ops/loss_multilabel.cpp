@@ -2,8 +2,7 @@
 // (MultilabelMarginLossBackward0). For each sample, the targets are the class indices before the
 // first -1; every (target j, non-target i) pair adds max(0, 1 - (x[j] - x[i])) / C.
 // Read next: nn/functional/loss.hpp.
-#include <vector>
-
+#include "kernels/multilabel.hpp"
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -19,40 +18,6 @@ using autograd::record;
 using autograd::save;
 using autograd::variable_list;
 
-namespace {
-
-/// Loss of each sample and, if `grad` is given, d(loss_n)/dx_n (hinges count where z > 0, strictly).
-template <class T>
-void multilabel_margin(const T* x, const int64_t* y, int64_t n, int64_t c, T* loss, T* grad) {
-  std::vector<char> is_target(static_cast<size_t>(c));
-  for (int64_t s = 0; s < n; ++s) {
-    const T* xs = x + s * c;
-    const int64_t* ys = y + s * c;
-    std::fill(is_target.begin(), is_target.end(), 0);
-    int64_t count = 0;
-    for (; count < c && ys[count] >= 0; ++count) is_target[ys[count]] = 1;
-    double sum = 0;
-    T* gs = grad ? grad + s * c : nullptr;
-    if (gs) std::fill(gs, gs + c, T(0));
-    for (int64_t k = 0; k < count; ++k) {
-      const int64_t j = ys[k];
-      for (int64_t i = 0; i < c; ++i) {
-        if (is_target[i]) continue;
-        const T z = T(1) - xs[j] + xs[i];
-        if (z > 0) {
-          sum += z;
-          if (gs) {
-            gs[j] -= T(1) / static_cast<T>(c);
-            gs[i] += T(1) / static_cast<T>(c);
-          }
-        }
-      }
-    }
-    loss[s] = static_cast<T>(sum / static_cast<double>(c));
-  }
-}
-
-}  // namespace
 
 /// multilabel_margin_loss(x, y): per sample (1/C) sum over targets j and non-targets i of
 /// max(0, 1 - (x[y_j] - x[i])); duplicate targets count again.
@@ -71,7 +36,7 @@ Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t 
   Tensor losses = detail::make_empty(self.dim() == 2 ? IntArrayRef(n) : IntArrayRef{}, self.scalar_type());
   visit_floating(self.scalar_type(), "multilabel_margin_loss", [&](auto tag) {
     using T = decltype(tag);
-    multilabel_margin<T>(x.data_ptr<T>(), yp, n, c, losses.data_ptr<T>(), nullptr);
+    kernels::multilabel_margin<T>(x.data_ptr<T>(), yp, n, c, losses.data_ptr<T>(), nullptr);
   });
   Tensor out;
   {
@@ -86,7 +51,7 @@ Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t 
                   Tensor scratch = detail::make_empty({n}, x.scalar_type());
                   visit_floating(x.scalar_type(), "multilabel_margin_loss_backward", [&](auto tag) {
                     using T = decltype(tag);
-                    multilabel_margin<T>(xc.data_ptr<T>(), yc.data_ptr<int64_t>(), n, x.dim() == 0 ? 1 : x.size(-1),
+                    kernels::multilabel_margin<T>(xc.data_ptr<T>(), yc.data_ptr<int64_t>(), n, x.dim() == 0 ? 1 : x.size(-1),
                                          scratch.data_ptr<T>(), pattern.data_ptr<T>());
                   });
                   Tensor ge = g;

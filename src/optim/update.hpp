@@ -1,6 +1,7 @@
-// update.hpp (internal): what every optimizer's step does around its per-element formula:
-// run the closure, walk the groups and the parameters that have a gradient, give each a
-// contiguous view of its parameter, gradient and state, and dispatch on the dtype.
+// update.hpp (internal): the two steps every optimizer's step() shares around its per-element
+// formula: running the closure, and apply_update, which hands the formula contiguous buffers of a
+// parameter, its gradient and up to three state tensors, dispatches on the dtype, and writes the
+// parameter back. Each optimizer walks its groups and parameters itself. Read next: sgd.cpp.
 #pragma once
 
 #include <array>
@@ -19,8 +20,10 @@ inline Tensor run_closure(const Optimizer::LossClosure& closure) {
   return closure();
 }
 
-/// Applies `update(T tag, p, g, s1, s2, s3)` (a kernels::update_elements call) to `param` in place,
-/// with `states` (up to three tensors shaped like it; undefined ones are skipped).
+/// Calls `update(tag, n, arrays)` once, with `tag` a value of the parameter's C++ type T, n its
+/// element count and arrays the T* buffers {param, grad, state 1, state 2, state 3} (null for a
+/// state that is absent or undefined): usually a kernels::update_elements call. The states are
+/// tensors shaped like `param`, updated in place; `param` is written back and its version bumped.
 template <class F>
 void apply_update(Tensor& param, const Tensor& grad, std::array<Tensor*, 3> states, F&& update) {
   XGRAD_CHECK(grad.sizes().equals(param.sizes()), "a gradient's shape differs from its parameter's");

@@ -179,9 +179,6 @@ class Tensor {
   Tensor maximum(const Tensor& other) const;
   Tensor minimum(const Tensor& other) const;
   Tensor xlogy(const Tensor& other) const;
-  Tensor relu() const;
-  Tensor sigmoid() const;
-  Tensor tanh() const;
   Tensor eq(const Tensor& other) const;
   Tensor eq(const Scalar& other) const;
   Tensor ne(const Tensor& other) const;
@@ -199,7 +196,14 @@ class Tensor {
   bool equal(const Tensor& other) const;
   bool allclose(const Tensor& other, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const;
 
-  // ---- in place: write into this tensor's storage and bump its version ----------------------
+  // ---- activations and the softmax family (see ops/activation.hpp) --------------------------
+  Tensor relu() const;
+  Tensor sigmoid() const;
+  Tensor tanh() const;
+  Tensor softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor log_softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
+
+  // ---- in place: write into this tensor's storage and bump its version (src/ops/inplace.cpp) -
   Tensor& add_(const Tensor& other, const Scalar& alpha = 1);
   Tensor& add_(const Scalar& other, const Scalar& alpha = 1);
   Tensor& sub_(const Tensor& other, const Scalar& alpha = 1);
@@ -230,7 +234,7 @@ class Tensor {
   Tensor& random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator = std::nullopt);
   Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt);
 
-  // ---- reductions (see ops/reduction.hpp) ---------------------------------------------------
+  // ---- reductions (see ops/reduction.hpp; sum_to_size: core/shape.hpp) ----------------------
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor sum(IntArrayRef dim, bool keepdim = false, std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor mean(std::optional<ScalarType> dtype = std::nullopt) const;
@@ -246,8 +250,6 @@ class Tensor {
   Tensor argmax(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
   Tensor argmin(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
   Tensor logsumexp(IntArrayRef dim, bool keepdim = false) const;
-  Tensor softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
-  Tensor log_softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor all() const;
   Tensor any() const;
   Tensor sum_to_size(IntArrayRef size) const;

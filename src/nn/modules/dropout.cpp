@@ -2,6 +2,7 @@
 #include "xgrad/nn/modules/dropout.hpp"
 
 #include "xgrad/core/factory.hpp"
+#include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
 #include "xgrad/random/distributions.hpp"
@@ -27,12 +28,9 @@ Tensor functional::one_hot(const Tensor& tensor, int64_t num_classes) {
   }
   DimVector shape(tensor.sizes());
   shape.push_back(num_classes);
-  Tensor out = zeros(shape, kLong);
-  Tensor idx = tensor.contiguous();
-  const int64_t* p = idx.data_ptr<int64_t>();
-  int64_t* o = out.data_ptr<int64_t>();
-  for (int64_t i = 0; i < idx.numel(); ++i) o[i * num_classes + p[i]] = 1;
-  return out;
+  // A 1 at each index along a new last dim (PyTorch: zeros(...).scatter_(-1, index.unsqueeze(-1), 1)).
+  Tensor index = tensor.unsqueeze(-1);
+  return zeros(shape, kLong).scatter_add(-1, index, ones(index.sizes(), kLong));
 }
 
 DropoutImpl::DropoutImpl(const DropoutOptions& options_) : options(options_) { reset(); }
