@@ -79,6 +79,25 @@ Tensor as_leaf(const Tensor& t) {
 }
 }  // namespace
 
+OpEntry no_reference_yet(std::vector<std::vector<int64_t>> shapes, OpFn fn) {
+  OpEntry entry(std::move(fn));
+  entry.shapes = std::move(shapes);
+  if (entry.shapes.empty()) entry.shapes.push_back({});  // a 0-d input still marks the entry
+  return entry;
+}
+
+namespace {
+/// The derivative checks of an op without PyTorch's numbers: gradcheck and gradgradcheck.
+void check_derivatives_only(const std::string& name, const OpEntry& entry) {
+  INFO("expression without PyTorch's numbers yet: " << name);
+  WARN("no PyTorch numbers yet for '" << name << "': only its derivatives are checked");
+  Inputs inputs;
+  for (size_t i = 0; i < entry.shapes.size(); ++i) inputs.push_back(test_values(entry.shapes[i], static_cast<double>(i)));
+  CHECK_NOTHROW(xgrad::autograd::gradcheck(entry.fn, inputs));
+  CHECK_NOTHROW(xgrad::autograd::gradgradcheck(entry.fn, inputs));
+}
+}  // namespace
+
 void run_reference_group(const std::string& group, const OpTable& table) {
   std::set<std::string> seen;
   for (const auto& c : reference("ops.json").at("cases")) {
@@ -88,7 +107,9 @@ void run_reference_group(const std::string& group, const OpTable& table) {
     INFO("case " << name);
     auto it = table.find(name);
     REQUIRE(it != table.end());
-    const OpFn& fn = it->second;
+    INFO("PyTorch has numbers for it now: list it without no_reference_yet");
+    CHECK(it->second.shapes.empty());
+    const OpFn& fn = it->second.fn;
 
     Inputs inputs;
     for (const auto& j : c.at("inputs")) inputs.push_back(as_leaf(decode(j)));
@@ -133,9 +154,11 @@ void run_reference_group(const std::string& group, const OpTable& table) {
     }
     CHECK_NOTHROW(xgrad::autograd::gradcheck(fn, doubles));
   }
-  for (const auto& [name, fn] : table) {
-    INFO("expression without a reference case: " << name);
-    CHECK(seen.count(name) == 1);
+  for (const auto& [name, entry] : table) {
+    if (seen.count(name) == 1) continue;
+    INFO("expression without a reference case: " << name << " (no_reference_yet, if PyTorch has printed none yet)");
+    CHECK(!entry.shapes.empty());
+    if (!entry.shapes.empty()) check_derivatives_only(name, entry);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,7 +17,22 @@ namespace xgrad_test {
 using xgrad::Tensor;
 using Inputs = std::vector<Tensor>;
 using OpFn = std::function<Tensor(const Inputs&)>;
-using OpTable = std::map<std::string, OpFn>;
+
+/// One expression of a reference table: the C++ for a case PyTorch printed numbers for, or, for an
+/// op it has not printed numbers for yet (see no_reference_yet), the C++ and the shapes to check it at.
+struct OpEntry {
+  template <class F, class = std::enable_if_t<std::is_invocable_r<Tensor, F, const Inputs&>::value>>
+  OpEntry(F&& f) : fn(std::forward<F>(f)) {}  // NOLINT: implicit, so a table lists plain lambdas
+  OpFn fn;
+  std::vector<std::vector<int64_t>> shapes;  // non-empty: no PyTorch numbers yet
+};
+using OpTable = std::map<std::string, OpEntry>;
+
+/// A table entry for a new op before python3-torch has printed its numbers: its derivative is
+/// checked by gradcheck and gradgradcheck at float64 test values of the given shapes (and the
+/// test warns that the values themselves are unchecked). Once the reference script has a case of
+/// that name, plain `fn` replaces it (the test fails while both exist).
+OpEntry no_reference_yet(std::vector<std::vector<int64_t>> shapes, OpFn fn);
 
 /// The parsed contents of tests/reference/<file>.
 const nlohmann::json& reference(const std::string& file);
@@ -29,7 +45,7 @@ bool close(const Tensor& actual, const Tensor& expected, std::string& why, doubl
 Tensor test_values(xgrad::IntArrayRef shape, double phase = 0.0);
 /// Replays every case of `group` in ops.json with the C++ expression of the same name: value,
 /// dtype, grad_fn name, gradients, and a float64 gradcheck. Every case must have an expression
-/// and every expression a case, so the two lists cannot drift apart.
+/// and every expression a case (or be marked no_reference_yet), so the two lists cannot drift apart.
 void run_reference_group(const std::string& group, const OpTable& table);
 
 }  // namespace xgrad_test

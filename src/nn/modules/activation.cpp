@@ -1,18 +1,10 @@
-// modules/activation.cpp: the activation modules, printing as libtorch prints them.
+// modules/activation.cpp: the activation modules with options (ReLU, Softmax, LogSoftmax), printing
+// as libtorch prints them; those without options are defined in the header. Read next: linear.cpp.
 #include "xgrad/nn/modules/activation.hpp"
 
 #include "xgrad/ops/activation.hpp"
 
 namespace xgrad::nn {
-
-void SigmoidImpl::pretty_print(std::ostream& stream) const { stream << "torch::nn::Sigmoid()"; }
-Tensor SigmoidImpl::forward(const Tensor& input) { return xgrad::sigmoid(input); }
-
-void TanhImpl::pretty_print(std::ostream& stream) const { stream << "torch::nn::Tanh()"; }
-Tensor TanhImpl::forward(const Tensor& input) { return xgrad::tanh(input); }
-
-void LogSigmoidImpl::pretty_print(std::ostream& stream) const { stream << "torch::nn::LogSigmoid()"; }
-Tensor LogSigmoidImpl::forward(const Tensor& input) { return xgrad::log_sigmoid(input); }
 
 void ReLUImpl::pretty_print(std::ostream& stream) const {
   stream << "torch::nn::ReLU(" << (options.inplace() ? "inplace=true" : "") << ")";

@@ -1,35 +1,27 @@
 // modules/activation.hpp: activation modules: Sigmoid, Tanh, ReLU, LogSigmoid, Softmax(dim),
-// LogSoftmax(dim). Read next: modules/linear.hpp.
+// LogSoftmax(dim). A module without options is one line (XGRAD_FUNCTION_MODULE); those with
+// options are written out. Read next: modules/linear.hpp.
 #pragma once
 
 #include "xgrad/nn/functional/activation.hpp"
 #include "xgrad/nn/module.hpp"
 
+/// A module with no options whose forward is one functional: NameImpl with libtorch's printing
+/// (`torch::nn::Sigmoid()`), and the holder Name.
+#define XGRAD_FUNCTION_MODULE(Name, function)                                                        \
+  class Name##Impl : public Cloneable<Name##Impl> {                                                 \
+   public:                                                                                          \
+    void reset() override {}                                                                        \
+    void pretty_print(std::ostream& stream) const override { stream << "torch::nn::" #Name "()"; } \
+    Tensor forward(const Tensor& input) { return function(input); }                                \
+  };                                                                                                \
+  TORCH_MODULE(Name)
+
 namespace xgrad::nn {
 
-class SigmoidImpl : public Cloneable<SigmoidImpl> {
- public:
-  void reset() override {}
-  void pretty_print(std::ostream& stream) const override;
-  Tensor forward(const Tensor& input);
-};
-TORCH_MODULE(Sigmoid);
-
-class TanhImpl : public Cloneable<TanhImpl> {
- public:
-  void reset() override {}
-  void pretty_print(std::ostream& stream) const override;
-  Tensor forward(const Tensor& input);
-};
-TORCH_MODULE(Tanh);
-
-class LogSigmoidImpl : public Cloneable<LogSigmoidImpl> {
- public:
-  void reset() override {}
-  void pretty_print(std::ostream& stream) const override;
-  Tensor forward(const Tensor& input);
-};
-TORCH_MODULE(LogSigmoid);
+XGRAD_FUNCTION_MODULE(Sigmoid, functional::sigmoid);
+XGRAD_FUNCTION_MODULE(Tanh, functional::tanh);
+XGRAD_FUNCTION_MODULE(LogSigmoid, functional::logsigmoid);
 
 class ReLUImpl : public Cloneable<ReLUImpl> {
  public:
