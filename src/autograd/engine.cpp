@@ -87,10 +87,13 @@ Tensor validate_gradient(const Node& fn, size_t index, Tensor grad, const InputM
 //   (mean, logsumexp, mv, dot, unbind, stack, the losses of loss_binary.cpp, loss_pointwise.cpp
 //   and loss_multilabel.cpp): one node in PyTorch as well, with PyTorch's name.
 // Not shortcuts but still different, under create_graph only: the gradients of
-// binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss, multilabel_margin_loss and
-// relu are recorded as the ordinary ops of their formula, where PyTorch records one node
-// (BinaryCrossEntropyBackwardBackward0, MseLossBackwardBackward0, ThresholdBackwardBackward0, ...):
-// the values and the second derivatives are PyTorch's, the grad_fn names of those gradients not.
+// binary_cross_entropy, mse_loss, relu, softplus and log_sigmoid are recorded as the ordinary ops
+// of their formulas where PyTorch records one node (BinaryCrossEntropyBackwardBackward0,
+// MseLossBackwardBackward0, ThresholdBackwardBackward0, SoftplusBackwardBackward0,
+// LogSigmoidBackwardBackward0), and binary_cross_entropy_with_logits's ends in another op than
+// PyTorch's composition (MulBackward0 for DivBackward1); multilabel_margin_loss's has no grad_fn
+// where PyTorch's is NotImplemented. The values and second derivatives are PyTorch's; the grad_fn
+// a hook sees on those gradients is not.
 // tests/autograd/test_hooks_reference.cpp hooks every node of these graphs and compares what
 // each hook sees with what PyTorch's hooks saw.
 
