@@ -63,6 +63,15 @@ Tensor Tensor::reshape_as(const Tensor& o) const { return xgrad::reshape(*this, 
 Tensor Tensor::flatten(int64_t s, int64_t e) const { return xgrad::flatten(*this, s, e); }
 Tensor Tensor::t() const { return xgrad::t(*this); }
 Tensor Tensor::transpose(int64_t a, int64_t b) const { return xgrad::transpose(*this, a, b); }
+Tensor Tensor::mT() const {
+  XGRAD_CHECK(dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got {}-D tensor.", dim());
+  return xgrad::transpose(*this, -2, -1);
+}
+Tensor Tensor::mH() const {
+  XGRAD_CHECK(dim() >= 2, "tensor.mH is only supported on matrices or batches of matrices. Got {}-D tensor.", dim());
+  return xgrad::transpose(*this, -2, -1);
+}
+Tensor Tensor::adjoint() const { return xgrad::adjoint(*this); }
 Tensor Tensor::permute(IntArrayRef dims) const { return xgrad::permute(*this, dims); }
 Tensor Tensor::slice(int64_t dim, std::optional<int64_t> s, std::optional<int64_t> e, int64_t step) const {
   return xgrad::slice(*this, dim, s, e, step);

@@ -1,6 +1,9 @@
 // linalg.cpp: mm, bmm, mv, dot, matmul and addmm. The derivative of C = A @ B is
-// dA = dC @ B^T and dB = A^T @ dC; the transposes are views, handed to BLAS without copying.
-// Read next: the nn/ folder (Linear is addmm).
+// dA = dC @ B^T and dB = A^T @ dC; the transposes are views, handed to BLAS without copying. The
+// backward formulas are PyTorch's (tools/autograd/derivatives.yaml and FunctionsManual.cpp), so
+// the graph a create_graph backward records is PyTorch's too, and matmul takes PyTorch 1.13's
+// paths (dot, mv, mm, folded mm/mv, or bmm over broadcast batch dims) with their grad_fn chains.
+// Read next: src/kernels/gemm.hpp (how BLAS reads a strided matrix), then the nn/ folder.
 #include "xgrad/ops/linalg.hpp"
 
 #include "kernels/gemm.hpp"
@@ -27,47 +30,111 @@ void check_same_dtype(const Tensor& a, const Tensor& b) {
   XGRAD_CHECK(a.scalar_type() != kBool, "\"addmm_impl_cpu_\" not implemented for 'Bool'");
 }
 
-/// A 2-d tensor as a MatrixRef, copied to contiguous first if BLAS cannot read its strides.
+/// A 2-d or 3-d tensor as the kernel takes it: a batch of strided matrices (one for 2-d). When
+/// BLAS cannot read the matrices' strides (Note [BLAS layouts] in kernels/blas.hpp), they are
+/// copied to a contiguous buffer first, which `keep_alive` holds; a broadcast batch (stride 0)
+/// is copied as the one matrix it is.
 template <class T>
-kernels::MatrixRef<T> matrix(const Tensor& t, Tensor& keep_alive) {
-  kernels::MatrixRef<T> m{t.data_ptr<T>(), t.size(0), t.size(1), t.stride(0), t.stride(1)};
-  if (kernels::blas_compatible(m)) return m;
-  keep_alive = detail::contiguous_raw(t, /*force=*/true);
-  return {keep_alive.data_ptr<T>(), t.size(0), t.size(1), t.size(1), 1};
+kernels::BatchRef<T> operand(const Tensor& t, Tensor& keep_alive) {
+  NoGradGuard no_grad;  // select() below is a raw step, not part of the graph
+  const bool batched = t.dim() == 3;
+  const int64_t batch = batched ? t.size(0) : 1, bs = batched && batch > 1 ? t.stride(0) : 0;
+  const int64_t r = t.size(-2), c = t.size(-1);
+  kernels::BatchRef<T> ref{{t.data_ptr<T>(), r, c, t.stride(-2), t.stride(-1)}, batch, bs};
+  if (t.numel() == 0) return {{ref.matrix.data, r, c, std::max<int64_t>(c, 1), 1}, batch, 0};  // nothing is read
+  if (!std::is_floating_point<T>::value || kernels::blas_operand(ref.matrix).readable) return ref;
+  const bool one_matrix = bs == 0;
+  keep_alive = detail::contiguous_raw(one_matrix && batched ? t.select(0, 0) : t, /*force=*/true);
+  return {{keep_alive.data_ptr<T>(), r, c, c, 1}, batch, one_matrix ? 0 : r * c};
 }
 
-/// out (contiguous, n x m) = alpha * a @ b + beta * out.
-void gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha, const Scalar& beta) {
+/// Kernel errors name the op and its operands' shapes: a BLAS error is always xgrad's bug, and
+/// this is what a bug report needs.
+[[noreturn]] void rethrow(const kernels::BlasError& e, const char* op, const Tensor& a, const Tensor& b) {
+  throw Error(fmt::format("{}: {} for operands of shapes {} and {} (strides {} and {}); please report this", op,
+                          e.what(), format_sizes(a.sizes()), format_sizes(b.sizes()), format_sizes(a.strides()),
+                          format_sizes(b.strides())));
+}
+
+/// out (contiguous, m x n) = alpha * a @ b + beta * out (beta == 0: out's values are ignored).
+void gemm_into(const char* op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha,
+               const Scalar& beta) {
   visit_dtype(a.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (!std::is_same<T, bool>::value) {
       Tensor ka, kb;
-      kernels::gemm<T>(matrix<T>(a, ka), matrix<T>(b, kb), out.data_ptr<T>(), out.size(1), alpha.to<T>(), beta.to<T>());
+      try {
+        kernels::gemm<T>(operand<T>(a, ka).matrix, operand<T>(b, kb).matrix, out.data_ptr<T>(), std::max<int64_t>(out.size(1), 1), alpha.to<T>(),
+                         beta.to<T>());
+      } catch (const kernels::BlasError& e) {
+        rethrow(e, op, a, b);
+      }
     }
   });
 }
 
 Tensor mm_raw(const Tensor& a, const Tensor& b) {
   Tensor out = detail::make_empty({a.size(0), b.size(1)}, a.scalar_type());
-  gemm_into(out, a, b, 1, 0);
+  gemm_into("mm", out, a, b, 1, 0);
   return out;
+}
+
+/// out[i] = a[i] @ b[i] for 3-d a and b (batch strides may be 0: a broadcast batch).
+Tensor bmm_raw(const Tensor& a, const Tensor& b) {
+  Tensor out = detail::make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
+  visit_dtype(a.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same<T, bool>::value) {
+      Tensor ka, kb;
+      try {
+        kernels::gemm_batched<T>(operand<T>(a, ka), operand<T>(b, kb), out.data_ptr<T>());
+      } catch (const kernels::BlasError& e) {
+        rethrow(e, "bmm", a, b);
+      }
+    }
+  });
+  return out;
+}
+
+/// PyTorch's maybe_multiply: t * s, recorded as MulBackward1, unless s is 1.
+Tensor maybe_multiply(const Tensor& t, const Scalar& s) { return s.toDouble() == 1 ? t : detail::mul_scalar_aten(t, s); }
+
+/// Whether a matrix of these sizes and strides is column-major (its transpose is contiguous).
+/// PyTorch's mm backward then computes the gradient column-major too, as the transpose of a
+/// product, so its graph ends in TBackward0; so does ours.
+bool column_major(IntArrayRef sizes, IntArrayRef strides) { return strides[0] == 1 && strides[1] == sizes[0]; }
+
+/// d(mat1 @ mat2)/d(mat1) for the upstream gradient g: alpha * g @ mat2^T (PyTorch's mm_mat1_backward).
+Tensor mm_mat1_backward(const Tensor& g, const Tensor& mat2, IntArrayRef sizes, IntArrayRef strides, const Scalar& alpha) {
+  if (column_major(sizes, strides)) return maybe_multiply(mm(mat2, g.t()).t(), alpha);
+  return maybe_multiply(mm(g, mat2.t()), alpha);
+}
+
+/// d(mat1 @ mat2)/d(mat2) for the upstream gradient g: alpha * mat1^T @ g (PyTorch's mm_mat2_backward).
+Tensor mm_mat2_backward(const Tensor& g, const Tensor& mat1, IntArrayRef sizes, IntArrayRef strides, const Scalar& alpha) {
+  if (column_major(sizes, strides)) return maybe_multiply(mm(g.t(), mat1).t(), alpha);
+  return maybe_multiply(mm(mat1.t(), g), alpha);
 }
 
 }  // namespace
 
 /// mm(a, b) = a @ b for matrices      d/da = grad @ b^T, d/db = a^T @ grad      saves: a, b
+/// (and a's and b's strides, which decide the layout of the gradient, as in PyTorch)
 Tensor mm(const Tensor& a, const Tensor& b) {
   XGRAD_CHECK(a.dim() == 2, "self must be a matrix");
   XGRAD_CHECK(b.dim() == 2, "mat2 must be a matrix");
   XGRAD_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied ({}x{} and {}x{})", a.size(0),
               a.size(1), b.size(0), b.size(1));
   check_same_dtype(a, b);
-  return record("MmBackward0", mm_raw(a, b), {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
-    return variable_list{needs_input_grad(0) ? mm(g, b.t()) : Tensor(), needs_input_grad(1) ? mm(a.t(), g) : Tensor()};
-  });
+  DimVector as(a.sizes()), ast(a.strides()), bs(b.sizes()), bst(b.strides());
+  return record("MmBackward0", mm_raw(a, b), {a, b}, save(a, b),
+                [as, ast, bs, bst](const Tensor& g, const Tensor& a, const Tensor& b) {
+                  return variable_list{needs_input_grad(0) ? mm_mat1_backward(g, b, as, ast, 1) : Tensor(),
+                                       needs_input_grad(1) ? mm_mat2_backward(g, a, bs, bst, 1) : Tensor()};
+                });
 }
 
-/// addmm(c, a, b, beta, alpha) = beta * c + alpha * (a @ b)
+/// addmm(c, a, b, beta, alpha) = beta * c + alpha * (a @ b), c broadcast to the product's shape
 /// d/dc = beta * grad, d/da = alpha * grad @ b^T, d/db = alpha * a^T @ grad      saves: a, b
 Tensor addmm(const Tensor& c, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha) {
   XGRAD_CHECK(a.dim() == 2, "mat1 must be a matrix, got {}-D tensor", a.dim());
@@ -77,14 +144,17 @@ Tensor addmm(const Tensor& c, const Tensor& a, const Tensor& b, const Scalar& be
   check_same_dtype(a, b);
   check_same_dtype(a, c);
   Tensor out = detail::make_empty({a.size(0), b.size(1)}, a.scalar_type());
-  detail::copy_raw(out, c.expand({a.size(0), b.size(1)}).detach());  // c broadcast into the result, then gemm adds
-  gemm_into(out, a, b, alpha, beta);
+  if (beta.toDouble() == 0)
+    detail::fill_raw(out, 0);  // PyTorch ignores c then, NaN and infinity included
+  else
+    detail::copy_raw(out, c.expand({a.size(0), b.size(1)}).detach());  // c broadcast into the result, then gemm adds
+  gemm_into("addmm", out, a, b, alpha, beta);
+  DimVector as(a.sizes()), ast(a.strides()), bs(b.sizes()), bst(b.strides());
   return record("AddmmBackward0", out, {c, a, b}, save(a, b),
-                [alpha, beta](const Tensor& g, const Tensor& a, const Tensor& b) -> variable_list {
-                  auto scaled = [](const Tensor& t, const Scalar& s) { return s.toDouble() == 1 ? t : t * s; };
-                  return {needs_input_grad(0) ? scaled(g, beta) : Tensor(),
-                          needs_input_grad(1) ? scaled(mm(g, b.t()), alpha) : Tensor(),
-                          needs_input_grad(2) ? scaled(mm(a.t(), g), alpha) : Tensor()};
+                [alpha, beta, as, ast, bs, bst](const Tensor& g, const Tensor& a, const Tensor& b) -> variable_list {
+                  return {needs_input_grad(0) ? maybe_multiply(g, beta) : Tensor(),
+                          needs_input_grad(1) ? mm_mat1_backward(g, b, as, ast, alpha) : Tensor(),
+                          needs_input_grad(2) ? mm_mat2_backward(g, a, bs, bst, alpha) : Tensor()};
                 });
 }
 
@@ -97,18 +167,13 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   XGRAD_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].",
               a.size(0), a.size(2), b.size(0), b.size(1));
   check_same_dtype(a, b);
-  Tensor out = detail::make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
-  {
-    NoGradGuard no_grad;
-    for (int64_t i = 0; i < a.size(0); ++i) gemm_into(out.select(0, i), a.select(0, i), b.select(0, i), 1, 0);
-  }
-  return record("BmmBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
+  return record("BmmBackward0", bmm_raw(a, b), {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
     return variable_list{needs_input_grad(0) ? bmm(g, b.transpose(1, 2)) : Tensor(),
                          needs_input_grad(1) ? bmm(a.transpose(1, 2), g) : Tensor()};
   });
 }
 
-/// mv(a, v) = a @ v      d/da = outer(grad, v), d/dv = a^T @ grad      saves: a, v
+/// mv(a, v) = a @ v      d/da = outer(grad, v) = grad[:, None] * v, d/dv = a^T @ grad      saves: a, v
 Tensor mv(const Tensor& a, const Tensor& v) {
   XGRAD_CHECK(a.dim() == 2 && v.dim() == 1, "vector + matrix @ vector expected, got 1, {}, {}", a.dim(), v.dim());
   XGRAD_CHECK(a.size(1) == v.size(0), "size mismatch, got {}, {}x{},{}", a.size(0), a.size(0), a.size(1), v.size(0));
@@ -119,7 +184,7 @@ Tensor mv(const Tensor& a, const Tensor& v) {
     out = mm_raw(a, v.unsqueeze(1)).view({a.size(0)});
   }
   return record("MvBackward0", out, {a, v}, save(a, v), [](const Tensor& g, const Tensor& a, const Tensor& v) {
-    return variable_list{needs_input_grad(0) ? mm(g.unsqueeze(1), v.unsqueeze(0)) : Tensor(),
+    return variable_list{needs_input_grad(0) ? g.reshape({g.size(0), 1}) * v : Tensor(),
                          needs_input_grad(1) ? mv(a.t(), g) : Tensor()};
   });
 }
@@ -142,14 +207,34 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   });
 }
 
-/// matmul(a, b), numpy's rules: dot, mv, mm, or bmm over broadcast batch dims (result viewed back
-/// with UnsafeViewBackward0, as PyTorch records it).
+Tensor adjoint(const Tensor& x) {
+  XGRAD_CHECK(x.dim() >= 2, "tensor.adjoint() is only supported on matrices or batches of matrices. Got {}-D tensor.",
+              x.dim());
+  return transpose(x, -2, -1);
+}
+
+namespace {
+
+/// PyTorch 1.13's should_fold: whether a product of a >= 3-d `t1` with a 1-d or 2-d operand is
+/// done as one mm (or mv) over t1 folded into a matrix. Not when t1 is a 3-d batch of transposed
+/// matrices stored batch-major (folding would copy; bmm reads each matrix transposed).
+bool should_fold(const Tensor& t1, int64_t dim2) {
+  if (!(t1.dim() >= 3 && (dim2 == 1 || dim2 == 2))) return false;
+  return !(t1.dim() == 3 && dim2 == 2 && t1.stride(-1) != 1 && t1.stride(0) == t1.size(1) * t1.size(2));
+}
+
+}  // namespace
+
+/// matmul(a, b), numpy's rules, by PyTorch 1.13's paths: dot, mv, mm; a >= 3-d operand with a
+/// 1-d or 2-d one folded into one mm or mv (transposed when the larger one is on the right);
+/// otherwise bmm over the broadcast batch dims. Results are viewed back with UnsafeViewBackward0,
+/// as PyTorch records them.
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  XGRAD_CHECK(a.dim() > 0 && b.dim() > 0, "both arguments to matmul need to be at least 1D, but they are {}D and {}D",
-              a.dim(), b.dim());
-  if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
-  if (a.dim() == 2 && b.dim() == 1) return mv(a, b);
-  if (a.dim() == 1 && b.dim() == 2) {
+  const int64_t da = a.dim(), db = b.dim();
+  XGRAD_CHECK(da > 0 && db > 0, "both arguments to matmul need to be at least 1D, but they are {}D and {}D", da, db);
+  if (da == 1 && db == 1) return dot(a, b);
+  if (da == 2 && db == 1) return mv(a, b);
+  if (da == 1 && db == 2) {
     // PyTorch squeezes in place here (squeeze_), which records SqueezeBackward3.
     Tensor r = mm(a.unsqueeze(0), b);
     Tensor out;
@@ -159,37 +244,44 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     }
     return record("SqueezeBackward3", out, {r}, [](const Tensor& g) -> variable_list { return {g.unsqueeze(0)}; });
   }
-  if (a.dim() == 2 && b.dim() == 2) return mm(a, b);
-  if (a.dim() >= 3 && b.dim() <= 2) {
-    // Fold a's batch dims into its rows: one mm.
-    DimVector out_shape(a.sizes());
+  if (da == 2 && db == 2) return mm(a, b);
+  if (should_fold(a, db) || should_fold(b, da)) {
+    // t1 (>= 3-d) @ t2 (1-d or 2-d); when the larger operand is b, compute (b^T @ a^T)^T.
+    const bool transpose = db > da;
+    const Tensor t1 = transpose ? b.mT() : a;
+    const Tensor t2 = !transpose ? b : da == 2 ? a.t() : a;
+    DimVector out_shape(t1.sizes());
     out_shape.pop_back();
-    if (b.dim() == 2) out_shape.push_back(b.size(1));
-    Tensor a2 = a.reshape({-1, a.size(-1)});
-    Tensor r = b.dim() == 2 ? mm(a2, b) : mv(a2, b);
-    return detail::unsafe_view(r, out_shape);
+    int64_t folded = 1;
+    for (int64_t s : out_shape) folded *= s;
+    const Tensor t1_folded = t1.reshape({folded, t1.size(-1)});
+    if (t2.dim() == 2) {
+      out_shape.push_back(t2.size(1));
+      Tensor out = detail::unsafe_view(mm(t1_folded, t2), out_shape);
+      return transpose ? out.mT().contiguous() : out;
+    }
+    return detail::unsafe_view(mv(t1_folded, t2), out_shape);
   }
   // Batched: broadcast the batch dims, then one bmm.
-  Tensor a3 = a.dim() == 1 ? a.unsqueeze(0) : a, b3 = b.dim() == 1 ? b.unsqueeze(1) : b;
-  DimVector batch_a(a3.sizes()), batch_b(b3.sizes());
-  batch_a.pop_back();
-  batch_a.pop_back();
-  batch_b.pop_back();
-  batch_b.pop_back();
-  DimVector batch = infer_size(batch_a, batch_b);
+  const int64_t n = da > 1 ? a.size(-2) : 1, k = a.size(-1);
+  const int64_t k2 = db > 1 ? b.size(-2) : b.size(0), p = db > 1 ? b.size(-1) : 1;
+  DimVector batch_a, batch_b;
+  for (int64_t d = 0; d + 2 < da; ++d) batch_a.push_back(a.size(d));
+  for (int64_t d = 0; d + 2 < db; ++d) batch_b.push_back(b.size(d));
+  DimVector out_shape = infer_size(batch_a, batch_b);
   int64_t nbatch = 1;
-  for (int64_t s : batch) nbatch *= s;
-  int64_t n = a3.size(-2), k = a3.size(-1), m = b3.size(-1);
-  DimVector ea(batch), eb(batch);
+  for (int64_t s : out_shape) nbatch *= s;
+  DimVector ea(out_shape), eb(out_shape);
   ea.push_back(n);
   ea.push_back(k);
-  eb.push_back(k);
-  eb.push_back(m);
-  Tensor r = bmm(a3.expand(ea).reshape({nbatch, n, k}), b3.expand(eb).reshape({nbatch, k, m}));
-  DimVector out_shape(batch);
-  if (a.dim() > 1) out_shape.push_back(n);
-  if (b.dim() > 1) out_shape.push_back(m);
-  return detail::unsafe_view(r, out_shape);
+  eb.push_back(k2);
+  if (db > 1) eb.push_back(p);
+  const Tensor a3 = a.expand(ea).reshape({nbatch, n, k});
+  const Tensor b3 = db == 1 ? b.expand(eb).reshape({nbatch, k2}).unsqueeze(2) : b.expand(eb).reshape({nbatch, k2, p});
+  if (da > 1) out_shape.push_back(n);
+  if (db > 1) out_shape.push_back(p);
+  Tensor r = bmm(a3, b3);
+  return detail::unsafe_view(db == 1 ? r.squeeze(-1) : r, out_shape);
 }
 
 }  // namespace xgrad

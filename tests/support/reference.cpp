@@ -162,4 +162,106 @@ void run_reference_group(const std::string& group, const OpTable& table) {
   }
 }
 
+namespace {
+std::string name_or_null(const Tensor& t) { return t.defined() && t.grad_fn() ? t.grad_fn()->name() : "null"; }
+std::string expected_name(const nlohmann::json& j) { return j.is_null() ? "null" : j.get<std::string>(); }
+
+/// Compares gradients with PyTorch's, input by input; a null expectation means "no gradient".
+void check_grads(const nlohmann::json& expected, const std::vector<size_t>& where, const xgrad::autograd::variable_list& got,
+                 double rtol, double atol) {
+  for (size_t k = 0; k < where.size(); ++k) {
+    const auto& e = expected[where[k]];
+    INFO("input " << where[k]);
+    if (e.is_null()) {
+      CHECK(!got[k].defined());
+      continue;
+    }
+    Tensor expected_grad = decode(e);
+    Tensor actual = got[k].defined() ? got[k] : xgrad::zeros_like(expected_grad);
+    CHECK(actual.scalar_type() == expected_grad.scalar_type());
+    CHECK_CLOSE(actual, expected_grad, rtol, atol);
+  }
+}
+}  // namespace
+
+void run_reference_file(const std::string& file, const std::string& group, const OpTable& table) {
+  std::set<std::string> seen;
+  for (const auto& c : reference(file).at("cases")) {
+    if (c.at("group") != group) continue;
+    const std::string name = c.at("name");
+    seen.insert(name);
+    INFO("case " << name);
+    auto it = table.find(name);
+    REQUIRE(it != table.end());
+    const OpFn& fn = it->second;
+
+    Inputs inputs;
+    xgrad::autograd::variable_list diff;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < c.at("inputs").size(); ++i) {
+      Tensor t = decode(c.at("inputs")[i]);
+      if (c.at("requires_grad")[i].get<bool>()) {
+        t.set_requires_grad(true);
+        diff.push_back(t);
+        where.push_back(i);
+      }
+      inputs.push_back(t);
+    }
+    Tensor out = fn(inputs);
+    Tensor expected = decode(c.at("output"));
+    CHECK(out.scalar_type() == expected.scalar_type());
+    CHECK_CLOSE(out, expected);
+    CHECK(name_or_null(out) == expected_name(c.at("grad_fn")));
+    CHECK(out.requires_grad() == c.contains("upstream"));
+    if (!c.contains("upstream") || !out.requires_grad()) continue;
+
+    // First gradients, recorded as a graph of their own (create_graph), as PyTorch records them.
+    auto grads = xgrad::autograd::grad({out}, diff, {decode(c.at("upstream"))}, true, /*create_graph=*/true, true);
+    check_grads(c.at("grads"), where, grads, 1e-5, 1e-5);
+    for (size_t k = 0; k < diff.size(); ++k) {
+      INFO("first gradient of input " << where[k]);
+      const auto& rg = c.at("grad_requires_grad")[where[k]];
+      CHECK((grads[k].defined() && grads[k].requires_grad()) == (!rg.is_null() && rg.get<bool>()));
+      CHECK(name_or_null(grads[k]) == expected_name(c.at("grad_grad_fn")[where[k]]));
+    }
+
+    // Second derivatives: the gradients of sum_i <g_i, w_i> over the g_i that require grad.
+    bool second_order = c.contains("weights");
+    if (second_order) {
+      Tensor s;
+      for (size_t k = 0; k < diff.size(); ++k) {
+        if (!grads[k].defined() || !grads[k].requires_grad()) continue;
+        Tensor term = (grads[k] * decode(c.at("weights")[where[k]])).sum();
+        s = s.defined() ? s + term : term;
+      }
+      CHECK(s.defined());  // else the checks of the first gradients above failed
+      if (!s.defined()) {
+        second_order = false;
+      } else if (c.contains("second_error")) {
+        CHECK_THROWS_WITH(xgrad::autograd::grad({s}, diff, {}, std::nullopt, false, true),
+                          c.at("second_error").get<std::string>());
+        second_order = false;
+      } else {
+        auto second = xgrad::autograd::grad({s}, diff, {}, std::nullopt, false, true);
+        INFO("second derivative");
+        check_grads(c.at("second"), where, second, 1e-4, 1e-5);
+      }
+    }
+
+    // The formulas themselves, by central differences in float64.
+    Inputs doubles;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      Tensor d = inputs[i].is_floating_point() ? inputs[i].detach().to(xgrad::kDouble) : inputs[i].detach();
+      if (c.at("requires_grad")[i].get<bool>()) d.set_requires_grad(true);
+      doubles.push_back(d);
+    }
+    CHECK_NOTHROW(xgrad::autograd::gradcheck(fn, doubles));
+    if (second_order) CHECK_NOTHROW(xgrad::autograd::gradgradcheck(fn, doubles));
+  }
+  for (const auto& [name, fn] : table) {
+    INFO("expression without a reference case: " << name);
+    CHECK(seen.count(name) == 1);
+  }
+}
+
 }  // namespace xgrad_test

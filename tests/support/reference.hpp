@@ -47,6 +47,11 @@ Tensor test_values(xgrad::IntArrayRef shape, double phase = 0.0);
 /// dtype, grad_fn name, gradients, and a float64 gradcheck. Every case must have an expression
 /// and every expression a case (or be marked no_reference_yet), so the two lists cannot drift apart.
 void run_reference_group(const std::string& group, const OpTable& table);
+/// Replays every case of `group` in `file`, written by tests/reference/second_order.py: what
+/// run_reference_group checks, and under create_graph=true whether each first gradient requires
+/// grad, its grad_fn name, and the second derivative (the gradients of sum_i <g_i, w_i>, or
+/// PyTorch's error when it has none); then gradcheck and gradgradcheck in float64.
+void run_reference_file(const std::string& file, const std::string& group, const OpTable& table);
 
 }  // namespace xgrad_test
 

@@ -126,6 +126,11 @@ class Tensor {
   Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
   Tensor t() const;
   Tensor transpose(int64_t dim0, int64_t dim1) const;
+  /// The last two dims swapped (a batch of matrices transposed); mH and adjoint() are the same for
+  /// real dtypes (they conjugate too).
+  Tensor mT() const;
+  Tensor mH() const;
+  Tensor adjoint() const;
   Tensor permute(IntArrayRef dims) const;
   Tensor slice(int64_t dim = 0, std::optional<int64_t> start = std::nullopt,
                std::optional<int64_t> end = std::nullopt, int64_t step = 1) const;

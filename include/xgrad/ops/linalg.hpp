@@ -11,6 +11,8 @@ Tensor mv(const Tensor& a, const Tensor& v);
 Tensor dot(const Tensor& a, const Tensor& b);
 /// numpy/PyTorch matmul: dot, mv, mm, or a batched mm with broadcast batch dims.
 Tensor matmul(const Tensor& a, const Tensor& b);
+/// The conjugate transpose of the last two dims: x.transpose(-2, -1) for real dtypes.
+Tensor adjoint(const Tensor& x);
 /// beta * self + alpha * (a @ b), as nn::Linear uses it.
 Tensor addmm(const Tensor& self, const Tensor& a, const Tensor& b, const Scalar& beta = 1, const Scalar& alpha = 1);
 
