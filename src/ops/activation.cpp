@@ -1,6 +1,7 @@
-// activation.cpp: relu, sigmoid, tanh, softplus, log_sigmoid. sigmoid and tanh get a fused
-// backward kernel (one pass instead of three ops, as PyTorch's sigmoid_backward), which is itself
-// recorded so double backward works. Read next: softmax.cpp.
+// activation.cpp: relu, sigmoid, tanh, softplus, log_sigmoid. Each backward is a fused kernel
+// recorded as a node of its own, as PyTorch's (threshold_backward, sigmoid_backward, ...), so
+// double backward works and a create_graph gradient has PyTorch's grad_fn and requires_grad.
+// Read next: softmax.cpp.
 #include "xgrad/ops/activation.hpp"
 
 #include "ops/pointwise.hpp"
@@ -19,13 +20,28 @@ using kernels::lit;
 using kernels::visnan;
 using kernels::vselect;
 
-/// relu(x) = max(x, 0) (NaN stays NaN)      d/dx = grad where result > 0      saves: result
+namespace {
+/// threshold_backward(g, y, t) = g where y > t, else 0 (NaN in y lets g through): relu's
+/// derivative with y = relu(x), t = 0, as a node of its own (PyTorch's), so that a create_graph
+/// gradient of relu requires grad as PyTorch's does.
+/// d/dg = threshold_backward(gg, y, t), d/dy = 0      saves: y
+Tensor threshold_backward(const Tensor& g, const Tensor& y, const Scalar& threshold) {
+  const double t = threshold.toDouble();
+  Tensor out = detail::zip(g, y, result_type(g, y), [t](auto a, auto b) { return vselect(b <= lit(b, t), lit(a, 0.0), a); });
+  return record("ThresholdBackwardBackward0", out, {g, y}, save(y),
+                [threshold](const Tensor& gg, const Tensor& y) -> variable_list {
+                  return {needs_input_grad(0) ? threshold_backward(gg, y, threshold) : Tensor(),
+                          needs_input_grad(1) ? zeros_like(gg) : Tensor()};
+                });
+}
+}  // namespace
+
+/// relu(x) = max(x, 0) (NaN stays NaN)      d/dx = threshold_backward(grad, result, 0)      saves: result
 Tensor relu(const Tensor& x) {
   XGRAD_CHECK(x.scalar_type() != kBool, "\"clamp_min_scalar_cpu\" not implemented for 'Bool'");
   Tensor y = detail::map_all(x, x.scalar_type(), [](auto v) { return vselect(v < lit(v, 0.0), lit(v, 0.0), v); });
-  return record("ReluBackward0", y, {x}, save(y), [](const Tensor& g, const Tensor& y) -> variable_list {
-    return {where(y > 0, g, zeros({}, g.scalar_type()))};
-  });
+  return record("ReluBackward0", y, {x}, save(y),
+                [](const Tensor& g, const Tensor& y) -> variable_list { return {threshold_backward(g, y, 0)}; });
 }
 
 namespace {
@@ -66,29 +82,69 @@ Tensor tanh(const Tensor& x) {
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {tanh_backward(g, y)}; });
 }
 
+namespace {
+/// softplus_backward(g, x) = g * sigmoid(beta x), or g where beta x > threshold, fused
+/// d/dg = softplus_backward(gg, x), d/dx = gg * g * beta * s (1 - s) where beta x <= threshold
+/// (s = sigmoid(beta x); PyTorch's softplus_double_backward)      saves: g, x
+Tensor softplus_backward(const Tensor& g, const Tensor& x, const Scalar& beta, const Scalar& threshold) {
+  const double b = beta.toDouble(), th = threshold.toDouble();
+  Tensor out = detail::zip_floating(g, x, result_type(g, x), [b, th](auto gv, auto xv) {
+    auto bx = xv * lit(xv, b);
+    auto z = xsimd::exp(bx);
+    return vselect(bx > lit(xv, th), gv, gv * z / (z + lit(xv, 1.0)));
+  });
+  return record("SoftplusBackwardBackward0", out, {g, x}, save(g, x),
+                [beta, threshold](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
+                  Tensor gx;
+                  if (needs_input_grad(1)) {
+                    Tensor bx = x * beta, s = sigmoid(bx);
+                    gx = (gg * g) * s * (1 - s) * (bx < threshold).to(gg.scalar_type()) * beta;
+                  }
+                  return {needs_input_grad(0) ? softplus_backward(gg, x, beta, threshold) : Tensor(), gx};
+                });
+}
+
+/// log_sigmoid_backward(g, x) = g * sigmoid(-x), fused
+/// d/dg = log_sigmoid_backward(gg, x), d/dx = gg * g * (s - 1) * s, s = sigmoid(x)      saves: g, x
+Tensor log_sigmoid_backward(const Tensor& g, const Tensor& x) {
+  Tensor out = detail::zip_floating(g, x, result_type(g, x), [](auto gv, auto xv) {
+    return gv / (lit(xv, 1.0) + xsimd::exp(xv));  // sigmoid(-x) = 1 / (1 + exp(x))
+  });
+  return record("LogSigmoidBackwardBackward0", out, {g, x}, save(g, x),
+                [](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
+                  Tensor gx;
+                  if (needs_input_grad(1)) {
+                    Tensor s = sigmoid(x);
+                    gx = (gg * g) * (s - 1) * s;
+                  }
+                  return {needs_input_grad(0) ? log_sigmoid_backward(gg, x) : Tensor(), gx};
+                });
+}
+}  // namespace
+
 /// softplus(x, beta, threshold) = log(1 + exp(beta * x)) / beta, or x where beta * x > threshold
-/// d/dx = grad * sigmoid(beta * x), or grad where beta * x > threshold      saves: x
+/// d/dx = softplus_backward(grad, x): grad * sigmoid(beta * x), or grad where beta * x > threshold
+/// saves: x
 Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
   double b = beta.toDouble(), th = threshold.toDouble();
   Tensor y = detail::map_floating(x, [b, th](auto v) {
     auto bx = v * lit(v, b);
     return vselect(bx > lit(v, th), v, xsimd::log1p(xsimd::exp(bx)) / lit(v, b));
   });
-  return record("SoftplusBackward0", y, {x}, save(x), [b, th](const Tensor& g, const Tensor& x) -> variable_list {
-    Tensor bx = x * b;
-    return {where(bx > th, g, g * sigmoid(bx))};
+  return record("SoftplusBackward0", y, {x}, save(x), [beta, threshold](const Tensor& g, const Tensor& x) -> variable_list {
+    return {softplus_backward(g, x, beta, threshold)};
   });
 }
 
 /// log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|)), stable for large |x|
-/// d/dx = grad * sigmoid(-x)      saves: x
+/// d/dx = log_sigmoid_backward(grad, x) = grad * sigmoid(-x)      saves: x
 Tensor log_sigmoid(const Tensor& x) {
   Tensor y = detail::map_floating(x, [](auto v) {
     auto zero = lit(v, 0.0);
     return vselect(v < zero, v, zero) - xsimd::log1p(xsimd::exp(-xsimd::abs(v)));
   });
   return record("LogSigmoidBackward0", y, {x}, save(x),
-                [](const Tensor& g, const Tensor& x) -> variable_list { return {g * sigmoid(-x)}; });
+                [](const Tensor& g, const Tensor& x) -> variable_list { return {log_sigmoid_backward(g, x)}; });
 }
 
 }  // namespace xgrad

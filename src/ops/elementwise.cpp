@@ -135,11 +135,11 @@ Tensor mul(const Tensor& a, const Scalar& b) {
   return record("MulBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g * s}; });
 }
 
-/// div(a, b) = a / b (true division)      d/da = grad / b, d/db = -grad * a / b^2      saves: a, b
+/// div(a, b) = a / b (true division)      d/da = grad / b, d/db = -grad * ((a / b) / b)      saves: a, b
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = detail::zip(a, b, floating_result(result_type(a, b)), [](auto x, auto y) { return x / y; });
   return record("DivBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
-    return variable_list{needs_input_grad(0) ? g / b : Tensor(), needs_input_grad(1) ? -g * a / (b * b) : Tensor()};
+    return variable_list{needs_input_grad(0) ? g / b : Tensor(), needs_input_grad(1) ? -g * ((a / b) / b) : Tensor()};
   });
 }
 
@@ -393,14 +393,15 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 }
 
 /// xlogy(x, y) = x * log(y), and 0 where x == 0 (unless y is NaN)
-/// d/dx = grad * xlogy(x != 0, y), d/dy = grad * x / y      saves: x, y
+/// d/dx = xlogy(grad, y), but 0 where x == 0 and y <= 0, d/dy = grad * x / y      saves: x, y
 Tensor xlogy(const Tensor& x, const Tensor& y) {
   Tensor out = detail::zip_floating(x, y, floating_result(result_type(x, y)), [](auto a, auto b) {
     auto zero = lit(a, 0.0);
     return vselect(visnan(b), b, vselect(a == zero, zero, a * xsimd::log(b)));
   });
   return record("XlogyBackward0", out, {x, y}, save(x, y), [](const Tensor& g, const Tensor& x, const Tensor& y) {
-    return variable_list{needs_input_grad(0) ? g * xlogy(x != 0, y) : Tensor(), needs_input_grad(1) ? g * x / y : Tensor()};
+    return variable_list{needs_input_grad(0) ? masked_fill(xlogy(g, y), logical_and(x == 0, y <= 0), 0) : Tensor(),
+                         needs_input_grad(1) ? g * x / y : Tensor()};
   });
 }
 

@@ -1,6 +1,8 @@
 // loss_binary.cpp: binary_cross_entropy (on probabilities) and binary_cross_entropy_with_logits,
-// each one node as in PyTorch. Their backward runs as one fused pass when no graph is recorded,
-// and as differentiable ops under create_graph. Read next: loss_pointwise.cpp.
+// each one node as in PyTorch, with PyTorch's backward structure: binary_cross_entropy's input
+// gradient is a node of its own (BinaryCrossEntropyBackwardBackward0, a fused pass), the other
+// gradients are ops in PyTorch's order, so create_graph records PyTorch's graph.
+// Read next: loss_pointwise.cpp.
 #include <cmath>
 
 #include "ops/pointwise.hpp"
@@ -62,8 +64,55 @@ int64_t numel_of(IntArrayRef shape) {
 
 }  // namespace
 
+namespace {
+/// binary_cross_entropy_backward(g, x, y, w) = w g (x - y) / max(x (1 - x), eps) (/ numel for
+/// 'mean'), PyTorch's node of that name, so a create_graph gradient of binary_cross_entropy is
+/// BinaryCrossEntropyBackwardBackward0 as in PyTorch. Its derivatives (PyTorch's):
+///   d/dg = w gg (x - y) / max(x (1 - x), eps) ('none'), or the sum of that (/ numel) when reduced
+///   d/dx = w gg g (x^2 - 2 x y + y) / ((x + eps)^2 (1 - x + eps)^2) (/ numel)
+///   d/dy = -w gg g / max(x (1 - x), eps) (/ numel)      saves: g, x, y, w
+Tensor binary_cross_entropy_backward(const Tensor& g, const Tensor& x, const Tensor& y, const Tensor& w, int64_t reduction) {
+  const double n = reduction == Reduction::Mean ? static_cast<double>(x.numel()) : 1.0;
+  Tensor gx;
+  {
+    NoGradGuard no_grad;
+    if (reduction != Reduction::None) {
+      // One fused pass: g (x - y) / max((1 - x) x, eps) / n, in PyTorch's order.
+      const double gv = g.item<double>();
+      gx = detail::zip_floating(x, y, x.scalar_type(), [gv, n](auto xv, auto yv) {
+        using kernels::lit;
+        auto denom = (lit(xv, 1.0) - xv) * xv;
+        denom = kernels::vselect(denom < lit(xv, kEpsilon), lit(xv, kEpsilon), denom);
+        return lit(xv, gv) * (xv - yv) / denom / lit(xv, n);
+      });
+    } else {
+      gx = g * (x - y) / clamp_min((1 - x) * x, static_cast<double>(kEpsilon));
+    }
+    if (w.defined()) gx = gx * w;
+  }
+  return record("BinaryCrossEntropyBackwardBackward0", gx, {g, x, y}, save(g, x, y, w),
+                [reduction, n](const Tensor& gg, const Tensor& g, const Tensor& x, const Tensor& y,
+                               const Tensor& w) -> variable_list {
+                  constexpr double eps = 1e-12;
+                  auto weighted = [&](Tensor t) { return w.defined() ? t * w : t; };
+                  auto scaled = [&](Tensor t) { return reduction == Reduction::Mean ? t / n : t; };
+                  Tensor dg, dx, dy;
+                  if (needs_input_grad(0)) {
+                    Tensor t = weighted(gg * (x - y) / clamp_min((1 - x) * x, static_cast<double>(kEpsilon)));
+                    dg = reduction == Reduction::None ? t : scaled(t.sum());
+                  }
+                  if (needs_input_grad(1))
+                    dx = scaled(weighted((x * x - x * y * 2 + y) / ((x + eps).pow(2) * (1 - x + eps).pow(2)) * (gg * g)));
+                  if (needs_input_grad(2))
+                    dy = scaled(weighted(-(gg * g)) / clamp_min((1 - x) * x, static_cast<double>(kEpsilon)));
+                  return {dg, dx, dy};
+                });
+}
+}  // namespace
+
 /// binary_cross_entropy(x, y) = -w * (y * max(log x, -100) + (1 - y) * max(log(1 - x), -100))
-/// d/dx = w * (x - y) / max(x (1 - x), 1e-12f) * g,   d/dy = w * (log(1 - x) - log x) * g
+/// d/dx = binary_cross_entropy_backward(g, x, y, w) = w * (x - y) / max(x (1 - x), 1e-12f) * g,
+/// d/dy = w * (log(1 - x) - log x) * g   (both / numel for 'mean')
 /// saves: x, y, weight
 Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const Tensor& weight, int64_t reduction) {
   XGRAD_CHECK(target.scalar_type() == self.scalar_type(), "Found dtype {} but expected {}",
@@ -86,28 +135,13 @@ Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const Tens
   DimVector shape(self.sizes());
   return record("BinaryCrossEntropyBackward0", loss, {self, target}, save(self, target, weight),
                 [reduction, shape](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor& w) -> variable_list {
-                  const double n = reduction == Reduction::Mean ? static_cast<double>(numel_of(shape)) : 1.0;
                   Tensor gx, gy;
-                  if (needs_input_grad(0)) {
-                    if (!GradMode::is_enabled() && reduction != Reduction::None) {
-                      // One fused pass: g (x - y) / max((1 - x) x, eps) / n, in PyTorch's order.
-                      const double gv = g.item<double>();
-                      gx = detail::zip_floating(x, y, x.scalar_type(), [gv, n](auto xv, auto yv) {
-                        using kernels::lit;
-                        auto denom = (lit(xv, 1.0) - xv) * xv;
-                        denom = kernels::vselect(denom < lit(xv, kEpsilon), lit(xv, kEpsilon), denom);
-                        return lit(xv, gv) * (xv - yv) / denom / lit(xv, n);
-                      });
-                    } else {
-                      Tensor ge = reduction == Reduction::None ? g : g.expand(shape) / n;
-                      gx = ge * (x - y) / clamp_min((1 - x) * x, static_cast<double>(kEpsilon));
-                    }
-                    if (w.defined()) gx = gx * w;
-                  }
+                  if (needs_input_grad(0)) gx = binary_cross_entropy_backward(g, x, y, w, reduction);
                   if (needs_input_grad(1)) {
-                    Tensor ge = reduction == Reduction::None ? g : g.expand(shape) / n;
-                    gy = (log1p(-x) - log(x)) * ge;
+                    // PyTorch's binary_cross_entropy_target_backward: -logit(x) g [w] [/ numel].
+                    gy = (log1p(-x) - log(x)) * g;
                     if (w.defined()) gy = gy * w;
+                    if (reduction == Reduction::Mean) gy = detail::div_scalar_aten(gy, static_cast<double>(numel_of(shape)));
                   }
                   return {gx, gy};
                 });
@@ -139,22 +173,25 @@ Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target
   return record("BinaryCrossEntropyWithLogitsBackward0", loss, {self, target}, save(self, target, weight, pos_weight),
                 [reduction, shape](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor& w,
                                    const Tensor& pw) -> variable_list {
-                  const double n = reduction == Reduction::Mean ? static_cast<double>(numel_of(shape)) : 1.0;
-                  Tensor ge = reduction == Reduction::None ? g : g.expand(shape) / n;
+                  // PyTorch's order of ops (binary_cross_entropy_with_logits_backward and its
+                  // target twin), so a create_graph gradient ends in the same node: the division
+                  // by numel (DivBackward1) for 'mean', else a product (MulBackward0).
+                  const double n = static_cast<double>(numel_of(shape));
+                  auto finish = [&](Tensor t) {
+                    t = t * g;
+                    if (w.defined()) t = t * w;
+                    return reduction == Reduction::Mean ? detail::div_scalar_aten(t, n) : t;
+                  };
                   Tensor gx, gy;
                   if (needs_input_grad(0)) {
                     if (pw.defined()) {
                       Tensor t = pw * y;
-                      gx = (sigmoid(x) * (t + 1 - y) - t) * ge;
+                      gx = finish((t + 1 - y) * sigmoid(x) - t);
                     } else {
-                      gx = (sigmoid(x) - y) * ge;
+                      gx = finish(sigmoid(x) - y);
                     }
-                    if (w.defined()) gx = gx * w;
                   }
-                  if (needs_input_grad(1)) {
-                    gy = pw.defined() ? (log_sigmoid(-x) - log_sigmoid(x) * pw) * ge : -x * ge;
-                    if (w.defined()) gy = gy * w;
-                  }
+                  if (needs_input_grad(1)) gy = finish(pw.defined() ? log_sigmoid(-x) - log_sigmoid(x) * pw : -x);
                   return {gx, gy};
                 });
 }

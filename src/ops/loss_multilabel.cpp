@@ -54,10 +54,20 @@ Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t 
                     kernels::multilabel_margin<T>(xc.data_ptr<T>(), yc.data_ptr<int64_t>(), n, x.dim() == 0 ? 1 : x.size(-1),
                                          scratch.data_ptr<T>(), pattern.data_ptr<T>());
                   });
-                  Tensor ge = g;
-                  if (reduction == Reduction::Mean) ge = g / static_cast<double>(n);
-                  if (reduction == Reduction::None && x.dim() == 2) ge = g.unsqueeze(1);
-                  return {pattern * ge};
+                  Tensor gx;
+                  {
+                    NoGradGuard no_grad;
+                    Tensor ge = g;
+                    if (reduction == Reduction::Mean) ge = g / static_cast<double>(n);
+                    if (reduction == Reduction::None && x.dim() == 2) ge = g.unsqueeze(1);
+                    gx = pattern * ge;
+                  }
+                  // PyTorch has no derivative for multilabel_margin_loss_backward: under create_graph
+                  // its result requires grad through a node named NotImplemented, which throws
+                  // when a second derivative is asked of it. So does xgrad's.
+                  return {record("NotImplemented", gx, {g, x}, [](const Tensor&) -> variable_list {
+                    throw Error("derivative for aten::multilabel_margin_loss_backward is not implemented");
+                  })};
                 });
 }
 

@@ -4,6 +4,7 @@
 // loss_multilabel.cpp.
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
+#include "xgrad/core/factory.hpp"
 #include "xgrad/core/grad_mode.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/loss.hpp"
@@ -16,8 +17,44 @@ using autograd::record;
 using autograd::save;
 using autograd::variable_list;
 
+namespace {
+int64_t numel_of(IntArrayRef shape) {
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  return n;
+}
+
+/// mse_loss_backward(g, x, y) = 2 (x - y) g (g / numel for 'mean'), as PyTorch's node of that name,
+/// so a create_graph gradient of mse_loss is MseLossBackwardBackward0 as in PyTorch.
+/// d/dg = mse_loss_backward(gg, x, y) ('none'), or sum(gg * mse_loss_backward(1, x, y)) (reduced)
+/// d/dx = 2 gg g (/ numel), d/dy = -d/dx      saves: g, x, y
+Tensor mse_loss_backward(const Tensor& g, const Tensor& x, const Tensor& y, int64_t reduction) {
+  DimVector shape = infer_size(x.sizes(), y.sizes());
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    Tensor ge = g;
+    if (reduction == Reduction::Mean) ge = g / static_cast<double>(numel_of(shape));
+    out = (x - y) * 2 * ge;
+  }
+  return record("MseLossBackwardBackward0", out, {g, x, y}, save(g, x, y),
+                [reduction, shape](const Tensor& gg, const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {
+                  Tensor dg, dx;
+                  if (needs_input_grad(0))
+                    dg = reduction == Reduction::None ? mse_loss_backward(gg, x, y, reduction)
+                                                      : (mse_loss_backward(ones_like(g), x, y, reduction) * gg).sum();
+                  if (needs_input_grad(1) || needs_input_grad(2)) {
+                    dx = gg * g * 2;
+                    if (reduction == Reduction::Mean) dx = dx / static_cast<double>(numel_of(shape));
+                  }
+                  return {dg, needs_input_grad(1) ? dx : Tensor(), needs_input_grad(2) ? -dx : Tensor()};
+                });
+}
+}  // namespace
+
 /// mse_loss(x, y) = (x - y)^2, then the reduction
-/// d/dx = 2 (x - y) g, d/dy = -2 (x - y) g   (g / numel for 'mean')      saves: x, y
+/// d/dx = mse_loss_backward(g, x, y) = 2 (x - y) g, d/dy = mse_loss_backward(g, y, x) = -d/dx
+/// (g / numel for 'mean')      saves: x, y
 Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
   ScalarType dt = result_type(self, target);
   XGRAD_CHECK(is_floating_point(dt), "\"mse_cpu\" not implemented for '{}'", scalar_type_name(dt));
@@ -27,18 +64,10 @@ Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
     loss = apply_loss_reduction(
         detail::zip_floating(self, target, dt, [](auto a, auto b) { return (a - b) * (a - b); }), reduction);
   }
-  DimVector shape = infer_size(self.sizes(), target.sizes());
   return record("MseLossBackward0", loss, {self, target}, save(self, target),
-                [reduction, shape](const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {
-                  Tensor ge = g;
-                  if (reduction != Reduction::None) {
-                    int64_t n = 1;
-                    for (int64_t s : shape) n *= s;
-                    ge = g.expand(shape);
-                    if (reduction == Reduction::Mean) ge = ge / static_cast<double>(n);
-                  }
-                  Tensor gx = (x - y) * 2 * ge;
-                  return {needs_input_grad(0) ? gx : Tensor(), needs_input_grad(1) ? -gx : Tensor()};
+                [reduction](const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {
+                  return {needs_input_grad(0) ? mse_loss_backward(g, x, y, reduction) : Tensor(),
+                          needs_input_grad(1) ? mse_loss_backward(g, y, x, reduction) : Tensor()};
                 });
 }
 
