@@ -109,6 +109,10 @@ TEST_CASE("double backward: activations and softmax", "[double_backward]") {
       {"softplus_beta", [](const V& a) { return torch::softplus(a[0], 2, 1); }},
       {"log_sigmoid", [](const V& a) { return torch::log_sigmoid(a[0]); }},
   });
+  replay("dropout", {{"dropout", [](const V& a) {
+                      torch::manual_seed(7);
+                      return sq(F::dropout(a[0], F::DropoutFuncOptions().p(0.4)));
+                    }}});
   replay("softmax", {
       {"softmax", [](const V& a) { return torch::softmax(a[0], 1); }},
       {"softmax_last", [](const V& a) { return torch::softmax(a[0], -1); }},
@@ -150,6 +154,8 @@ TEST_CASE("double backward: views and joins", "[double_backward]") {
       {"narrow", [](const V& a) { return sq(a[0].narrow(2, 1, 2)); }},
       {"select", [](const V& a) { return sq(a[0].select(1, 2)); }},
       {"squeeze", [](const V& a) { return sq(a[0].unsqueeze(1).squeeze()); }},
+      {"squeeze_dim", [](const V& a) { return sq(a[0].unsqueeze(0).squeeze(0)); }},
+      {"unsqueeze", [](const V& a) { return sq(a[0].unsqueeze(1)); }},
       {"expand", [](const V& a) { return sq(a[0].expand({4, 2, 3})); }},
       {"contiguous", [](const V& a) { return sq(a[0].t().contiguous()); }},
       {"cat", [](const V& a) { return sq(torch::cat({a[0], a[1]}, 1)); }},
