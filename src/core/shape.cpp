@@ -42,6 +42,7 @@ bool is_expandable_to(IntArrayRef shape, IntArrayRef desired) {
 
 Tensor sum_to(const Tensor& x, IntArrayRef shape) {
   if (x.sizes().equals(shape)) return x;
+  if (shape.empty()) return x.sum();  // as PyTorch's sum_to: SumBackward0, not a keepdim sum viewed
   XGRAD_CHECK(is_expandable_to(shape, x.sizes()), "size {{{}}} is not expandable to size {{{}}}.",
               format_sizes(shape), format_sizes(x.sizes()));
   std::vector<int64_t> dims;  // the leading dims, and those broadcast from 1

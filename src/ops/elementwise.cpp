@@ -176,29 +176,43 @@ Tensor log(const Tensor& x) {
 Tensor log1p(const Tensor& x) {
   Tensor y = detail::map_floating(x, [](auto v) { return xsimd::log1p(v); });
   return record("Log1PBackward0", y, {x}, save(x),
-                [](const Tensor& g, const Tensor& x) -> variable_list { return {g / (x + 1)}; });
+                [](const Tensor& g, const Tensor& x) -> variable_list { return {g / detail::add_scalar_aten(x, 1)}; });
 }
 
 /// sqrt(x)      d/dx = grad / (2 * sqrt(x))      saves: result
 Tensor sqrt(const Tensor& x) {
   Tensor y = detail::map_floating(x, [](auto v) { return xsimd::sqrt(v); });
   return record("SqrtBackward0", y, {x}, save(y),
-                [](const Tensor& g, const Tensor& y) -> variable_list { return {g / (y * 2)}; });
+                [](const Tensor& g, const Tensor& y) -> variable_list { return {g / detail::mul_scalar_aten(y, 2)}; });
 }
 
 /// rsqrt(x) = 1 / sqrt(x)      d/dx = -0.5 * grad * rsqrt(x)^3      saves: result
 Tensor rsqrt(const Tensor& x) {
   Tensor y = detail::map_floating(x, [](auto v) { return lit(v, 1.0) / xsimd::sqrt(v); });
-  return record("RsqrtBackward0", y, {x}, save(y),
-                [](const Tensor& g, const Tensor& y) -> variable_list { return {g * pow(y, 3) * -0.5}; });
+  return record("RsqrtBackward0", y, {x}, save(y), [](const Tensor& g, const Tensor& y) -> variable_list {
+    return {detail::mul_scalar_aten(g, -0.5) * pow(y, 3)};
+  });
 }
 
-/// abs(x) = |x|      d/dx = grad * sign(x)      saves: x
+namespace {
+/// sgn(x): sign(x) for real dtypes, recorded as PyTorch's SgnBackward0 (abs's derivative uses
+/// sgn, so a create_graph gradient of abs shows it)      d/dx = 0
+Tensor sgn(const Tensor& x) {
+  Tensor y;
+  {
+    NoGradGuard no_grad;
+    y = sign(x);
+  }
+  return record("SgnBackward0", y, {x}, [](const Tensor& g) -> variable_list { return {zeros_like(g)}; });
+}
+}  // namespace
+
+/// abs(x) = |x|      d/dx = grad * sgn(x)      saves: x
 Tensor abs(const Tensor& x) {
   Tensor y = x.scalar_type() == kBool ? detail::contiguous_raw(x, /*force=*/true)
                                       : detail::map_all(x, x.scalar_type(), [](auto v) { return xsimd::abs(v); });
   return record("AbsBackward0", y, {x}, save(x),
-                [](const Tensor& g, const Tensor& x) -> variable_list { return {g * sign(x)}; });
+                [](const Tensor& g, const Tensor& x) -> variable_list { return {g * sgn(x)}; });
 }
 
 /// sign(x): -1, 0 or 1 (NaN stays NaN)      d/dx = 0
@@ -229,7 +243,7 @@ Tensor sin(const Tensor& x) {
 /// cos(x)      d/dx = -grad * sin(x)      saves: x
 Tensor cos(const Tensor& x) {
   Tensor y = detail::map_floating(x, [](auto v) { return xsimd::cos(v); });
-  return record("CosBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {-g * sin(x)}; });
+  return record("CosBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {g * -sin(x)}; });
 }
 
 // ---- powers -----------------------------------------------------------------------------------
@@ -275,11 +289,21 @@ Tensor pow(const Tensor& x, const Scalar& p) {
   }
   return record("PowBackward0", y, {x}, save(x), [p](const Tensor& g, const Tensor& x) -> variable_list {
     if (p.toDouble() == 0) return {zeros_like(x, x.scalar_type())};
-    return {g * (pow(x, p.toDouble() - 1) * p)};
+    return {g * detail::mul_scalar_aten(pow(x, p.toDouble() - 1), p)};
   });
 }
 
 namespace {
+/// x - s recorded as ATen's Scalar overload (SubBackward1), as in PyTorch's pow backward.
+Tensor sub_scalar_aten(const Tensor& x, const Scalar& s) {
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = sub(x, s);
+  }
+  return record("SubBackward1", out, {x}, [](const Tensor& g) -> variable_list { return {g}; });
+}
+
 Tensor pow_raw(const Tensor& base, const Tensor& exponent, ScalarType dtype) {
   return detail::zip(base, exponent, dtype, [](auto b, auto e) {
     if constexpr (std::is_floating_point<kernels::scalar_of_t<decltype(b)>>::value) {
@@ -301,7 +325,8 @@ Tensor pow(const Tensor& base, const Tensor& exponent) {
   return record("PowBackward1", y, {base, exponent}, save(base, exponent, y),
                 [](const Tensor& g, const Tensor& x, const Tensor& e, const Tensor& r) -> variable_list {
                   Tensor gx, ge;
-                  if (needs_input_grad(0)) gx = where(e == 0, zeros({}, g.scalar_type()), g * (e * pow(x, e - 1)));
+                  if (needs_input_grad(0))
+                    gx = where(e == 0, zeros({}, g.scalar_type()), g * (e * pow(x, sub_scalar_aten(e, 1))));
                   if (needs_input_grad(1))
                     ge = g * where(logical_and(x == 0, e >= 0), zeros({}, r.scalar_type()), r * log(x));
                   return {gx, ge};
@@ -315,8 +340,8 @@ Tensor pow(const Scalar& base, const Tensor& exponent) {
   double s = base.toDouble();
   return record("PowBackward2", y, {exponent}, save(exponent, y),
                 [s](const Tensor& g, const Tensor& e, const Tensor& r) -> variable_list {
-                  if (s == 0) return {g * where(e >= 0, zeros({}, r.scalar_type()), r * std::log(s))};
-                  return {g * (r * std::log(s))};
+                  if (s == 0) return {g * where(e >= 0, zeros({}, r.scalar_type()), detail::mul_scalar_aten(r, std::log(s)))};
+                  return {g * detail::mul_scalar_aten(r, std::log(s))};
                 });
 }
 

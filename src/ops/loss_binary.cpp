@@ -138,8 +138,9 @@ Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const Tens
                   Tensor gx, gy;
                   if (needs_input_grad(0)) gx = binary_cross_entropy_backward(g, x, y, w, reduction);
                   if (needs_input_grad(1)) {
-                    // PyTorch's binary_cross_entropy_target_backward: -logit(x) g [w] [/ numel].
-                    gy = (log1p(-x) - log(x)) * g;
+                    // PyTorch's binary_cross_entropy_target_backward: (log(1 - x) - log(x)) g [w]
+                    // [/ numel], 1 - x made as ones - x (SubBackward0), as PyTorch's C++ makes it.
+                    gy = (log(ones_like(x) - x) - log(x)) * g;
                     if (w.defined()) gy = gy * w;
                     if (reduction == Reduction::Mean) gy = detail::div_scalar_aten(gy, static_cast<double>(numel_of(shape)));
                   }
@@ -186,7 +187,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& self, const Tensor& target
                   if (needs_input_grad(0)) {
                     if (pw.defined()) {
                       Tensor t = pw * y;
-                      gx = finish((t + 1 - y) * sigmoid(x) - t);
+                      gx = finish((detail::add_scalar_aten(t, 1) - y) * sigmoid(x) - t);
                     } else {
                       gx = finish(sigmoid(x) - y);
                     }

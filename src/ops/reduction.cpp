@@ -141,12 +141,17 @@ std::tuple<Tensor, Tensor> arg_extreme_raw(const Tensor& x, int64_t dim, bool ke
 }
 
 /// The gradient of a reduction, reshaped to keepdim form and broadcast back over x's shape.
-Tensor restore_reduced(const Tensor& g, IntArrayRef in_sizes, const DimMask& mask, bool keepdim) {
+/// The reduced dims put back as size 1 (PyTorch's unsqueeze_multiple), when keepdim dropped them.
+Tensor unsqueeze_reduced(const Tensor& g, const DimMask& mask, bool keepdim) {
   Tensor r = g;
   if (!keepdim)
     for (size_t d = 0; d < mask.size(); ++d)
       if (mask[d]) r = r.unsqueeze(static_cast<int64_t>(d));
-  return r.expand(in_sizes);
+  return r;
+}
+
+Tensor restore_reduced(const Tensor& g, IntArrayRef in_sizes, const DimMask& mask, bool keepdim) {
+  return unsqueeze_reduced(g, mask, keepdim).expand(in_sizes);
 }
 
 ScalarType sum_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
@@ -349,10 +354,10 @@ Tensor logsumexp(const Tensor& x_in, IntArrayRef dim, bool keepdim) {
     y = log(sum(exp(xd - m), dims, true)) + m;
     if (!keepdim) y = reshape(y, final_shape(x, mask, false)).clone();
   }
-  DimVector in_sizes(x.sizes());
   return record("LogsumexpBackward0", y, {x}, save(x, y),
-                [in_sizes, mask, keepdim](const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {
-                  return {restore_reduced(g, in_sizes, mask, keepdim) * exp(x - restore_reduced(y, in_sizes, mask, keepdim))};
+                [mask, keepdim](const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {
+                  const bool keep = keepdim || x.dim() == 0;
+                  return {unsqueeze_reduced(g, mask, keep) * exp(x - unsqueeze_reduced(y, mask, keep))};
                 });
 }
 

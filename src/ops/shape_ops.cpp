@@ -252,7 +252,12 @@ Tensor squeeze(const Tensor& x) {
   }
   DimVector in_sizes(x.sizes());
   return record("SqueezeBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
-                [in_sizes](const Tensor& g) -> variable_list { return {reshape(g, in_sizes)}; });
+                [in_sizes](const Tensor& g) -> variable_list {
+                  Tensor r = g;  // PyTorch's unsqueeze_to: a dim back at each place x had size 1
+                  for (size_t d = 0; d < in_sizes.size(); ++d)
+                    if (in_sizes[d] == 1) r = unsqueeze(r, static_cast<int64_t>(d));
+                  return {r};
+                });
 }
 
 /// squeeze(x, dim): drops dim if its size is 1.   d/dx: grad.unsqueeze(dim) where it was dropped

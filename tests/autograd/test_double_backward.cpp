@@ -6,6 +6,10 @@
 
 #include <xgrad/torch.hpp>
 
+#include <map>
+#include <set>
+#include <string>
+
 #include "support/reference.hpp"
 
 using torch::Tensor;
@@ -13,8 +17,26 @@ using V = xgrad_test::Inputs;
 namespace F = torch::nn::functional;
 
 namespace {
+/// Where xgrad's graphs still differ from PyTorch's inside (the numbers, grad_fn names and
+/// requires_grad are PyTorch's): the follow-ups of issue 9.
+const std::map<std::string, std::string> kGraphDifferences = {
+    // In-place ops: PyTorch saves a clone of self's old value (original_self = self.clone()),
+    // xgrad a second handle on it (Note [In-place ops and autograd]): one CloneBackward0 fewer.
+    {"mul_", "in-place ops save self's old value without PyTorch's extra clone"},
+    {"div_", "in-place ops save self's old value without PyTorch's extra clone"},
+    // PyTorch's engine runs ready nodes newest first (by sequence number), which decides the
+    // order in which gradients for one input are summed (the operands of AddBackward0).
+    {"zero_", "the engine sums gradients for one input in another order than PyTorch's"},
+    {"multilabel_soft_margin_mean", "the engine sums gradients for one input in another order than PyTorch's"},
+    {"multilabel_soft_margin_sum", "the engine sums gradients for one input in another order than PyTorch's"},
+    {"multilabel_soft_margin_none", "the engine sums gradients for one input in another order than PyTorch's"},
+    // PyTorch composes it with index_put and masked_select(...).mean(); xgrad with masked_fill,
+    // sum and a division.
+    {"cross_entropy_smoothing", "label smoothing's forward is composed of other ops than PyTorch's"},
+};
+
 void replay(const std::string& group, const xgrad_test::OpTable& table) {
-  xgrad_test::run_reference_file("double_backward.json", group, table);
+  xgrad_test::run_reference_file("double_backward.json", group, table, kGraphDifferences);
 }
 Tensor sq(const Tensor& t) { return t.pow(2); }
 }  // namespace
@@ -29,6 +51,15 @@ TEST_CASE("issue 9: a create_graph gradient through relu requires grad; its deri
     CHECK(g.grad_fn()->name() == "ThresholdBackwardBackward0");
     auto gg = torch::autograd::grad({(g * g).sum()}, {x})[0];  // a gradient penalty's gradient
     CHECK(gg.equal(torch::zeros({3}, torch::kDouble)));
+  }
+}
+
+TEST_CASE("double backward: every case listed as differing exists", "[double_backward]") {
+  std::set<std::string> names;
+  for (const auto& c : xgrad_test::reference("double_backward.json").at("cases")) names.insert(c.at("name"));
+  for (const auto& [name, why] : kGraphDifferences) {
+    INFO(name);
+    CHECK(names.count(name) == 1);
   }
 }
 

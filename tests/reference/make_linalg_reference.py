@@ -30,6 +30,12 @@ def stored(layout, shape):
             "rows": [*batch, 2 * r, c], "expand": [*batch, 1, c], "bcast": [1, r, c] if batch else [r, c]}[layout]
 
 
+def sl(x, dim, step):
+    """x sliced along one dim with a step: one SliceBackward0, as C++'s x.slice(dim, {}, {}, step)
+    (Python's x[:, ::2] records a second slice for the ':')."""
+    return torch.ops.aten.slice(x, dim, None, None, step)
+
+
 def view(layout, x, shape):
     *batch, r, c = shape
     if layout == "contig":
@@ -37,9 +43,9 @@ def view(layout, x, shape):
     if layout == "t":
         return x.transpose(-1, -2)
     if layout == "slice":
-        return x[..., ::2]
+        return sl(x, -1, 2)
     if layout == "rows":
-        return x[..., ::2, :]
+        return sl(x, -2, 2)
     if layout == "expand":
         return x.expand(*batch, r, c)
     if layout == "bcast":  # batch dims of stride 0
@@ -158,7 +164,7 @@ for dname, dt in DTYPES.items():
     for n, k in [(2, 3), (1, 3), (3, 1), (1, 1), (0, 3), (2, 0)]:
         case(f"mv/{shape_name((n, k))}/contig/{dname}", torch.mv, rnd((n, k), dt), rnd((k,), dt))
         case(f"mv/{shape_name((n, k))}/t/{dname}", lambda a, v: torch.mv(a.t(), v), rnd((k, n), dt), rnd((k,), dt))
-        case(f"mv/{shape_name((n, k))}/slice/{dname}", lambda a, v: torch.mv(a[:, ::2], v[::2]), rnd((n, 2 * k), dt),
+        case(f"mv/{shape_name((n, k))}/slice/{dname}", lambda a, v: torch.mv(sl(a, 1, 2), sl(v, 0, 2)), rnd((n, 2 * k), dt),
              rnd((2 * k,), dt))
         case(f"mv/{shape_name((n, k))}/expand/{dname}", lambda a, v: torch.mv(a.expand(n, k), v.expand(k)),
              rnd((1, k), dt), rnd((1,), dt))
@@ -167,7 +173,7 @@ group("dot")
 for dname, dt in DTYPES.items():
     for k in (3, 1, 0):
         case(f"dot/{k}/contig/{dname}", torch.dot, rnd((k,), dt), rnd((k,), dt))
-        case(f"dot/{k}/slice/{dname}", lambda a, b: torch.dot(a[::2], b[::3]), rnd((2 * k,), dt), rnd((3 * k,), dt))
+        case(f"dot/{k}/slice/{dname}", lambda a, b: torch.dot(sl(a, 0, 2), sl(b, 0, 3)), rnd((2 * k,), dt), rnd((3 * k,), dt))
         case(f"dot/{k}/expand/{dname}", lambda a, b: torch.dot(a.expand(k), b), rnd((1,), dt), rnd((k,), dt))
         case(f"dot/{k}/self/{dname}", lambda a: torch.dot(a, a), rnd((k,), dt))
 

@@ -1,9 +1,9 @@
 """Shared by the reference scripts that record second derivatives (make_linalg_reference.py,
 make_double_backward_reference.py). A case runs one expression in PyTorch 1.13 and records:
 
-  output, its grad_fn name;
+  output, its grad_fn name and the graph behind it (graph());
   for a random upstream gradient u: the first gradients g_i = d<out, u>/dx_i, computed with
-  create_graph=True, and for each g_i whether it requires grad and its grad_fn name;
+  create_graph=True, and for each g_i whether it requires grad, its grad_fn name and graph;
   when some g_i requires grad: random weights w_i and the second derivatives
   d(sum_i <g_i, w_i>)/dx_j.
 
@@ -40,6 +40,15 @@ def grad_fn_name(t):
     return type(t.grad_fn).__name__ if t is not None and t.grad_fn is not None else None
 
 
+def graph(fn):
+    """The graph behind a grad_fn as text, "MmBackward0(TBackward0(AccumulateGrad),AccumulateGrad)":
+    each node's name, then the nodes its gradients go to (inputs that need none are left out)."""
+    if fn is None:
+        return None
+    kids = [graph(f) for f, _ in fn.next_functions if f is not None]
+    return type(fn).__name__ + ("(" + ",".join(kids) + ")" if kids else "")
+
+
 def case(name, fn, *inputs, leaf=None):
     """inputs: floating tensors become leaves that require grad (unless leaf[i] is False), others
     are passed as they are. Each input is cloned, so a view passed in arrives contiguous: build
@@ -50,7 +59,7 @@ def case(name, fn, *inputs, leaf=None):
     out = fn(*ins)
     entry = {"group": GROUP[0], "name": name, "inputs": [enc(t) for t in ins],
              "requires_grad": [bool(t.requires_grad) for t in ins],
-             "output": enc(out), "grad_fn": grad_fn_name(out)}
+             "output": enc(out), "grad_fn": grad_fn_name(out), "graph": graph(out.grad_fn)}
     diff = [t for t in ins if t.requires_grad]
     if out.requires_grad:
         u = torch.randn(out.shape, dtype=out.dtype)
@@ -61,6 +70,7 @@ def case(name, fn, *inputs, leaf=None):
         entry["grads"] = [enc(x) for x in g]
         entry["grad_requires_grad"] = [None if x is None else bool(x.requires_grad) for x in g]
         entry["grad_grad_fn"] = [grad_fn_name(x) for x in g]
+        entry["grad_graphs"] = [None if x is None else graph(x.grad_fn) for x in g]
         if any(x is not None and x.requires_grad for x in g):
             w = [None if x is None else torch.randn(x.shape, dtype=x.dtype) for x in g]
             s = sum((x * wi).sum() for x, wi in zip(g, w) if x is not None and x.requires_grad)
