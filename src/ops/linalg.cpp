@@ -73,9 +73,10 @@ void gemm_into(const char* op, const Tensor& out, const Tensor& a, const Tensor&
   });
 }
 
-Tensor mm_raw(const Tensor& a, const Tensor& b) {
+/// a @ b for matrices, no graph; `op` names the op in error messages.
+Tensor mm_raw(const Tensor& a, const Tensor& b, const char* op = "mm") {
   Tensor out = detail::make_empty({a.size(0), b.size(1)}, a.scalar_type());
-  gemm_into("mm", out, a, b, 1, 0);
+  gemm_into(op, out, a, b, 1, 0);
   return out;
 }
 
@@ -181,7 +182,7 @@ Tensor mv(const Tensor& a, const Tensor& v) {
   Tensor out;
   {
     NoGradGuard no_grad;
-    out = mm_raw(a, v.unsqueeze(1)).view({a.size(0)});
+    out = mm_raw(a, v.unsqueeze(1), "mv").view({a.size(0)});
   }
   return record("MvBackward0", out, {a, v}, save(a, v), [](const Tensor& g, const Tensor& a, const Tensor& v) {
     return variable_list{needs_input_grad(0) ? g.reshape({g.size(0), 1}) * v : Tensor(),
@@ -200,7 +201,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   Tensor out;
   {
     NoGradGuard no_grad;
-    out = mm_raw(a.unsqueeze(0), b.unsqueeze(1)).view({});
+    out = mm_raw(a.unsqueeze(0), b.unsqueeze(1), "dot").view({});
   }
   return record("DotBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
     return variable_list{needs_input_grad(0) ? g * b : Tensor(), needs_input_grad(1) ? g * a : Tensor()};

@@ -311,3 +311,12 @@ TEST_CASE("mT, mH and adjoint swap the last two dims, with PyTorch's errors", "[
   CHECK_THROWS_WITH(torch::ones({3}).adjoint(),
                     "tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.");
 }
+
+TEST_CASE("addmm with beta = 0 ignores the bias, NaN included, as PyTorch", "[linalg]") {
+  auto c = torch::full({2, 2}, std::nan(""));
+  auto a = torch::arange(4.0).reshape({2, 2}), b = torch::eye(2);
+  CHECK(torch::addmm(c, a, b, 0, 1).equal(a));
+  CHECK(torch::addmm(c.to(torch::kDouble), a.to(torch::kDouble), b.to(torch::kDouble), 0, 2).equal(a.to(torch::kDouble) * 2));
+  CHECK(torch::addmm(torch::full({2, 2}, 7, torch::kLong), torch::arange(4).reshape({2, 2}), torch::eye(2, torch::kLong), 0, 1)
+            .equal(torch::arange(4).reshape({2, 2})));
+}
