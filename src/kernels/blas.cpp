@@ -36,7 +36,9 @@ std::string blas_rejection(const BlasReport& report, const std::string& call) {
 extern "C" __attribute__((weak)) void xerbla_(const char* name, const int* info, int name_length) {
   xgrad::kernels::BlasReport& r = xgrad::kernels::last_report;
   r.argument = info != nullptr && *info != 0 ? *info : -1;
-  const size_t n = name == nullptr || name_length <= 0 ? 0 : std::min<size_t>(sizeof r.routine - 1, static_cast<size_t>(name_length));
+  const size_t n = name == nullptr || name_length <= 0
+                       ? 0
+                       : std::min<size_t>(sizeof r.routine - 1, static_cast<size_t>(name_length));
   std::memset(r.routine, 0, sizeof r.routine);
   if (n > 0) std::memcpy(r.routine, name, n);
 }

@@ -64,7 +64,8 @@ void gemm_into(const char* op, const Tensor& out, const Tensor& a, const Tensor&
     if constexpr (!std::is_same<T, bool>::value) {
       Tensor ka, kb;
       try {
-        kernels::gemm<T>(operand<T>(a, ka).matrix, operand<T>(b, kb).matrix, out.data_ptr<T>(), std::max<int64_t>(out.size(1), 1), alpha.to<T>(),
+        const int64_t ldc = std::max<int64_t>(out.size(1), 1);
+        kernels::gemm<T>(operand<T>(a, ka).matrix, operand<T>(b, kb).matrix, out.data_ptr<T>(), ldc, alpha.to<T>(),
                          beta.to<T>());
       } catch (const kernels::BlasError& e) {
         rethrow(e, op, a, b);

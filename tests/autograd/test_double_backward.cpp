@@ -45,7 +45,9 @@ TEST_CASE("issue 9: a create_graph gradient through relu requires grad; its deri
   auto x = torch::tensor({-1.0, 2.0, 3.0}, torch::requires_grad());
   for (int form = 0; form < 3; ++form) {
     INFO("form " << form);
-    Tensor y = form == 0 ? torch::relu(x).sum() : form == 1 ? torch::relu(x).max() : std::get<0>(torch::relu(x).max(0, true)).sum();
+    Tensor y = form == 0   ? torch::relu(x).sum()
+               : form == 1 ? torch::relu(x).max()
+                           : std::get<0>(torch::relu(x).max(0, true)).sum();
     auto g = torch::autograd::grad({y}, {x}, {}, /*retain_graph=*/true, /*create_graph=*/true)[0];
     REQUIRE(g.requires_grad());
     CHECK(g.grad_fn()->name() == "ThresholdBackwardBackward0");
