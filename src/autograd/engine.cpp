@@ -80,20 +80,19 @@ Tensor validate_gradient(const Node& fn, size_t index, Tensor grad, const InputM
 //   (src/ops/activation.cpp), SoftmaxBackward0 and LogSoftmaxBackward0 (src/ops/softmax.cpp) call a
 //   fused kernel where PyTorch calls one op as well (sigmoid_backward, tanh_backward,
 //   _softmax_backward_data, _log_softmax_backward_data), recorded under create_graph as the same
-//   node PyTorch records (SigmoidBackwardBackward0, ...). BinaryCrossEntropyBackward0
-//   (src/ops/loss_binary.cpp) runs one fused pass when no graph is recorded. What happens inside
-//   a node's apply() is nobody's to see: hooks see what goes in and what comes out.
+//   node PyTorch records (SigmoidBackwardBackward0, ...). So do relu, softplus, log_sigmoid,
+//   mse_loss and binary_cross_entropy (ThresholdBackwardBackward0, SoftplusBackwardBackward0,
+//   ..., BinaryCrossEntropyBackwardBackward0). What happens inside a node's apply() is nobody's to
+//   see: hooks see what goes in and what comes out.
 // - Ops whose forward is computed with other ops under NoGradGuard and recorded as one node
 //   (mean, logsumexp, mv, dot, unbind, stack, the losses of loss_binary.cpp, loss_pointwise.cpp
 //   and loss_multilabel.cpp): one node in PyTorch as well, with PyTorch's name.
-// Not shortcuts but still different, under create_graph only: the gradients of
-// binary_cross_entropy, mse_loss, relu, softplus and log_sigmoid are recorded as the ordinary ops
-// of their formulas where PyTorch records one node (BinaryCrossEntropyBackwardBackward0,
-// MseLossBackwardBackward0, ThresholdBackwardBackward0, SoftplusBackwardBackward0,
-// LogSigmoidBackwardBackward0), and binary_cross_entropy_with_logits's ends in another op than
-// PyTorch's composition (MulBackward0 for DivBackward1); multilabel_margin_loss's has no grad_fn
-// where PyTorch's is NotImplemented. The values and second derivatives are PyTorch's; the grad_fn
-// a hook sees on those gradients is not.
+// Not shortcuts but still different, under create_graph only (the values, second derivatives,
+// grad_fn names and requires_grad of every first gradient are PyTorch's; what differs is deeper
+// in the gradient's graph): in-place ops save self's old value without PyTorch's extra clone, and
+// cross entropy with label smoothing is composed of other ops than PyTorch's.
+// tests/autograd/test_double_backward.cpp compares every op's create_graph graphs with PyTorch's
+// and lists these cases.
 // tests/autograd/test_hooks_reference.cpp hooks every node of these graphs and compares what
 // each hook sees with what PyTorch's hooks saw.
 

@@ -573,8 +573,8 @@ Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                     });
   return record("AddcmulBackward0", out, {self, tensor1, tensor2}, save(tensor1, tensor2),
                 [value](const Tensor& g, const Tensor& t1, const Tensor& t2) -> variable_list {
-                  return {g, needs_input_grad(1) ? g * (t2 * value) : Tensor(),
-                          needs_input_grad(2) ? g * (t1 * value) : Tensor()};
+                  return {g, needs_input_grad(1) ? g * detail::mul_scalar_aten(t2, value) : Tensor(),
+                          needs_input_grad(2) ? g * detail::mul_scalar_aten(t1, value) : Tensor()};
                 });
 }
 
@@ -594,8 +594,10 @@ Tensor addcdiv(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2,
                     });
   return record("AddcdivBackward0", out, {self, tensor1, tensor2}, save(tensor1, tensor2),
                 [value](const Tensor& g, const Tensor& t1, const Tensor& t2) -> variable_list {
-                  return {g, needs_input_grad(1) ? g * (value / t2) : Tensor(),
-                          needs_input_grad(2) ? -g * (value * t1 / (t2 * t2)) : Tensor()};
+                  // value / t2 as ATen divides a wrapped scalar by a tensor (DivBackward0), value * t1
+                  // as its Scalar overload (MulBackward1): PyTorch's graph under create_graph.
+                  return {g, needs_input_grad(1) ? g * div(scalar_tensor(value, t2.scalar_type()), t2) : Tensor(),
+                          needs_input_grad(2) ? -g * (detail::mul_scalar_aten(t1, value) / (t2 * t2)) : Tensor()};
                 });
 }
 

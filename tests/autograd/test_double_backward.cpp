@@ -2,6 +2,7 @@
 // PyTorch (tests/reference/make_double_backward_reference.py): whether each first gradient
 // requires grad, its grad_fn name, the second derivative, and a float64 gradgradcheck. Each
 // expression is the script's lambda of the same name. Read next: tests/ops/test_linalg_shapes.cpp.
+
 #include <catch2/catch.hpp>
 
 #include <xgrad/torch.hpp>
@@ -24,12 +25,6 @@ const std::map<std::string, std::string> kGraphDifferences = {
     // xgrad a second handle on it (Note [In-place ops and autograd]): one CloneBackward0 fewer.
     {"mul_", "in-place ops save self's old value without PyTorch's extra clone"},
     {"div_", "in-place ops save self's old value without PyTorch's extra clone"},
-    // PyTorch's engine runs ready nodes newest first (by sequence number), which decides the
-    // order in which gradients for one input are summed (the operands of AddBackward0).
-    {"zero_", "the engine sums gradients for one input in another order than PyTorch's"},
-    {"multilabel_soft_margin_mean", "the engine sums gradients for one input in another order than PyTorch's"},
-    {"multilabel_soft_margin_sum", "the engine sums gradients for one input in another order than PyTorch's"},
-    {"multilabel_soft_margin_none", "the engine sums gradients for one input in another order than PyTorch's"},
     // PyTorch composes it with index_put and masked_select(...).mean(); xgrad with masked_fill,
     // sum and a division.
     {"cross_entropy_smoothing", "label smoothing's forward is composed of other ops than PyTorch's"},
@@ -128,7 +123,11 @@ TEST_CASE("double backward: in-place ops", "[double_backward]") {
       {"addcdiv_", [](const V& a) { return a[0].clone().addcdiv_(a[1], a[2], 0.5); }},
       {"lerp_", [](const V& a) { return a[0].clone().lerp_(a[1], 0.25); }},
       {"fill_", [](const V& a) { return a[0].clone().fill_(2.5) * a[0]; }},
-      {"zero_", [](const V& a) { return a[0].clone().zero_() + a[0] * a[0]; }},
+      {"zero_",
+       [](const V& a) {
+         Tensor zeroed = a[0].clone().zero_();  // first, as in Python (C++ leaves a +'s operand order open)
+         return zeroed + a[0] * a[0];
+       }},
       {"copy_", [](const V& a) { return a[0].clone().copy_(a[1]) * a[0]; }},
   });
 }
@@ -229,52 +228,52 @@ TEST_CASE("double backward: losses", "[double_backward]") {
   xgrad_test::OpTable table;
   for (std::string red : {"mean", "sum", "none"}) {
     auto r = reduction_of(red);
-    table["mse_loss_" + red] = [r](const V& a) { return F::mse_loss(a[0], a[1], F::MSELossFuncOptions(r)); };
-    table["l1_loss_" + red] = [r](const V& a) { return F::l1_loss(a[0], a[1], F::L1LossFuncOptions(r)); };
-    table["bce_" + red] = [r](const V& a) {
+    table.insert_or_assign("mse_loss_" + red, [r](const V& a) { return F::mse_loss(a[0], a[1], F::MSELossFuncOptions(r)); });
+    table.insert_or_assign("l1_loss_" + red, [r](const V& a) { return F::l1_loss(a[0], a[1], F::L1LossFuncOptions(r)); });
+    table.insert_or_assign("bce_" + red, [r](const V& a) {
       return F::binary_cross_entropy(torch::sigmoid(a[0]), a[1], F::BinaryCrossEntropyFuncOptions().reduction(r));
-    };
-    table["bce_logits_" + red] = [r](const V& a) {
+    });
+    table.insert_or_assign("bce_logits_" + red, [r](const V& a) {
       return F::binary_cross_entropy_with_logits(a[0], a[1], F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(r));
-    };
-    table["nll_loss_" + red] = [r](const V& a) { return F::nll_loss(a[0], a[1], F::NLLLossFuncOptions().reduction(r)); };
-    table["cross_entropy_" + red] = [r](const V& a) {
+    });
+    table.insert_or_assign("nll_loss_" + red, [r](const V& a) { return F::nll_loss(a[0], a[1], F::NLLLossFuncOptions().reduction(r)); });
+    table.insert_or_assign("cross_entropy_" + red, [r](const V& a) {
       return F::cross_entropy(a[0], a[1], F::CrossEntropyFuncOptions().reduction(r));
-    };
-    table["kl_div_" + red] = [r](const V& a) { return F::kl_div(a[0], a[1], F::KLDivFuncOptions(r)); };
-    table["multilabel_margin_" + red] = [r](const V& a) {
+    });
+    table.insert_or_assign("kl_div_" + red, [r](const V& a) { return F::kl_div(a[0], a[1], F::KLDivFuncOptions(r)); });
+    table.insert_or_assign("multilabel_margin_" + red, [r](const V& a) {
       return F::multilabel_margin_loss(a[0], a[1], F::MultilabelMarginLossFuncOptions(r));
-    };
-    table["multilabel_soft_margin_" + red] = [r](const V& a) {
+    });
+    table.insert_or_assign("multilabel_soft_margin_" + red, [r](const V& a) {
       return F::multilabel_soft_margin_loss(a[0], a[1], F::MultilabelSoftMarginLossFuncOptions().reduction(r));
-    };
+    });
   }
   for (std::string red : {"mean", "sum", "none"}) {
     auto r = reduction_of(red);
-    table["bce_direct_" + red] = [r](const V& a) {
+    table.insert_or_assign("bce_direct_" + red, [r](const V& a) {
       return F::binary_cross_entropy(a[0], a[1], F::BinaryCrossEntropyFuncOptions().reduction(r));
-    };
+    });
   }
-  table["bce_direct_weight"] = [](const V& a) {
+  table.insert_or_assign("bce_direct_weight", [](const V& a) {
     return F::binary_cross_entropy(a[0], a[1], F::BinaryCrossEntropyFuncOptions().weight(a[2]));
-  };
-  table["bce_weight"] = [](const V& a) {
+  });
+  table.insert_or_assign("bce_weight", [](const V& a) {
     return F::binary_cross_entropy(torch::sigmoid(a[0]), a[1], F::BinaryCrossEntropyFuncOptions().weight(a[2]));
-  };
-  table["bce_logits_weights"] = [](const V& a) {
+  });
+  table.insert_or_assign("bce_logits_weights", [](const V& a) {
     return F::binary_cross_entropy_with_logits(a[0], a[1],
                                                F::BinaryCrossEntropyWithLogitsFuncOptions().weight(a[2]).pos_weight(a[3]));
-  };
-  table["nll_loss_weight_ignore"] = [](const V& a) {
+  });
+  table.insert_or_assign("nll_loss_weight_ignore", [](const V& a) {
     return F::nll_loss(a[0], a[1], F::NLLLossFuncOptions().weight(a[2]).ignore_index(1));
-  };
-  table["nll_loss_2d"] = [](const V& a) { return F::nll_loss(a[0], a[1]); };
-  table["cross_entropy_probs"] = [](const V& a) { return F::cross_entropy(a[0], a[1]); };
-  table["cross_entropy_smoothing"] = [](const V& a) {
+  });
+  table.insert_or_assign("nll_loss_2d", [](const V& a) { return F::nll_loss(a[0], a[1]); });
+  table.insert_or_assign("cross_entropy_probs", [](const V& a) { return F::cross_entropy(a[0], a[1]); });
+  table.insert_or_assign("cross_entropy_smoothing", [](const V& a) {
     return F::cross_entropy(a[0], a[1], F::CrossEntropyFuncOptions().label_smoothing(0.2));
-  };
-  table["kl_div_log_target"] = [](const V& a) {
+  });
+  table.insert_or_assign("kl_div_log_target", [](const V& a) {
     return F::kl_div(a[0], a[1], F::KLDivFuncOptions(torch::kBatchMean).log_target(true));
-  };
+  });
   replay("loss", table);
 }

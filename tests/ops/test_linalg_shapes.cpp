@@ -3,6 +3,7 @@
 // backward against PyTorch (tests/reference/make_linalg_reference.py, whose lists and case names
 // this file repeats), then gradcheck and gradgradcheck. Also the BLAS error handler.
 // Read next: src/kernels/gemm.hpp.
+
 #include <catch2/catch.hpp>
 
 #include <xgrad/torch.hpp>
@@ -61,9 +62,9 @@ TEST_CASE("mm over size-1, size-0 and strided operands matches PyTorch", "[linal
       for (size_t l = 0; l < (dt == "f32" ? layouts.size() : 4); ++l) {
         auto [la, lb] = layouts[l];
         Shape sa = {s[0], s[1]}, sb = {s[1], s[2]};
-        table["mm/" + shape_name(s) + "/" + la + "-" + lb + "/" + dt] = [=](const V& a) {
+        table.insert_or_assign("mm/" + shape_name(s) + "/" + la + "-" + lb + "/" + dt, [=](const V& a) {
           return torch::mm(view(la, a[0], sa), view(lb, a[1], sb));
-        };
+        });
       }
   replay("mm", table);
 }
@@ -72,13 +73,13 @@ TEST_CASE("a product of a tensor with its own transpose matches PyTorch (issue 9
   xgrad_test::OpTable table;
   for (const auto& dt : kDtypes) {
     for (const Shape& s : std::vector<Shape>{{4, 1}, {1, 4}, {1, 1}, {3, 2}, {0, 2}}) {
-      table["mm_same/" + shape_name(s) + "/" + dt] = [](const V& a) { return a[0].t().mm(a[0]); };
-      table["matmul_same/" + shape_name(s) + "/" + dt] = [](const V& a) { return a[0].t().matmul(a[0]); };
-      table["matmul_same_t/" + shape_name(s) + "/" + dt] = [](const V& a) { return a[0].matmul(a[0].t()); };
+      table.insert_or_assign("mm_same/" + shape_name(s) + "/" + dt, [](const V& a) { return a[0].t().mm(a[0]); });
+      table.insert_or_assign("matmul_same/" + shape_name(s) + "/" + dt, [](const V& a) { return a[0].t().matmul(a[0]); });
+      table.insert_or_assign("matmul_same_t/" + shape_name(s) + "/" + dt, [](const V& a) { return a[0].matmul(a[0].t()); });
     }
-    table["bmm_same/2x4x1/" + dt] = [](const V& a) { return torch::bmm(a[0], a[0].transpose(1, 2)); };
-    table["bmm_same_t/2x4x1/" + dt] = [](const V& a) { return torch::bmm(a[0].transpose(1, 2), a[0]); };
-    table["matmul_same_mT/2x4x1/" + dt] = [](const V& a) { return a[0].matmul(a[0].mT()); };
+    table.insert_or_assign("bmm_same/2x4x1/" + dt, [](const V& a) { return torch::bmm(a[0], a[0].transpose(1, 2)); });
+    table.insert_or_assign("bmm_same_t/2x4x1/" + dt, [](const V& a) { return torch::bmm(a[0].transpose(1, 2), a[0]); });
+    table.insert_or_assign("matmul_same_mT/2x4x1/" + dt, [](const V& a) { return a[0].matmul(a[0].mT()); });
   }
   replay("mm_same", table);
 }
@@ -91,28 +92,29 @@ TEST_CASE("matmul in every rank combination matches PyTorch", "[linalg]") {
     for (int ra = 1; ra <= 4; ++ra)
       for (int rb = 1; rb <= 4; ++rb)
         for (size_t i = 0; i < (dt == "f32" ? nkm.size() : 2); ++i)
-          table["matmul/" + std::to_string(ra) + "d-" + std::to_string(rb) + "d/" + shape_name(nkm[i]) + "/" + dt] = matmul;
+          table.insert_or_assign(
+              "matmul/" + std::to_string(ra) + "d-" + std::to_string(rb) + "d/" + shape_name(nkm[i]) + "/" + dt, matmul);
     const Layouts layouts = {{"t", "contig"},     {"contig", "t"},     {"t", "t"},
                              {"bcast", "contig"}, {"contig", "bcast"}, {"slice", "rows"}};
     for (const Shape& s : std::vector<Shape>{{2, 3, 2}, {1, 3, 1}, {2, 1, 3}}) {
       for (auto [la, lb] : layouts) {
         Shape sa = {2, s[0], s[1]}, sb = {2, s[1], s[2]};
-        table["matmul/3d-3d/" + shape_name(s) + "/" + la + "-" + lb + "/" + dt] = [=](const V& a) {
+        table.insert_or_assign("matmul/3d-3d/" + shape_name(s) + "/" + la + "-" + lb + "/" + dt, [=](const V& a) {
           return torch::matmul(view(la, a[0], sa), view(lb, a[1], sb));
-        };
+        });
       }
     }
     for (const Shape& s : std::vector<Shape>{{2, 3, 2}, {1, 3, 1}}) {
-      table["matmul/2d-3d/" + shape_name(s) + "/t-t/" + dt] = [](const V& a) {
+      table.insert_or_assign("matmul/2d-3d/" + shape_name(s) + "/t-t/" + dt, [](const V& a) {
         return torch::matmul(a[0].t(), a[1].transpose(1, 2));
-      };
-      table["matmul/3d-2d/" + shape_name(s) + "/t-t/" + dt] = [](const V& a) {
+      });
+      table.insert_or_assign("matmul/3d-2d/" + shape_name(s) + "/t-t/" + dt, [](const V& a) {
         return torch::matmul(a[0].transpose(1, 2), a[1].t());
-      };
+      });
     }
     for (const char* name : {"vec4-4x1", "vec1-1x4", "1x5x4-vec4", "vec4-2x4x1", "0x2x3-3x2", "2x0x3-2x3x2",
                              "0x1x2x3-4x3x2"})
-      table[std::string("matmul/") + name + "/" + dt] = matmul;
+      table.insert_or_assign(std::string("matmul/") + name + "/" + dt, matmul);
   }
   replay("matmul", table);
 }
@@ -128,9 +130,9 @@ TEST_CASE("bmm over size-1, size-0, transposed and broadcast batches matches PyT
       for (size_t l = 0; l < (dt == "f32" ? layouts.size() : 4); ++l) {
         auto [la, lb] = layouts[l];
         Shape sa = {s[0], s[1], s[2]}, sb = {s[0], s[2], s[3]};
-        table["bmm/" + shape_name(s) + "/" + la + "-" + lb + "/" + dt] = [=](const V& a) {
+        table.insert_or_assign("bmm/" + shape_name(s) + "/" + la + "-" + lb + "/" + dt, [=](const V& a) {
           return torch::bmm(view(la, a[0], sa), view(lb, a[1], sb));
-        };
+        });
       }
   replay("bmm", table);
 }
@@ -142,11 +144,11 @@ TEST_CASE("addmm over broadcast biases and degenerate shapes matches PyTorch", "
       Shape sa = {s[0], s[1]}, sb = {s[1], s[2]};
       for (const char* c : {"full", "row", "col", "one", "scalar"})
         for (auto [la, lb] : Layouts{{"contig", "contig"}, {"t", "t"}})
-          table["addmm/" + shape_name(s) + "/" + c + "/" + la + "-" + lb + "/" + dt] = [=](const V& a) {
+          table.insert_or_assign("addmm/" + shape_name(s) + "/" + c + "/" + la + "-" + lb + "/" + dt, [=](const V& a) {
             return torch::addmm(a[0], view(la, a[1], sa), view(lb, a[2], sb));
-          };
-      table["addmm/" + shape_name(s) + "/scaled/" + dt] = [](const V& a) { return torch::addmm(a[0], a[1], a[2], 0.5, 2); };
-      table["addmm/" + shape_name(s) + "/beta0/" + dt] = [](const V& a) { return torch::addmm(a[0], a[1], a[2], 0, -1.5); };
+          });
+      table.insert_or_assign("addmm/" + shape_name(s) + "/scaled/" + dt, [](const V& a) { return torch::addmm(a[0], a[1], a[2], 0.5, 2); });
+      table.insert_or_assign("addmm/" + shape_name(s) + "/beta0/" + dt, [](const V& a) { return torch::addmm(a[0], a[1], a[2], 0, -1.5); });
     }
   replay("addmm", table);
 }
@@ -157,21 +159,21 @@ TEST_CASE("mv and dot over size-1, size-0 and strided operands match PyTorch", "
     for (const Shape& s : std::vector<Shape>{{2, 3}, {1, 3}, {3, 1}, {1, 1}, {0, 3}, {2, 0}}) {
       const std::string p = "mv/" + shape_name(s) + "/";
       const int64_t n = s[0], k = s[1];
-      mv[p + "contig/" + dt] = [](const V& a) { return torch::mv(a[0], a[1]); };
-      mv[p + "t/" + dt] = [](const V& a) { return torch::mv(a[0].t(), a[1]); };
-      mv[p + "slice/" + dt] = [](const V& a) {
+      mv.insert_or_assign(p + "contig/" + dt, [](const V& a) { return torch::mv(a[0], a[1]); });
+      mv.insert_or_assign(p + "t/" + dt, [](const V& a) { return torch::mv(a[0].t(), a[1]); });
+      mv.insert_or_assign(p + "slice/" + dt, [](const V& a) {
         return torch::mv(a[0].slice(1, std::nullopt, std::nullopt, 2), a[1].slice(0, std::nullopt, std::nullopt, 2));
-      };
-      mv[p + "expand/" + dt] = [n, k](const V& a) { return torch::mv(a[0].expand({n, k}), a[1].expand({k})); };
+      });
+      mv.insert_or_assign(p + "expand/" + dt, [n, k](const V& a) { return torch::mv(a[0].expand({n, k}), a[1].expand({k})); });
     }
     for (int64_t k : {3, 1, 0}) {
       const std::string p = "dot/" + std::to_string(k) + "/";
-      dot[p + "contig/" + dt] = [](const V& a) { return torch::dot(a[0], a[1]); };
-      dot[p + "slice/" + dt] = [](const V& a) {
+      dot.insert_or_assign(p + "contig/" + dt, [](const V& a) { return torch::dot(a[0], a[1]); });
+      dot.insert_or_assign(p + "slice/" + dt, [](const V& a) {
         return torch::dot(a[0].slice(0, std::nullopt, std::nullopt, 2), a[1].slice(0, std::nullopt, std::nullopt, 3));
-      };
-      dot[p + "expand/" + dt] = [k](const V& a) { return torch::dot(a[0].expand({k}), a[1]); };
-      dot[p + "self/" + dt] = [](const V& a) { return torch::dot(a[0], a[0]); };
+      });
+      dot.insert_or_assign(p + "expand/" + dt, [k](const V& a) { return torch::dot(a[0].expand({k}), a[1]); });
+      dot.insert_or_assign(p + "self/" + dt, [](const V& a) { return torch::dot(a[0], a[0]); });
     }
   }
   replay("mv", mv);
@@ -184,10 +186,10 @@ TEST_CASE("F::linear over every input rank and degenerate features matches PyTor
     for (auto [in_f, out_f] : std::vector<std::pair<int64_t, int64_t>>{{3, 2}, {1, 2}, {3, 1}, {1, 1}, {0, 2}, {3, 0}})
       for (const Shape& ishape : std::vector<Shape>{{4, in_f}, {in_f}, {2, 3, in_f}, {1, in_f}, {0, in_f}, {2, 1, 3, in_f}}) {
         const std::string name = "linear/" + shape_name(ishape) + "->" + std::to_string(out_f);
-        table[name + "/bias/" + dt] = [](const V& a) { return F::linear(a[0], a[1], a[2]); };
-        table[name + "/nobias/" + dt] = [](const V& a) { return F::linear(a[0], a[1]); };
+        table.insert_or_assign(name + "/bias/" + dt, [](const V& a) { return F::linear(a[0], a[1], a[2]); });
+        table.insert_or_assign(name + "/nobias/" + dt, [](const V& a) { return F::linear(a[0], a[1]); });
       }
-    table["linear/3x2x4-t->2/bias/" + dt] = [](const V& a) { return F::linear(a[0].transpose(0, 1), a[1], a[2]); };
+    table.insert_or_assign("linear/3x2x4-t->2/bias/" + dt, [](const V& a) { return F::linear(a[0].transpose(0, 1), a[1], a[2]); });
   }
   replay("linear", table);
 }

@@ -102,7 +102,11 @@ Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
   LossReduction r = effective_reduction(options);
   if (r == kBatchMean) throw ValueError("batchmean is not valid");
   XGRAD_CHECK_T(IndexError, input.dim() > 0, "Dimension specified as -1 but tensor has no dimensions");
-  Tensor loss = -(target * log_sigmoid(input) + (1 - target) * log_sigmoid(-input));
+  // One statement each, so the nodes are made in Python's order (C++ leaves the order of a +'s
+  // operands open), and backward sums the two gradients of `input` in PyTorch's order.
+  Tensor positive = target * log_sigmoid(input);
+  Tensor negative = (1 - target) * log_sigmoid(-input);
+  Tensor loss = -(positive + negative);
   if (options.weight().defined()) loss = loss * options.weight();
   const int64_t class_dim = input.dim() - 1;
   const int64_t C = input.size(class_dim);
