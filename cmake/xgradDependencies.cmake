@@ -8,7 +8,7 @@ find_dependency(xtl)
 find_dependency(xsimd 8)
 find_dependency(xtensor 0.24)
 find_dependency(ZLIB)    # .npz archives (and the samples' gzip files)
-find_dependency(OpenMP)  # GCC's libgomp: large elementwise loops use every core
+find_dependency(Threads) # xgrad's thread pool (src/core/parallel.cpp)
 
 # Debian's OpenBLAS config sets variables only; wrap them in a target.
 if(NOT TARGET xgrad_openblas)

@@ -15,6 +15,7 @@
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/ivalue.hpp"
+#include "xgrad/core/parallel.hpp"
 #include "xgrad/core/grad_mode.hpp"
 #include "xgrad/core/scalar.hpp"
 #include "xgrad/core/tensor.hpp"

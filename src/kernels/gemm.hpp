@@ -3,10 +3,14 @@
 // BLAS does not do). A transposed view is passed to BLAS as transposed, so x.t() is never copied;
 // what BLAS cannot read at all the op copies first (src/ops/linalg.cpp).
 //
-// Threads: OpenBLAS runs single-threaded, and xgrad splits a large product across cores itself,
-// with the OpenMP workers every other kernel uses. Two pools on the same cores (OpenBLAS's
-// pthreads and OpenMP's) spin and yield against each other between calls: measured on the
-// 2-core CI machine, a Fashion-MNIST epoch spent three quarters of its time in that contention.
+// Note [Splitting a product]
+// OpenBLAS runs single-threaded; xgrad cuts a large product into blocks of C (gemm_grid) and
+// hands them to its own pool like any other chunks (Note [Threads on a busy machine] in
+// src/core/parallel.cpp). OpenBLAS's threads would pay on large products only as much as these
+// blocks do (measured on the 2-vCPU machine: 1024^3 in 13.2 ms on OpenBLAS's two threads,
+// 12.9 ms in xgrad's blocks, 22 ms on one thread; 2048^3: 115, 112 and 180 ms), but they split a
+// product statically and spin while they wait, the faults that note is about, and a second pool
+// on the same cores contends with xgrad's. So they stay off whatever the size.
 // Read next: src/ops/linalg.cpp.
 #pragma once
 
@@ -21,11 +25,31 @@
 
 namespace xgrad::kernels {
 
-/// Multiply-adds below which one core does the whole product (splitting costs a few microseconds).
-constexpr int64_t kGemmGrain = int64_t(1) << 20;
+/// A block of a split product keeps at least kGemmGrain multiply-adds; it is halved along its
+/// longer side while that side keeps at least kGemmSide. See Note [Splitting a product].
+constexpr int64_t kGemmGrain = int64_t(1) << 21;
+constexpr int64_t kGemmSide = 256;
 
-/// The first call OpenBLAS rejected among those OpenMP workers made: a worker must not throw, so
-/// it records here, and the caller throws after the parallel loop.
+/// The grid of blocks a product C (m x n, inner size k) is cut into. BLAS packs a block's rows of
+/// A and columns of B anew for each block, and runs thin blocks slowly: measured here on one
+/// thread, 2 blocks cost 0-4% more than one call, 8 blocks of 128 rows 15-30%, blocks of 256 x
+/// 256 or more under 8%. So blocks stay at least kGemmSide on a side, except that a product of
+/// at least 2 * kGemmGrain too thin for that is cut once, in two, along its longer side.
+inline void gemm_grid(int64_t m, int64_t n, int64_t k, int64_t& grid_rows, int64_t& grid_cols) {
+  grid_rows = grid_cols = 1;
+  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  for (;;) {
+    const int64_t rows = m / grid_rows, cols = n / grid_cols;
+    const bool split_rows = rows >= cols;
+    const double block_work = work / static_cast<double>(grid_rows * grid_cols);
+    if ((split_rows ? rows : cols) < 2 * kGemmSide || block_work < 2 * kGemmGrain) break;
+    (split_rows ? grid_rows : grid_cols) *= 2;
+  }
+  if (grid_rows * grid_cols == 1 && work >= 2 * kGemmGrain && std::max(m, n) >= 64) (m >= n ? grid_rows : grid_cols) = 2;
+}
+
+/// The first call OpenBLAS rejected among those the pool's threads made, thrown by the caller
+/// after the parallel loop (one error, the first, whichever thread met it).
 template <class T>
 class Rejections {
  public:
@@ -82,23 +106,22 @@ void gemm(const MatrixRef<T>& a, const MatrixRef<T>& b, T* c, int64_t ldc, T alp
         for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == T(0) ? T(0) : c[i * ldc + j] * beta;
       return;
     }
-    // A large product is cut along the longer side of C into one block per core, each block a
-    // BLAS call of its own: rows of C take rows of A, columns of C take columns of B. A block of a
-    // readable matrix is readable (blas_operand only relaxes as sizes shrink).
-    const int64_t parts = std::min<int64_t>(max_threads(), m * n * k / kGemmGrain);
-    if (parts < 2) return blas_gemm(gemm_call(a, b, c, ldc, alpha, beta));
-    const bool by_rows = m >= n;
-    const int64_t side = by_rows ? m : n;
-    const int64_t block = (side + parts - 1) / parts;
+    // A large product is cut into a grid of blocks of C, each a BLAS call of its own on the
+    // rows of A and columns of B it needs; the grid depends on the shape alone (one thread or
+    // many: the same blocks, the same bits). A block of a readable matrix is readable
+    // (blas_operand only relaxes as sizes shrink). See Note [Splitting a product].
+    int64_t grid_rows = 1, grid_cols = 1;
+    gemm_grid(m, n, k, grid_rows, grid_cols);
+    if (grid_rows * grid_cols == 1) return blas_gemm(gemm_call(a, b, c, ldc, alpha, beta));
     Rejections<T> rejections;
-    parallel_for(parts, 1, [&](int64_t begin, int64_t end) {
-      for (int64_t p = begin; p < end; ++p) {
-        const int64_t lo = p * block, len = std::min(side, lo + block) - lo;
-        if (len <= 0) continue;
-        GemmCall<T> g = by_rows ? gemm_call(MatrixRef<T>{a.data + lo * a.rs, len, a.cols, a.rs, a.cs}, b, c + lo * ldc,
-                                            ldc, alpha, beta)
-                                : gemm_call(a, MatrixRef<T>{b.data + lo * b.cs, b.rows, len, b.rs, b.cs}, c + lo, ldc,
-                                            alpha, beta);
+    parallel_for(grid_rows * grid_cols, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t block = begin; block < end; ++block) {
+        const int64_t i = block / grid_cols, j = block % grid_cols;
+        const int64_t r0 = i * m / grid_rows, r1 = (i + 1) * m / grid_rows;
+        const int64_t c0 = j * n / grid_cols, c1 = (j + 1) * n / grid_cols;
+        GemmCall<T> g = gemm_call(MatrixRef<T>{a.data + r0 * a.rs, r1 - r0, a.cols, a.rs, a.cs},
+                                  MatrixRef<T>{b.data + c0 * b.cs, b.rows, c1 - c0, b.rs, b.cs}, c + r0 * ldc + c0, ldc,
+                                  alpha, beta);
         rejections.record(run_blas_gemm(g), g);
       }
     });

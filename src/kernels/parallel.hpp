@@ -1,50 +1,42 @@
-// parallel.hpp: parallel_for, splitting a large loop across the machine's cores with OpenMP.
-// Small loops run inline: starting threads costs microseconds, so only work of at least `grain`
-// items is split. The body must not throw (an exception cannot leave an OpenMP region).
-// Read next: loops.hpp.
+// parallel.hpp: parallel_for, cutting a large loop into fixed chunks that the calling thread and
+// xgrad's pool (src/core/parallel.cpp) take one at a time. Small loops run inline. The chunks
+// depend on n and grain only, never on the thread count, so a kernel gives the same bits with 1
+// or N threads. Read next: loops.hpp, and Note [Threads on a busy machine] in parallel.cpp.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include <type_traits>
 
 namespace xgrad::kernels {
 
-/// About 32k elements: below this, one core is faster than two (PyTorch's grain size too).
+/// Items below which a loop runs on the calling thread alone, and the size of a chunk: 32k floats
+/// take 3 to 10 us, several times what handing a chunk to a waiting thread costs.
+/// See Note [Threads on a busy machine].
 constexpr int64_t kGrainSize = 32768;
 
-/// How many threads a parallel_for may use (1 without OpenMP).
-inline int64_t max_threads() {
-#ifdef _OPENMP
-  return omp_in_parallel() ? 1 : omp_get_max_threads();
-#else
-  return 1;
-#endif
-}
+using ChunkBody = void (*)(void* context, int64_t begin, int64_t end);
+/// Calls body(context, begin, end) for chunks [i * chunk, (i + 1) * chunk) of [0, n), i < chunks,
+/// the last one ending at n; on the pool's threads and the caller's. Rethrows a body's exception.
+/// (Used by parallel_for; defined in src/core/parallel.cpp.)
+void run_chunks(int64_t n, int64_t chunk, int64_t chunks, ChunkBody body, void* context);
 
-/// Calls f(begin, end) on disjoint ranges covering [0, n).
+/// Calls f(begin, end) on disjoint ranges covering [0, n): chunks of `grain` items (the last one
+/// takes the remainder, so it has grain to 2 * grain - 1), or one call f(0, n) below 2 * grain.
+/// The ranges are the same whatever the thread count; which thread runs each one is not, so f
+/// must only write what its range owns. f may throw: the first exception reaches the caller.
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
-#ifdef _OPENMP
-  const int64_t available = max_threads();
-  if (n >= 2 * grain && available > 1) {
-    const int64_t threads_wanted = std::min<int64_t>(available, n / grain);
-#pragma omp parallel num_threads(static_cast<int>(threads_wanted))
-    {
-      const int64_t threads = omp_get_num_threads(), t = omp_get_thread_num();
-      const int64_t chunk = (n + threads - 1) / threads;
-      const int64_t begin = t * chunk, end = std::min(n, begin + chunk);
-      if (begin < end) f(begin, end);
-    }
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  const int64_t chunks = n / grain;
+  if (chunks < 2) {
+    f(int64_t{0}, n);
     return;
   }
-#else
-  (void)grain;
-#endif
-  if (n > 0) f(int64_t{0}, n);
+  using Body = std::remove_reference_t<F>;
+  run_chunks(n, grain, chunks,
+                     [](void* context, int64_t begin, int64_t end) { (*static_cast<Body*>(context))(begin, end); },
+                     const_cast<void*>(static_cast<const void*>(&f)));
 }
 
 }  // namespace xgrad::kernels

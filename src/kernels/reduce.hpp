@@ -8,6 +8,8 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
@@ -49,18 +51,43 @@ T contiguous_sum(const T* x, int64_t n) {
   }
 }
 
-/// Sum of n contiguous values, the halves of a large input on separate cores.
+/// Sum of n contiguous values, with the same bits as contiguous_sum(x, n): the same pairwise
+/// tree, its subtrees of at most 2 * kGrainSize values (the leaves) summed as parallel chunks,
+/// then joined in the tree's order. The leaves depend on n alone, so the thread count never
+/// changes the result (Note [Threads on a busy machine]).
 template <class T>
 T parallel_contiguous_sum(const T* x, int64_t n) {
   if (n < 4 * kGrainSize) return contiguous_sum(x, n);
-  T partial[2] = {T(0), T(0)};
-  parallel_for(2, 1, [&](int64_t b, int64_t e) {
-    for (int64_t part = b; part < e; ++part) {
-      int64_t half = n / 2;
-      partial[part] = part == 0 ? contiguous_sum(x, half) : contiguous_sum(x + half, n - half);
-    }
-  });
-  return static_cast<T>(partial[0] + partial[1]);
+  if constexpr (kVectorizable<T>) {
+    constexpr int64_t W = xsimd::batch<T>::size;
+    constexpr int64_t kLeaf = 2 * kGrainSize;
+    auto half_of = [](int64_t len) { return (len / 2 + W - 1) / W * W; };  // contiguous_sum's split
+    std::vector<std::pair<int64_t, int64_t>> leaves;                      // (offset, length)
+    auto split = [&](auto& self, int64_t offset, int64_t len) -> void {
+      if (len <= kLeaf) {
+        leaves.emplace_back(offset, len);
+        return;
+      }
+      const int64_t half = half_of(len);
+      self(self, offset, half);
+      self(self, offset + half, len - half);
+    };
+    split(split, 0, n);
+    std::vector<T> partial(leaves.size());
+    parallel_for(static_cast<int64_t>(leaves.size()), 1, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) partial[i] = contiguous_sum(x + leaves[i].first, leaves[i].second);
+    });
+    size_t next = 0;
+    auto join = [&](auto& self, int64_t len) -> T {
+      if (len <= kLeaf) return partial[next++];
+      const int64_t half = half_of(len);
+      const T left = self(self, half);
+      return left + self(self, len - half);
+    };
+    return join(join, n);
+  } else {
+    return contiguous_sum(x, n);
+  }
 }
 
 /// out += x over the loop {out, x} (out must start at zero).

@@ -1,0 +1,275 @@
+// test_parallel.cpp: the thread-count controls (libtorch's set_num_threads and friends), the pool
+// behind kernels::parallel_for (chunks, nesting, exceptions), and that results never depend on
+// the thread count: every large op here gives the same bits with 1 thread and with several.
+#include <catch2/catch.hpp>
+
+#include <sched.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <xgrad/torch.hpp>
+
+#include "kernels/parallel.hpp"
+
+using torch::Tensor;
+namespace F = torch::nn::functional;
+
+namespace {
+
+/// Restores the thread count a test changed.
+struct ThreadsGuard {
+  int saved = torch::get_num_threads();
+  ~ThreadsGuard() { torch::set_num_threads(saved); }
+};
+
+int affinity_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  REQUIRE(sched_getaffinity(0, sizeof(set), &set) == 0);
+  return CPU_COUNT(&set);
+}
+
+/// The same bits (and shape and dtype): a plain memcmp over contiguous copies.
+bool same_bits(const Tensor& a, const Tensor& b) {
+  if (a.sizes() != b.sizes() || a.scalar_type() != b.scalar_type()) return false;
+  Tensor ac = a.contiguous(), bc = b.contiguous();
+  return std::memcmp(ac.data_ptr(), bc.data_ptr(), static_cast<size_t>(ac.numel() * ac.element_size())) == 0;
+}
+
+/// Runs `work` with 1 thread, then with each larger count, and requires the same bits each time.
+void require_same_bits_for_any_thread_count(const std::function<std::vector<Tensor>()>& work) {
+  ThreadsGuard guard;
+  torch::set_num_threads(1);
+  const std::vector<Tensor> one = work();
+  for (int threads : {2, 3, 4}) {
+    torch::set_num_threads(threads);
+    const std::vector<Tensor> many = work();
+    REQUIRE(many.size() == one.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      INFO("threads " << threads << ", result " << i);
+      REQUIRE(same_bits(one[i], many[i]));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("set_num_threads and get_num_threads", "[parallel]") {
+  ThreadsGuard guard;
+  REQUIRE(torch::get_num_threads() >= 1);
+  torch::set_num_threads(3);
+  REQUIRE(torch::get_num_threads() == 3);
+  torch::set_num_threads(1);
+  REQUIRE(torch::get_num_threads() == 1);
+  REQUIRE_THROWS_WITH(torch::set_num_threads(0), "Expected positive number of threads");
+  REQUIRE_THROWS_AS(torch::set_num_threads(-2), torch::Error);
+  REQUIRE(torch::get_num_threads() == 1);
+}
+
+TEST_CASE("set_num_interop_threads can be called once", "[parallel]") {
+  REQUIRE(torch::get_num_interop_threads() >= 1);
+  REQUIRE_THROWS_WITH(torch::set_num_interop_threads(0), "Expected positive number of threads");
+  torch::set_num_interop_threads(3);
+  REQUIRE(torch::get_num_interop_threads() == 3);
+  REQUIRE_THROWS_WITH(torch::set_num_interop_threads(2),
+                      "Error: cannot set number of interop threads after parallel work has started or "
+                      "set_num_interop_threads called");
+  REQUIRE(torch::get_num_interop_threads() == 3);
+}
+
+// Run by ctest with OMP_NUM_THREADS / MKL_NUM_THREADS set (tests/CMakeLists.txt): the default
+// thread count follows them as libtorch's does, and an invalid value falls back to the CPUs.
+TEST_CASE("the thread count from the environment", "[.][parallel_env]") {
+  const char* expected = std::getenv("XGRAD_EXPECT_THREADS");
+  REQUIRE(expected != nullptr);
+  const int want = std::string(expected) == "cpus" ? affinity_cpus() : std::atoi(expected);
+  REQUIRE(torch::get_num_threads() == want);
+}
+
+TEST_CASE("parallel_for: fixed chunks, run by several threads, each exactly once", "[parallel]") {
+  ThreadsGuard guard;
+  using xgrad::kernels::parallel_for;
+  // Below two grains: one call on the caller.
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  parallel_for(199, 100, [&](int64_t b, int64_t e) { calls.emplace_back(b, e); });
+  REQUIRE(calls == std::vector<std::pair<int64_t, int64_t>>{{0, 199}});
+
+  for (int threads : {1, 2, 4}) {
+    torch::set_num_threads(threads);
+    const int64_t n = 1000, grain = 30;  // 33 chunks, the last one 40 items
+    std::vector<std::atomic<int>> hits(n);
+    std::mutex m;
+    std::set<std::pair<int64_t, int64_t>> ranges;
+    std::set<int> thread_nums;
+    std::atomic<unsigned> threads_seen{0};  // bit t: thread t ran a chunk
+    std::atomic<bool> outside_region{false};  // in_parallel_region() said the wrong thing
+    // (No REQUIRE in the body: Catch is not thread-safe. Results are checked afterwards.)
+    parallel_for(n, grain, [&](int64_t b, int64_t e) {
+      // As in libtorch: a loop on one thread is not a parallel region.
+      if (torch::in_parallel_region() != (threads > 1)) outside_region = true;
+      const int me = torch::get_thread_num();
+      threads_seen |= 1u << std::min(me, 31);
+      // Chunk 0 waits (boundedly) until two threads have run chunks: the pool really runs.
+      if (b == 0 && threads > 1) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (__builtin_popcount(threads_seen.load()) < 2 && std::chrono::steady_clock::now() < until)
+          std::this_thread::yield();
+      }
+      for (int64_t i = b; i < e; ++i) hits[i]++;
+      std::lock_guard<std::mutex> lock(m);
+      ranges.emplace(b, e);
+      thread_nums.insert(me);
+    });
+    INFO("threads " << threads);
+    REQUIRE(!outside_region);
+    for (int64_t i = 0; i < n; ++i) REQUIRE(hits[i] == 1);
+    REQUIRE(ranges.size() == 33);
+    REQUIRE(*ranges.begin() == std::make_pair(int64_t{0}, int64_t{30}));
+    REQUIRE(*ranges.rbegin() == std::make_pair(int64_t{960}, int64_t{1000}));
+    REQUIRE(!torch::in_parallel_region());
+    if (threads == 1) {
+      REQUIRE(thread_nums == std::set<int>{0});
+    } else {
+      REQUIRE(thread_nums.size() >= 2);
+      REQUIRE(*thread_nums.rbegin() < threads);
+    }
+  }
+}
+
+TEST_CASE("parallel_for: nested loops run inline, exceptions reach the caller", "[parallel]") {
+  ThreadsGuard guard;
+  torch::set_num_threads(2);
+  using xgrad::kernels::parallel_for;
+  std::atomic<int64_t> inner_items{0}, inner_calls{0};
+  std::atomic<bool> moved{false};
+  parallel_for(8, 1, [&](int64_t, int64_t) {
+    const int outer_thread = torch::get_thread_num();
+    parallel_for(100, 10, [&](int64_t b, int64_t e) {
+      if (torch::get_thread_num() != outer_thread) moved = true;  // must stay on this thread
+      inner_items += e - b;
+      ++inner_calls;
+    });
+  });
+  REQUIRE(!moved);
+  REQUIRE(inner_items == 800);
+  REQUIRE(inner_calls == 80);  // the same ten chunks each time
+
+  std::atomic<int> ran{0};
+  REQUIRE_THROWS_WITH(parallel_for(64, 1,
+                                   [&](int64_t b, int64_t) {
+                                     ++ran;
+                                     if (b == 5) throw std::runtime_error("chunk 5 failed");
+                                   }),
+                      "chunk 5 failed");
+  REQUIRE(ran >= 1);
+  // The pool works after an exception.
+  std::atomic<int64_t> total{0};
+  parallel_for(64, 1, [&](int64_t b, int64_t e) { total += e - b; });
+  REQUIRE(total == 64);
+}
+
+TEST_CASE("large loops give the same bits with 1 and with N threads", "[parallel]") {
+  require_same_bits_for_any_thread_count([] {
+    torch::manual_seed(0);
+    Tensor x = torch::randn({1 << 20});  // 32 chunks of a pointwise op, 16 leaves of a sum
+    Tensor y = torch::randn({512, 2048});
+    Tensor row = torch::randn({2048});
+    Tensor xd = torch::randn({600001}, torch::kFloat64);
+    return std::vector<Tensor>{x.sum(), x.mean(), xd.sum(), y.sum(), y.sum(1), torch::exp(x), torch::sigmoid(x),
+                               y + row, y * 2.5, x.sum() / x.numel()};
+  });
+}
+
+TEST_CASE("cross entropy gives the same bits with 1 and with N threads", "[parallel]") {
+  require_same_bits_for_any_thread_count([] {
+    torch::manual_seed(1);
+    std::vector<Tensor> out;
+    for (auto shape : {std::pair<int64_t, int64_t>{512, 1000}, {300, 2000}, {64, 10}}) {
+      Tensor x = torch::randn({shape.first, shape.second}, torch::requires_grad());
+      Tensor y = torch::randint(0, shape.second, {shape.first});
+      Tensor loss = F::cross_entropy(x, y);
+      loss.backward();
+      out.push_back(loss.detach());
+      out.push_back(x.grad());
+      Tensor sum_loss = F::cross_entropy(x.detach(), y, F::CrossEntropyFuncOptions().reduction(torch::kSum));
+      out.push_back(sum_loss);
+    }
+    return out;
+  });
+}
+
+TEST_CASE("matmul gives the same bits with 1 and with N threads", "[parallel]") {
+  require_same_bits_for_any_thread_count([] {
+    torch::manual_seed(2);
+    Tensor a = torch::randn({256, 256}), b = torch::randn({256, 256});
+    Tensor c = torch::randn({300, 500}), d = torch::randn({500, 200});
+    Tensor e = torch::randn({64, 784}), w = torch::randn({128, 784});  // the sample's first layer
+    Tensor ad = a.to(torch::kFloat64), bd = b.to(torch::kFloat64);
+    return std::vector<Tensor>{torch::mm(a, b), torch::mm(c, d), torch::mm(d.t(), c.t()), torch::mm(e, w.t()),
+                               torch::mm(w, e.t()), torch::mm(e.t(), torch::mm(e, w.t())), torch::mm(ad, bd), torch::matmul(c, d)};
+  });
+}
+
+TEST_CASE("optimizer steps give the same bits with 1 and with N threads", "[parallel]") {
+  require_same_bits_for_any_thread_count([] {
+    std::vector<Tensor> out;
+    for (int which = 0; which < 3; ++which) {
+      torch::manual_seed(3);
+      Tensor p = torch::randn({300000}, torch::requires_grad());
+      Tensor target = torch::randn({300000});
+      std::unique_ptr<torch::optim::Optimizer> opt;
+      if (which == 0) opt = std::make_unique<torch::optim::SGD>(std::vector<Tensor>{p}, torch::optim::SGDOptions(0.1).momentum(0.9));
+      if (which == 1) opt = std::make_unique<torch::optim::Adam>(std::vector<Tensor>{p}, torch::optim::AdamOptions(1e-2));
+      if (which == 2) opt = std::make_unique<torch::optim::RMSprop>(std::vector<Tensor>{p}, torch::optim::RMSpropOptions(1e-2));
+      for (int step = 0; step < 3; ++step) {
+        opt->zero_grad();
+        ((p - target) * (p - target)).sum().backward();
+        opt->step();
+      }
+      out.push_back(p.detach().clone());
+    }
+    return out;
+  });
+}
+
+TEST_CASE("the documents' examples give the same bits with 1 and with N threads", "[parallel]") {
+  require_same_bits_for_any_thread_count([] {
+    std::vector<Tensor> out;
+    // README and design: the 2x2 BCE example, tensor(0.8580, grad_fn=<BinaryCrossEntropyBackward0>).
+    torch::manual_seed(0);
+    auto input = torch::randn({2, 2}, torch::requires_grad());
+    auto target = torch::rand({2, 2});
+    auto loss = F::binary_cross_entropy(torch::sigmoid(input), target);
+    loss.backward();
+    out.push_back(loss.detach());
+    out.push_back(input.grad());
+    // samples/fashion_mnist_mlp's model and optimizer, a few steps on a batch of its shape.
+    torch::manual_seed(0);
+    torch::nn::Linear hidden(784, 128);
+    torch::nn::Linear output(128, 10);
+    torch::nn::Sequential model(hidden, torch::nn::ReLU(), output);
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+    Tensor x = torch::rand({64, 784}), y = torch::randint(0, 10, {64});
+    for (int step = 0; step < 3; ++step) {
+      auto l = F::cross_entropy(model->forward(x), y);
+      optimizer.zero_grad();
+      l.backward();
+      optimizer.step();
+      out.push_back(l.detach());
+    }
+    for (const auto& p : model->parameters()) out.push_back(p.detach().clone());
+    return out;
+  });
+}
