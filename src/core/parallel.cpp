@@ -5,18 +5,21 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -28,38 +31,46 @@
 #include "xgrad/core/warning.hpp"
 
 // Note [Threads on a busy machine]
-// A parallel loop is only as fast as its slowest thread. With OpenMP's static split, each thread
-// owned half the loop, so when another program shared one core, that half ran at the core's share
-// and the whole loop waited for it, while the finished threads spun and took CPU time from it:
-// a Fashion-MNIST epoch went from 0.36 s to 2.7 s with one busy loop, and 30 s during a build,
-// where xgrad on one thread took 0.6 s. The rules here:
-//  - Chunks, not shares: parallel_for cuts a loop into chunks of a fixed size (kGrainSize items,
-//    or a block of a product), many more than threads, and each thread claims the next chunk
-//    with one atomic compare-exchange. A thread that is not running claims nothing; one that is
-//    descheduled mid-chunk holds one small chunk; the others take everything else.
-//  - The caller always works: it claims chunks like any worker, so a loop never waits for a
-//    worker to wake up; if every worker is late, the caller does the whole loop alone.
-//  - No long spinning: a worker that finds no job spins for kWorkerSpin (so back-to-back loops,
-//    like an optimizer's parameters, find it awake), then sleeps on a condition variable. The
-//    caller, done with its chunks, spins for kCallerSpin for the last claimed chunks, then
-//    sleeps; its core is then free for the thread it is waiting for.
-//  - Small loops inline: below two chunks a loop runs on the caller (waking a thread costs a few
-//    microseconds). The 2x2 examples and the MLP's small matrices never touch the pool.
+// A parallel loop is only as fast as its slowest thread. With OpenMP's static split each thread
+// owned half of every loop, so when another program shared one core, that half ran at the core's
+// share while the other thread spun waiting for it: a Fashion-MNIST epoch went from 0.36 s to
+// 2.7 s with one busy loop on the 2-core machine, and to 30 s during a build, where xgrad on one
+// thread took 0.6 s. The rule now: with any other load, no slower than one thread; idle, use the
+// cores. How:
+//  - Only free cores are used. Every 100 ms the caller reads /proc/stat and its own CPU time:
+//    the CPU time other programs took is the cores they hold, and a loop uses at most the rest
+//    (and at least the caller). With one core kept busy on two, loops run on the caller alone.
+//    Measured on this 2-vCPU machine during builds, two threads lost to one (0.6-0.9 ms against
+//    0.5 ms a Fashion-MNIST step) however the work was handed out: a thread sharing a core runs
+//    late, and each array's cache lines then move between cores.
+//  - Chunks, not shares: parallel_for cuts a loop into chunks of a fixed size, more than threads.
+//    Each thread has a home range of chunks (the same part of every array each time, so it stays
+//    in that core's cache, as with a static split), takes it from the front, then steals from the
+//    back of the others' ranges. A thread that is late claims nothing and the others do its part;
+//    one descheduled mid-chunk holds one small chunk.
+//  - The caller always works: it claims chunks like a worker, so a loop never waits for a worker
+//    to wake up, only for a chunk a worker already took.
+//  - Short spins, then sleep: an idle worker spins kWorkerSpin (back-to-back loops, such as an
+//    optimizer's parameters, find it awake), then sleeps on a condition variable; the caller spins
+//    kCallerSpin for the last claimed chunks, then sleeps, leaving its core to the thread it waits
+//    for. Never sched_yield: on a busy machine that gives the core away for a whole time slice.
+//  - Small loops inline: below two chunks (kernels::kGrainSize items) a loop runs on the caller.
 //  - One pool, sized from the CPUs this process may run on (sched_getaffinity), or libtorch's
-//    MKL_NUM_THREADS / OMP_NUM_THREADS, or torch::set_num_threads. OpenBLAS stays single-threaded:
-//    see Note [Splitting a product] in src/kernels/gemm.hpp.
-//  - Determinism: chunk boundaries depend on the problem size alone, and a reduction combines
-//    its chunks' partial results in a fixed order (kernels::parallel_contiguous_sum), so one
-//    thread and N threads give the same bits; tests/core/parallel_test.cpp checks it.
-// Measured on the 2-core machine (2 vCPUs), one busy loop running, Fashion-MNIST epoch: ...
+//    MKL_NUM_THREADS / OMP_NUM_THREADS, or torch::set_num_threads. OpenBLAS stays single-threaded
+//    (Note [Splitting a product] in src/kernels/gemm.hpp).
+//  - Determinism: chunk boundaries depend on the problem size alone, never on the threads, and a
+//    reduction combines its chunks in a fixed order (kernels::parallel_contiguous_sum), so one
+//    thread and N threads give the same bits (tests/core/test_parallel.cpp).
 
 namespace xgrad {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-/// How long an idle worker spins before sleeping, and the caller before sleeping on a claimed chunk.
-constexpr auto kWorkerSpin = std::chrono::microseconds(50);
-constexpr auto kCallerSpin = std::chrono::microseconds(20);
+/// How long an idle worker spins before it sleeps, and the caller before it sleeps on a claimed chunk.
+constexpr auto kWorkerSpin = std::chrono::microseconds(100);
+constexpr auto kCallerSpin = std::chrono::microseconds(50);
+/// How often the caller measures what other programs use of the CPUs.
+constexpr auto kLoadInterval = std::chrono::milliseconds(100);
 
 thread_local bool t_in_region = false;
 thread_local int t_thread_num = 0;
@@ -70,14 +81,14 @@ inline void cpu_relax() {
 #endif
 }
 
-/// Spins until done() or the deadline passes; returns done().
+/// Spins until done() or `limit` has passed; returns done().
 template <class Done>
 bool spin_until(Done&& done, Clock::duration limit) {
-  const auto deadline = Clock::now() + limit;
+  const auto start = Clock::now();
   for (unsigned i = 1;; ++i) {
     if (done()) return true;
     cpu_relax();
-    if (i % 64 == 0 && Clock::now() > deadline) return done();
+    if (i % 16 == 0 && Clock::now() - start > limit) return done();
   }
 }
 
@@ -116,14 +127,80 @@ int default_num_threads() {
 constexpr int kNotSet = -1;
 std::atomic<int> g_num_threads{kNotSet};
 std::atomic<int> g_num_interop_threads{kNotSet};
+std::atomic<bool> g_ignore_machine_load{false};
 
 int num_threads() {
-  int n = g_num_threads.load(std::memory_order_relaxed);
+  const int n = g_num_threads.load(std::memory_order_relaxed);
   if (n > 0) return n;
   int expected = kNotSet;
   g_num_threads.compare_exchange_strong(expected, default_num_threads());
   return g_num_threads.load();
 }
+
+/// The cores other programs keep busy, measured over the last kLoadInterval: the machine's busy
+/// CPU time from /proc/stat minus this process's own. Used by the pool's caller only.
+class MachineLoad {
+ public:
+  /// How many of `wanted` threads to use now: the free cores, at least 1.
+  int usable(int wanted) {
+    const auto now = Clock::now();
+    if (now - sampled_ >= kLoadInterval) sample(now);
+    return std::max(1, std::min(wanted, free_cores_));
+  }
+
+ private:
+  void sample(Clock::time_point now) {
+    uint64_t busy = 0, total = 0;
+    if (!read_proc_stat(busy, total)) {
+      free_cores_ = 1 << 16;  // unknown: assume idle
+      sampled_ = now;
+      return;
+    }
+    timespec own_time{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &own_time);
+    const double own = static_cast<double>(own_time.tv_sec) + 1e-9 * static_cast<double>(own_time.tv_nsec);
+    if (total_ > 0 && total > total_) {
+      // Jiffies: total counts every CPU's, so total / cpus is the wall time in jiffies.
+      const double cpus = static_cast<double>(cpus_in_stat_);
+      const double wall = static_cast<double>(total - total_) / cpus;
+      const double others = (static_cast<double>(busy - busy_) - (own - own_) * ticks_per_second_) / wall;
+      // A core counts as free unless others hold more than a third of it.
+      free_cores_ = static_cast<int>(static_cast<double>(affinity_cpus_) - std::max(0.0, others) + 1.0 / 3);
+    }
+    busy_ = busy;
+    total_ = total;
+    own_ = own;
+    sampled_ = now;
+  }
+
+  /// The first line of /proc/stat: busy = everything but idle and iowait, total = all of it.
+  bool read_proc_stat(uint64_t& busy, uint64_t& total) {
+    FILE* f = std::fopen("/proc/stat", "r");
+    if (f == nullptr) return false;
+    unsigned long long v[10] = {};
+    char line[256];
+    int cpu_lines = 0;
+    bool ok = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+                          &v[5], &v[6], &v[7], &v[8], &v[9]) >= 8;
+    while (ok && std::fgets(line, sizeof line, f) != nullptr)
+      if (line[0] == 'c' && line[1] == 'p' && line[2] == 'u') ++cpu_lines;
+    std::fclose(f);
+    if (!ok || cpu_lines == 0) return false;
+    cpus_in_stat_ = cpu_lines;
+    total = 0;
+    for (int i = 0; i < 8; ++i) total += v[i];  // guest time is already inside user time
+    busy = total - v[3] - v[4];
+    return true;
+  }
+
+  Clock::time_point sampled_{};
+  uint64_t busy_ = 0, total_ = 0;
+  double own_ = 0;
+  int free_cores_ = 1 << 16;  // until two samples say otherwise
+  int cpus_in_stat_ = 1;
+  const int affinity_cpus_ = affinity_cpus();
+  const double ticks_per_second_ = static_cast<double>(sysconf(_SC_CLK_TCK));
+};
 
 /// One job at a time: the caller publishes it, then it and the workers claim chunks.
 class ThreadPool {
@@ -131,27 +208,34 @@ class ThreadPool {
   void run(int64_t n, int64_t chunk, int64_t chunks, kernels::ChunkBody body, void* context);
 
  private:
-  // The claim word: chunks in the high 32 bits, the next chunk to hand out in the low 32. A
-  // claim is a compare-exchange that succeeds only while next < chunks, so a worker that wakes
-  // late cannot take a chunk of a job that has ended; a successful claim also acquires the
-  // job's fields, which stay fixed until done_ reaches chunks, which needs that claim finished.
-  static uint64_t pack(uint64_t chunks, uint64_t next) { return (chunks << 32) | next; }
-  bool claim(int64_t& index, int64_t& chunks);
-  void work();
+  // Claiming. The chunks are cut into one home range per thread; a thread takes its own range
+  // from the front, then steals from the back of the others'. A range is one word,
+  // (back << 32) | front, changed by compare-exchange only while front < back: a worker that
+  // wakes late cannot take a chunk of a job that has ended, and a successful claim acquires the
+  // job's fields, which stay fixed until done_ reaches chunks_, which needs that claim finished.
+  static constexpr int kMaxRanges = 64;
+  struct alignas(64) Range {
+    std::atomic<uint64_t> word{0};
+  };
+  static uint64_t pack(uint64_t front, uint64_t back) { return (back << 32) | front; }
+  bool claim(int range, bool from_front, int64_t& index);
+  void run_chunk(int64_t index);
+  int64_t work(int self);
   void worker_main(int index, uint32_t seen);
   bool wait_for_job(uint32_t seen, int index);
   void resize(int workers);
 
-  // The job (written by the caller before it publishes claim_).
+  // The job (written by the caller before it publishes the ranges).
   kernels::ChunkBody body_ = nullptr;
   void* context_ = nullptr;
-  int64_t n_ = 0, chunk_ = 0;
-  std::exception_ptr error_;            // the first exception a chunk threw (under mutex_)
-  std::atomic<bool> failed_{false};     // remaining chunks are skipped
-  std::atomic<uint64_t> claim_{0};
-  std::atomic<uint32_t> done_{0};       // chunks finished
-  std::atomic<uint32_t> generation_{0}; // bumped per job: wakes the workers
-  std::atomic<bool> busy_{false};       // a caller holds the pool
+  int64_t n_ = 0, chunk_ = 0, chunks_ = 0;
+  std::exception_ptr error_;             // the first exception a chunk threw (under mutex_)
+  std::atomic<bool> failed_{false};      // then the remaining chunks are skipped
+  Range ranges_[kMaxRanges];
+  std::atomic<int> range_count_{1};
+  std::atomic<uint32_t> done_{0};        // chunks finished
+  std::atomic<uint32_t> generation_{0};  // bumped per job: wakes the workers
+  std::atomic<bool> busy_{false};        // a caller holds the pool
 
   // Sleeping and waking.
   std::mutex mutex_;
@@ -160,42 +244,53 @@ class ThreadPool {
   std::atomic<bool> caller_waiting_{false};
   std::atomic<int> allowed_workers_{0};  // workers with index >= this exit
   std::vector<std::thread> workers_;
+  MachineLoad load_;  // the caller's
 };
 
-bool ThreadPool::claim(int64_t& index, int64_t& chunks) {
-  uint64_t word = claim_.load(std::memory_order_acquire);
+bool ThreadPool::claim(int range, bool from_front, int64_t& index) {
+  std::atomic<uint64_t>& word = ranges_[range].word;
+  uint64_t w = word.load(std::memory_order_acquire);
   for (;;) {
-    const uint64_t total = word >> 32, next = word & 0xffffffffu;
-    if (next >= total) return false;
-    if (claim_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
-      index = static_cast<int64_t>(next);
-      chunks = static_cast<int64_t>(total);
+    const uint64_t front = w & 0xffffffffu, back = w >> 32;
+    if (front >= back) return false;
+    const uint64_t next = from_front ? pack(front + 1, back) : pack(front, back - 1);
+    if (word.compare_exchange_weak(w, next, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      index = static_cast<int64_t>(from_front ? front : back - 1);
       return true;
     }
   }
 }
 
-/// Claims and runs chunks until none is left.
-void ThreadPool::work() {
-  int64_t i = 0, chunks = 0;
-  while (claim(i, chunks)) {
-    if (!failed_.load(std::memory_order_relaxed)) {
-      const int64_t begin = i * chunk_, end = i + 1 == chunks ? n_ : begin + chunk_;
-      try {
-        body_(context_, begin, end);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
-        failed_.store(true, std::memory_order_relaxed);
-      }
-    }
-    // After this increment the job may end and the next one start: touch none of its fields.
-    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<uint32_t>(chunks) &&
-        caller_waiting_.load()) {
+/// Runs chunk `index` of the job (claimed), then counts it done.
+void ThreadPool::run_chunk(int64_t index) {
+  const int64_t chunks = chunks_;
+  if (!failed_.load(std::memory_order_relaxed)) {
+    const int64_t begin = index * chunk_, end = index + 1 == chunks ? n_ : begin + chunk_;
+    try {
+      body_(context_, begin, end);
+    } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
-      finished_.notify_one();
+      if (!error_) error_ = std::current_exception();
+      failed_.store(true, std::memory_order_relaxed);
     }
   }
+  // After this increment the job may end and the next one start: touch none of its fields.
+  if (done_.fetch_add(1) + 1 == static_cast<uint32_t>(chunks) && caller_waiting_.load()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_.notify_one();
+  }
+}
+
+/// Thread `self` (0: the caller) runs its home range, then steals from the others' until no chunk
+/// is left; returns how many chunks it ran.
+int64_t ThreadPool::work(int self) {
+  const int count = range_count_.load(std::memory_order_acquire);
+  const int home = self % count;
+  int64_t index = 0, ran = 0;
+  for (; claim(home, true, index); ++ran) run_chunk(index);
+  for (int k = 1; k < count; ++k)
+    for (const int victim = (home + k) % count; claim(victim, false, index); ++ran) run_chunk(index);
+  return ran;
 }
 
 /// Waits for a job newer than `seen`: a short spin, then sleep. False when this worker must exit.
@@ -216,11 +311,11 @@ void ThreadPool::worker_main(int index, uint32_t seen) {
   t_thread_num = index + 1;
   while (wait_for_job(seen, index)) {
     seen = generation_.load();
-    work();
+    work(index + 1);
   }
 }
 
-/// Starts or stops workers so that there are `workers` (called by the caller holding the pool).
+/// Starts or stops workers so that there are `workers` (by the caller holding the pool).
 void ThreadPool::resize(int workers) {
   const int current = static_cast<int>(workers_.size());
   if (workers == current) return;
@@ -239,11 +334,11 @@ void ThreadPool::resize(int workers) {
 }
 
 void ThreadPool::run(int64_t n, int64_t chunk, int64_t chunks, kernels::ChunkBody body, void* context) {
-  // One job at a time: a second caller (another user thread) runs its loop alone.
-  if (busy_.exchange(true, std::memory_order_acquire)) {
+  auto run_inline = [&] {
     for (int64_t i = 0; i < chunks; ++i) body(context, i * chunk, i + 1 == chunks ? n : (i + 1) * chunk);
-    return;
-  }
+  };
+  // One job at a time: a second caller (another user thread) runs its loop alone.
+  if (busy_.exchange(true, std::memory_order_acquire)) return run_inline();
   struct Release {
     ThreadPool* pool;
     ~Release() {
@@ -251,33 +346,42 @@ void ThreadPool::run(int64_t n, int64_t chunk, int64_t chunks, kernels::ChunkBod
       pool->busy_.store(false, std::memory_order_release);
     }
   } release{this};
+  const int wanted = std::min<int>(num_threads(), 1 << 16);
+  const int usable = g_ignore_machine_load.load(std::memory_order_relaxed) ? wanted : load_.usable(wanted);
+  const int threads = static_cast<int>(std::min<int64_t>(usable, chunks));
+  if (threads < 2) return run_inline();
   t_in_region = true;
-  resize(std::min<int>(num_threads(), 1 << 16) - 1);
+  resize(wanted - 1);
 
   body_ = body;
   context_ = context;
   n_ = n;
   chunk_ = chunk;
+  chunks_ = chunks;
   error_ = nullptr;
   failed_.store(false, std::memory_order_relaxed);
   done_.store(0, std::memory_order_relaxed);
-  claim_.store(pack(static_cast<uint64_t>(chunks), 0), std::memory_order_release);
+  // Home ranges for the threads used now: thread t gets [t * chunks / count, (t + 1) * chunks / count).
+  const int count = std::min(threads, kMaxRanges);
+  for (int r = 0; r < count; ++r)
+    ranges_[r].word.store(pack(static_cast<uint64_t>(r * chunks / count), static_cast<uint64_t>((r + 1) * chunks / count)),
+                          std::memory_order_release);
+  range_count_.store(count, std::memory_order_release);
   generation_.fetch_add(1);
   if (sleepers_.load() > 0) {
-    const int64_t wanted = std::min<int64_t>(static_cast<int64_t>(workers_.size()), chunks - 1);
     std::lock_guard<std::mutex> lock(mutex_);
-    for (int64_t i = 0; i < wanted; ++i) wake_.notify_one();
+    for (int i = 1; i < threads; ++i) wake_.notify_one();
   }
 
-  work();
-  auto finished = [&] { return done_.load(std::memory_order_acquire) == static_cast<uint32_t>(chunks); };
+  work(0);
+  auto finished = [&] { return done_.load() == static_cast<uint32_t>(chunks); };
   if (!spin_until(finished, kCallerSpin)) {
     std::unique_lock<std::mutex> lock(mutex_);
     caller_waiting_.store(true);
     finished_.wait(lock, finished);
     caller_waiting_.store(false);
   }
-  if (error_) std::rethrow_exception(error_);
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
 /// The pool, created at the first parallel loop and never destroyed (its threads end with the
@@ -306,14 +410,16 @@ ThreadPool& pool() {
 
 namespace kernels {
 void run_chunks(int64_t n, int64_t chunk, int64_t chunks, ChunkBody body, void* context) {
-  // Inside a chunk (nested), with one thread, or with more chunks than the claim word counts:
-  // the same chunks, in order, on this thread.
+  // Inside a chunk (nested), with one thread, or with more chunks than a range word counts: the
+  // same chunks, in order, on this thread.
   if (t_in_region || num_threads() == 1 || chunks >= (int64_t(1) << 31)) {
     for (int64_t i = 0; i < chunks; ++i) body(context, i * chunk, i + 1 == chunks ? n : (i + 1) * chunk);
     return;
   }
   pool().run(n, chunk, chunks, body, context);
 }
+
+void set_ignore_machine_load(bool ignore) { g_ignore_machine_load.store(ignore); }
 }  // namespace kernels
 
 void set_num_threads(int nthreads) {

@@ -20,6 +20,9 @@ using ChunkBody = void (*)(void* context, int64_t begin, int64_t end);
 /// (Used by parallel_for; defined in src/core/parallel.cpp.)
 void run_chunks(int64_t n, int64_t chunk, int64_t chunks, ChunkBody body, void* context);
 
+/// Tests only: use every thread even when other programs keep cores busy (see the Note).
+void set_ignore_machine_load(bool ignore);
+
 /// Calls f(begin, end) on disjoint ranges covering [0, n): chunks of `grain` items (the last one
 /// takes the remainder, so it has grain to 2 * grain - 1), or one call f(0, n) below 2 * grain.
 /// The ranges are the same whatever the thread count; which thread runs each one is not, so f

@@ -4,6 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -28,10 +32,16 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-/// Restores the thread count a test changed.
+/// Restores the thread count a test changed. Meanwhile every thread is used even if other
+/// programs keep the cores busy (xgrad would then run loops on one thread), so that the pool
+/// really runs here whatever the machine is doing.
 struct ThreadsGuard {
   int saved = torch::get_num_threads();
-  ~ThreadsGuard() { torch::set_num_threads(saved); }
+  ThreadsGuard() { xgrad::kernels::set_ignore_machine_load(true); }
+  ~ThreadsGuard() {
+    torch::set_num_threads(saved);
+    xgrad::kernels::set_ignore_machine_load(false);
+  }
 };
 
 int affinity_cpus() {
@@ -178,6 +188,50 @@ TEST_CASE("parallel_for: nested loops run inline, exceptions reach the caller", 
   std::atomic<int64_t> total{0};
   parallel_for(64, 1, [&](int64_t b, int64_t e) { total += e - b; });
   REQUIRE(total == 64);
+}
+
+TEST_CASE("with every core kept busy by other programs, loops run on the caller alone", "[parallel]") {
+  const int cpus = affinity_cpus();
+  if (cpus < 2) return;  // one thread anyway
+  // One busy process per core; each dies with this one, and is killed at the end of the test.
+  std::vector<pid_t> busy;
+  for (int i = 0; i < cpus; ++i) {
+    const pid_t parent = getpid(), pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(0);
+      alarm(30);
+      for (volatile unsigned long spin = 0;; spin = spin + 1) {
+      }
+    }
+    busy.push_back(pid);
+  }
+  struct Kill {
+    std::vector<pid_t>& pids;
+    ~Kill() {
+      for (pid_t pid : pids) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } kill_at_end{busy};
+
+  // The pool measures the machine's load between parallel loops at least 100 ms apart.
+  std::atomic<unsigned> threads_seen{0};
+  auto loop = [&] {
+    threads_seen = 0;
+    xgrad::kernels::parallel_for(64, 1, [&](int64_t, int64_t) {
+      threads_seen |= 1u << std::min(torch::get_thread_num(), 31);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));  // time for a worker to join
+    });
+  };
+  loop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  loop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  loop();
+  REQUIRE(threads_seen == 1u);  // the caller (thread 0) alone
 }
 
 TEST_CASE("large loops give the same bits with 1 and with N threads", "[parallel]") {
