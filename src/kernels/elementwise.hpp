@@ -3,6 +3,7 @@
 // gives both the SIMD body of a contiguous row and its scalar tail. Read next: reduce.hpp.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -99,6 +100,10 @@ void convert(const Loop<2>& loop) {
 template <class T>
 void fill(const Loop<1>& loop, T value) {
   loop.run_parallel([&](std::array<char*, 1>& p, const std::array<int64_t, 1>& s, int64_t n) {
+    if (s[0] == static_cast<int64_t>(sizeof(T))) {  // contiguous: the library's vectorised fill
+      std::fill_n(reinterpret_cast<T*>(p[0]), n, value);
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) *reinterpret_cast<T*>(p[0] + i * s[0]) = value;
   });
 }
