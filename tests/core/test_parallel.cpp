@@ -125,14 +125,16 @@ TEST_CASE("parallel_for: fixed chunks, run by several threads, each exactly once
     std::set<int> thread_nums;
     std::atomic<unsigned> threads_seen{0};  // bit t: thread t ran a chunk
     std::atomic<bool> outside_region{false};  // in_parallel_region() said the wrong thing
+    std::atomic<bool> first{true};
     // (No REQUIRE in the body: Catch is not thread-safe. Results are checked afterwards.)
     parallel_for(n, grain, [&](int64_t b, int64_t e) {
       // As in libtorch: a loop on one thread is not a parallel region.
       if (torch::in_parallel_region() != (threads > 1)) outside_region = true;
       const int me = torch::get_thread_num();
       threads_seen |= 1u << std::min(me, 31);
-      // Chunk 0 waits (boundedly) until two threads have run chunks: the pool really runs.
-      if (b == 0 && threads > 1) {
+      // The first chunk to start waits (boundedly) until a second thread starts one: the pool
+      // really runs. (Any other chunk may go first: a worker can steal even chunk 0.)
+      if (first.exchange(false) && threads > 1) {
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         while (__builtin_popcount(threads_seen.load()) < 2 && std::chrono::steady_clock::now() < until)
           std::this_thread::yield();
