@@ -13,8 +13,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -137,10 +139,16 @@ int num_threads() {
   return g_num_threads.load();
 }
 
-/// The cores other programs keep busy, measured over the last kLoadInterval: the machine's busy
-/// CPU time from /proc/stat minus this process's own. Used by the pool's caller only.
+/// The cores other programs keep busy, measured over the last kLoadInterval: the busy time of
+/// the CPUs this process may run on (/proc/stat) minus this process's own CPU time. Used by the
+/// pool's caller only.
 class MachineLoad {
  public:
+  MachineLoad() {
+    CPU_ZERO(&cpus_);
+    if (sched_getaffinity(0, sizeof(cpus_), &cpus_) != 0) CPU_ZERO(&cpus_);
+  }
+
   /// How many of `wanted` threads to use now: the free cores, at least 1.
   int usable(int wanted) {
     const auto now = Clock::now();
@@ -150,55 +158,59 @@ class MachineLoad {
 
  private:
   void sample(Clock::time_point now) {
+    sampled_ = now;
     uint64_t busy = 0, total = 0;
-    if (!read_proc_stat(busy, total)) {
-      free_cores_ = 1 << 16;  // unknown: assume idle
-      sampled_ = now;
+    int cpus = 0;
+    if (!read_proc_stat(busy, total, cpus)) {
+      free_cores_ = 1 << 16;  // unknown: as if idle
       return;
     }
     timespec own_time{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &own_time);
     const double own = static_cast<double>(own_time.tv_sec) + 1e-9 * static_cast<double>(own_time.tv_nsec);
-    if (total_ > 0 && total > total_) {
-      // Jiffies: total counts every CPU's, so total / cpus is the wall time in jiffies.
-      const double cpus = static_cast<double>(cpus_in_stat_);
+    if (total_ > 0 && total > total_ && busy >= busy_) {
+      // In jiffies: total counts each CPU's time, so total / cpus is the wall time.
       const double wall = static_cast<double>(total - total_) / cpus;
       const double others = (static_cast<double>(busy - busy_) - (own - own_) * ticks_per_second_) / wall;
       // A core counts as free unless others hold more than a third of it.
-      free_cores_ = static_cast<int>(static_cast<double>(affinity_cpus_) - std::max(0.0, others) + 1.0 / 3);
+      free_cores_ = static_cast<int>(cpus - std::max(0.0, others) + 1.0 / 3);
     }
     busy_ = busy;
     total_ = total;
     own_ = own;
-    sampled_ = now;
   }
 
-  /// The first line of /proc/stat: busy = everything but idle and iowait, total = all of it.
-  bool read_proc_stat(uint64_t& busy, uint64_t& total) {
+  /// Sums the "cpuN" lines of /proc/stat over this process's CPUs: busy is everything but idle
+  /// and iowait, total all of it (guest time is already inside user time).
+  bool read_proc_stat(uint64_t& busy, uint64_t& total, int& cpus) {
     FILE* f = std::fopen("/proc/stat", "r");
     if (f == nullptr) return false;
-    unsigned long long v[10] = {};
-    char line[256];
-    int cpu_lines = 0;
-    bool ok = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
-                          &v[5], &v[6], &v[7], &v[8], &v[9]) >= 8;
-    while (ok && std::fgets(line, sizeof line, f) != nullptr)
-      if (line[0] == 'c' && line[1] == 'p' && line[2] == 'u') ++cpu_lines;
+    char line[512];
+    busy = total = 0;
+    cpus = 0;
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+      if (std::strncmp(line, "cpu", 3) != 0 || !std::isdigit(static_cast<unsigned char>(line[3]))) continue;
+      int cpu = -1;
+      unsigned long long v[8] = {};
+      if (std::sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2], &v[3], &v[4],
+                      &v[5], &v[6], &v[7]) != 9)
+        continue;
+      if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &cpus_)) continue;
+      uint64_t all = 0;
+      for (unsigned long long x : v) all += x;
+      total += all;
+      busy += all - v[3] - v[4];
+      ++cpus;
+    }
     std::fclose(f);
-    if (!ok || cpu_lines == 0) return false;
-    cpus_in_stat_ = cpu_lines;
-    total = 0;
-    for (int i = 0; i < 8; ++i) total += v[i];  // guest time is already inside user time
-    busy = total - v[3] - v[4];
-    return true;
+    return cpus > 0;
   }
 
+  cpu_set_t cpus_;
   Clock::time_point sampled_{};
   uint64_t busy_ = 0, total_ = 0;
   double own_ = 0;
   int free_cores_ = 1 << 16;  // until two samples say otherwise
-  int cpus_in_stat_ = 1;
-  const int affinity_cpus_ = affinity_cpus();
   const double ticks_per_second_ = static_cast<double>(sysconf(_SC_CLK_TCK));
 };
 
