@@ -172,8 +172,9 @@ class MachineLoad {
       // In jiffies: total counts each CPU's time, so total / cpus is the wall time.
       const double wall = static_cast<double>(total - total_) / cpus;
       const double others = (static_cast<double>(busy - busy_) - (own - own_) * ticks_per_second_) / wall;
-      // A core counts as free unless others hold more than a third of it.
-      free_cores_ = static_cast<int>(cpus - std::max(0.0, others) + 1.0 / 3);
+      // A core counts as free unless others hold half of it or more (a thread on it would then
+      // run at half speed at best, and be descheduled mid-chunk).
+      free_cores_ = static_cast<int>(cpus - std::max(0.0, others) + 0.5);
     }
     busy_ = busy;
     total_ = total;
