@@ -41,10 +41,12 @@
 // cores. How:
 //  - Only free cores are used. Every 100 ms the caller reads /proc/stat and its own CPU time:
 //    the CPU time other programs took is the cores they hold, and a loop uses at most the rest
-//    (and at least the caller). With one core kept busy on two, loops run on the caller alone.
-//    Measured on this 2-vCPU machine during builds, two threads lost to one (0.6-0.9 ms against
-//    0.5 ms a Fashion-MNIST step) however the work was handed out: a thread sharing a core runs
-//    late, and each array's cache lines then move between cores.
+//    (a core is free unless they hold half of it), and at least the caller. With one core kept
+//    busy on two, loops run on the caller alone. Measured on this 2-vCPU machine during builds,
+//    two threads lost to one (0.6-0.9 ms against 0.5 ms a Fashion-MNIST step) however the work
+//    was handed out: a thread sharing a core runs late, and each array's cache lines then move
+//    between cores. With this rule, the benchmark's one-busy-loop run (tests/benchmarks) had
+//    xgrad at 0.86 to 1.05 of its own single-threaded time on every piece of work.
 //  - Chunks, not shares: parallel_for cuts a loop into chunks of a fixed size, more than threads.
 //    Each thread has a home range of chunks (the same part of every array each time, so it stays
 //    in that core's cache, as with a static split), takes it from the front, then steals from the
