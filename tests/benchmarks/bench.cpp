@@ -13,12 +13,14 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xgrad/xgrad.hpp>
@@ -58,12 +60,22 @@ constexpr double kOneThreadGoal = 1.05;
 
 // OpenBLAS's thread count is process-wide: xgrad sets it to 1 (src/kernels/gemm.hpp) and libtorch
 // leaves OpenBLAS's default. Each measurement starts from its own library's setting, so neither
-// runs with the other's.
+// runs with the other's. After a libtorch run OpenBLAS's threads keep spinning for about 0.1 s
+// (its thread timeout) before they sleep: an xgrad run that follows one waits that out, so that
+// it does not share the cores with libtorch's leftover threads.
 extern "C" void openblas_set_num_threads(int);
 extern "C" int openblas_get_num_threads();
 int blas_threads_at_start = 1;
-void as_xgrad() { openblas_set_num_threads(1); }
-void as_libtorch() { openblas_set_num_threads(blas_threads_at_start); }
+bool after_libtorch = false;
+void as_xgrad() {
+  openblas_set_num_threads(1);
+  if (after_libtorch) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  after_libtorch = false;
+}
+void as_libtorch() {
+  openblas_set_num_threads(blas_threads_at_start);
+  after_libtorch = true;
+}
 
 /// Fashion-MNIST's training set, read once (by xgrad's reader) for both libraries' epochs.
 struct FashionMnist {
