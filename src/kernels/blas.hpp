@@ -113,7 +113,7 @@ struct BlasReport {
 BlasReport take_blas_report() noexcept;
 
 /// Makes the call through OpenBLAS (single-threaded; see gemm.hpp) and returns what OpenBLAS
-/// reported (argument 0: it accepted the call). Never throws: it also runs on OpenMP workers.
+/// reported (argument 0: it accepted the call). Never throws: it also runs on the pool's workers.
 template <class T>
 BlasReport run_blas_gemm(const GemmCall<T>& g) noexcept {
   static const bool one_thread = [] {  // see the note at the top of gemm.hpp
