@@ -116,6 +116,8 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t outp
   TensorImpl* impl = t.unsafeGetTensorImpl();
   impl->grad_fn = fn;
   impl->output_nr = output_nr;
+  // A view's grad_fn is current as of now (See Note [Views and in-place ops]).
+  if (DifferentiableViewMeta* view = get_view_autograd_meta(t)) view->set_attr_version(t._version());
 }
 
 std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
@@ -129,7 +131,7 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
 Edge gradient_edge(const Tensor& t) {
   if (!t.defined()) return Edge();
   const TensorImpl* impl = t.unsafeGetTensorImpl();
-  if (impl->grad_fn) return Edge(impl->grad_fn, impl->output_nr);
+  if (const auto& fn = t.grad_fn()) return Edge(fn, impl->output_nr);  // a view's, rebuilt if stale
   if (impl->requires_grad) return Edge(grad_accumulator(t), 0);
   return Edge();
 }

@@ -12,7 +12,6 @@ namespace {
 Tensor alias_without_history(const Tensor& t) {
   const TensorImpl& src = *t.unsafeGetTensorImpl();
   auto impl = xgrad::detail::make_pooled<TensorImpl>(src.storage, src.storage_offset, src.sizes, src.strides, src.dtype);
-  impl->is_view = src.is_view;
   return Tensor(std::move(impl));
 }
 }  // namespace

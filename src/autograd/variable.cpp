@@ -1,4 +1,6 @@
 // variable.cpp: the autograd methods of Tensor (requires_grad, grad, backward, hooks, detach).
+// A view answers some of them through its base (See Note [Views and in-place ops]); that part
+// lives in view.cpp.
 #include "xgrad/autograd/autograd_meta.hpp"
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/autograd/node.hpp"
@@ -10,13 +12,17 @@ using autograd::AutogradMeta;
 using autograd::autograd_meta;
 using autograd::materialize_autograd_meta;
 
-bool Tensor::requires_grad() const { return impl_->requires_grad || impl_->grad_fn != nullptr; }
+bool Tensor::requires_grad() const {
+  if (impl_->requires_grad || impl_->grad_fn != nullptr) return true;
+  const autograd::DifferentiableViewMeta* view = autograd::get_view_autograd_meta(*this);
+  return view != nullptr && view->base().requires_grad();  // a view of a tensor that requires grad does
+}
 
 Tensor& Tensor::set_requires_grad(bool requires_grad) {
   if (requires_grad) {
     XGRAD_CHECK(is_floating_point(), "only Tensors of floating point dtype can require gradients");
   }
-  if (impl_->grad_fn) {
+  if (grad_fn()) {
     XGRAD_CHECK(requires_grad,
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in "
                 "a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
@@ -28,7 +34,15 @@ Tensor& Tensor::set_requires_grad(bool requires_grad) {
 
 Tensor& Tensor::requires_grad_(bool requires_grad) { return set_requires_grad(requires_grad); }
 
-bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
+bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
+
+bool Tensor::is_view() const { return autograd::get_view_autograd_meta(*this) != nullptr; }
+
+const Tensor& Tensor::_base() const {
+  const autograd::DifferentiableViewMeta* view = autograd::get_view_autograd_meta(*this);
+  if (view == nullptr) throw Error("Can't get base of non-view Tensor");
+  return view->base();
+}
 
 void Tensor::set_data(const Tensor& new_data) const {
   XGRAD_CHECK(new_data.defined(), "set_data: the new data is an undefined tensor");
@@ -40,7 +54,6 @@ void Tensor::set_data(const Tensor& new_data) const {
   self.sizes = from.sizes;
   self.strides = from.strides;
   self.dtype = from.dtype;
-  self.is_view = from.is_view;
   self.refresh();
 }
 
@@ -52,7 +65,11 @@ const Tensor& Tensor::grad() const {
 
 Tensor& Tensor::mutable_grad() const { return materialize_autograd_meta(*this).grad; }
 
-const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
+const std::shared_ptr<autograd::Node>& Tensor::grad_fn() const {
+  if (autograd::DifferentiableViewMeta* view = autograd::get_view_autograd_meta(*this))
+    return autograd::view_grad_fn(*this, *view);
+  return impl_->grad_fn;
+}
 
 uint32_t Tensor::output_nr() const { return impl_->output_nr; }
 
@@ -82,6 +99,7 @@ struct TensorPreHook : autograd::FunctionPreHook {
 /// retain_grad(): stores the gradient arriving for a non-leaf into its .grad.
 struct RetainGradHook : autograd::FunctionPreHook {
   RetainGradHook(std::weak_ptr<TensorImpl> t, uint32_t nr) : tensor(std::move(t)), output_nr(nr) {}
+  bool holds(const TensorImpl* impl) const { return tensor.lock().get() == impl; }
   autograd::variable_list operator()(const autograd::variable_list& grads) override {
     auto impl = tensor.lock();
     if (!impl || output_nr >= grads.size() || !grads[output_nr].defined()) return grads;
@@ -96,13 +114,27 @@ struct RetainGradHook : autograd::FunctionPreHook {
 
 }  // namespace
 
+void autograd::update_tensor_hooks_on_new_gradfn(const Tensor& self, const std::shared_ptr<Node>& old_fn,
+                                                 const std::shared_ptr<Node>& new_fn) {
+  if (!self.retains_grad() || !old_fn || !new_fn) return;
+  auto& hooks = old_fn->retains_grad_hooks();
+  for (auto it = hooks.begin(); it != hooks.end(); ++it) {
+    auto* hook = dynamic_cast<RetainGradHook*>(it->get());
+    if (hook == nullptr || !hook->holds(self.unsafeGetTensorImpl())) continue;
+    hook->output_nr = self.output_nr();
+    new_fn->retains_grad_hooks().push_back(std::move(*it));
+    hooks.erase(it);
+    return;
+  }
+}
+
 void Tensor::retain_grad() const {
   XGRAD_CHECK(requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
   if (is_leaf()) return;  // leaves keep their gradient anyway
   AutogradMeta& meta = materialize_autograd_meta(*this);
   if (meta.retains_grad) return;
   meta.retains_grad = true;
-  impl_->grad_fn->retains_grad_hooks().push_back(std::make_unique<RetainGradHook>(impl_, impl_->output_nr));
+  grad_fn()->retains_grad_hooks().push_back(std::make_unique<RetainGradHook>(impl_, impl_->output_nr));
 }
 
 bool Tensor::retains_grad() const {
@@ -113,8 +145,8 @@ bool Tensor::retains_grad() const {
 unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> hook) const {
   XGRAD_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
   unsigned id = next_hook_id();
-  if (impl_->grad_fn)
-    impl_->grad_fn->add_pre_hook(std::make_unique<TensorPreHook>(id, impl_->output_nr, std::move(hook)));
+  if (const auto& fn = grad_fn())
+    fn->add_pre_hook(std::make_unique<TensorPreHook>(id, impl_->output_nr, std::move(hook)));
   else
     materialize_autograd_meta(*this).hooks.emplace_back(id, std::move(hook));
   return id;
@@ -139,13 +171,19 @@ void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, 
 }
 
 Tensor Tensor::detach() const {
+  // Shares the storage (and so the version counter) but is no view autograd follows.
   auto impl = xgrad::detail::make_pooled<TensorImpl>(impl_->storage, impl_->storage_offset, impl_->sizes, impl_->strides,
                                            impl_->dtype);
-  impl->is_view = impl_->is_view;
   return Tensor(std::move(impl));
 }
 
 Tensor& Tensor::detach_() {
+  if (is_view())
+    throw Error(
+        "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
+        "training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence "
+        "detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+        "function in torch/optim/optimizer.py as the solution.");
   impl_->grad_fn.reset();
   impl_->requires_grad = false;
   impl_->output_nr = 0;

@@ -1,9 +1,13 @@
 // indexing.hpp: gather and scatter_add over strided buffers. Both walk the index tensor's shape;
 // along `dim` the position comes from the index, elsewhere it is the walk's own position.
+// Advanced indexing (x[idx]) walks three lists of element offsets instead: the dims before the
+// indexed ones, the indexed positions, the dims after (src/ops/indexing_advanced.cpp makes them).
 // Read next: src/ops/indexing.cpp.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
+#include <vector>
 
 #include "xgrad/core/exception.hpp"
 #include "xgrad/core/small_vector.hpp"
@@ -57,6 +61,47 @@ void scatter_add(T* out, IntArrayRef out_strides, int64_t out_dim_size, const in
     int64_t i = checked_index(index[offset_of(pos, index_strides, SIZE_MAX, 0)], out_dim_size, dim);
     out[offset_of(pos, out_strides, static_cast<size_t>(dim), i)] += src[offset_of(pos, src_strides, SIZE_MAX, 0)];
   });
+}
+
+/// The element offset of every position of a (sizes, strides) walk, in row-major order.
+inline std::vector<int64_t> offsets_of(IntArrayRef sizes, IntArrayRef strides) {
+  std::vector<int64_t> out;
+  for_each_position(sizes, [&](const DimVector& pos) {
+    int64_t off = 0;
+    for (size_t d = 0; d < pos.size(); ++d) off += pos[d] * strides[d];
+    out.push_back(off);
+  });
+  return out;
+}
+
+/// out[p][k][q] = src[pre[p] + idx[k] + post[q]], out contiguous (advanced indexing).
+template <class T>
+void index_gather(const T* src, const std::vector<int64_t>& pre, const std::vector<int64_t>& idx,
+                  const std::vector<int64_t>& post, T* out) {
+  for (int64_t p : pre)
+    for (int64_t k : idx)
+      for (int64_t q : post) *out++ = src[p + k + q];
+}
+
+/// dst[pre[p] + idx[k] + post[q]] = (or +=) values[p][k][q], values contiguous (index_put_).
+/// Repeated positions: the last value wins, or all add up with Accumulate.
+template <class T, bool Accumulate>
+void index_scatter(T* dst, const std::vector<int64_t>& pre, const std::vector<int64_t>& idx,
+                   const std::vector<int64_t>& post, const T* values) {
+  for (int64_t p : pre)
+    for (int64_t k : idx)
+      for (int64_t q : post) {
+        T& d = dst[p + k + q];
+        if constexpr (Accumulate) {
+          if constexpr (std::is_same<T, bool>::value)
+            d = d || *values;
+          else
+            d = static_cast<T>(d + *values);
+        } else {
+          d = *values;
+        }
+        ++values;
+      }
 }
 
 }  // namespace xgrad::kernels

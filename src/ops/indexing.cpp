@@ -71,9 +71,9 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
                 });
 }
 
-/// index_add(x, dim, index, source): x with source's slices added at the indices along dim
-/// d/dx = grad, d/dsource = grad.index_select(dim, index)      saves: index
-Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
+/// index_add(x, dim, index, source, alpha): x with alpha * source's slices added at the indices
+/// along dim.   d/dx = grad, d/dsource = alpha * grad.index_select(dim, index)      saves: index
+Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
   check_index_dtype(index, "index_add");
   dim = maybe_wrap_dim(dim, x.dim());
   ScalarType dt = x.scalar_type();
@@ -84,20 +84,33 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
   XGRAD_CHECK(src.numel() == outer * n * inner, "index_add_(): Number of indices ({}) should be equal to source.size(dim) ({})",
               n, source.dim() > 0 ? source.size(std::min<int64_t>(dim, source.dim() - 1)) : 1);
   const int64_t* ip = idx.data_ptr<int64_t>();
+  for (int64_t k = 0; k < n; ++k) XGRAD_CHECK_T(IndexError, ip[k] >= -size && ip[k] < size, "index out of range in self");
   visit_dtype(dt, [&](auto tag) {
     using T = decltype(tag);
     T* o = out.data_ptr<T>();
     const T* s = src.data_ptr<T>();
+    const T a = std::is_same<T, bool>::value ? static_cast<T>(alpha.toBool()) : alpha.to<T>();
     for (int64_t b = 0; b < outer; ++b)
       for (int64_t k = 0; k < n; ++k) {
-        int64_t i = kernels::checked_index(ip[k], size, dim);
-        for (int64_t j = 0; j < inner; ++j)
-          o[(b * size + i) * inner + j] = static_cast<T>(o[(b * size + i) * inner + j] + s[(b * n + k) * inner + j]);
+        int64_t i = ip[k] < 0 ? ip[k] + size : ip[k];
+        for (int64_t j = 0; j < inner; ++j) {
+          T& d = o[(b * size + i) * inner + j];
+          const T v = s[(b * n + k) * inner + j];
+          if constexpr (std::is_same<T, bool>::value)
+            d = d || (a && v);
+          else
+            d = static_cast<T>(d + a * v);
+        }
       }
   });
   return record("IndexAddBackward0", out, {x, source}, save(index),
-                [dim](const Tensor& g, const Tensor& index) -> variable_list {
-                  return {g, needs_input_grad(1) ? index_select(g, dim, index) : Tensor()};
+                [dim, alpha](const Tensor& g, const Tensor& index) -> variable_list {
+                  Tensor grad_source;
+                  if (needs_input_grad(1)) {
+                    grad_source = index_select(g, dim, index);
+                    if (alpha.toDouble() != 1) grad_source = grad_source * alpha;
+                  }
+                  return {g, grad_source};
                 });
 }
 

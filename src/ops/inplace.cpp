@@ -1,14 +1,7 @@
-// inplace.cpp: the in-place ops (add_, mul_, zero_, copy_, ...). Read next: tensor_methods.cpp.
-//
-// Note [In-place ops and autograd]
-// Without autograd (the optimizer's updates, or tensors that need no grad) an in-place op just
-// writes into the tensor's storage and bumps its version (Note [Version counters]).
-// With autograd, x.mul_(y) must behave for backward like x' = x * y followed by x now being x'.
-// We compute the out-of-place op on a snapshot of x (a copy that keeps x's place in the graph),
-// write the result into x's storage, and make x the output of the new node. The snapshot is what
-// the node saves, so the values backward needs survive the overwrite. Writing into a view of a
-// tensor that requires grad would also need PyTorch's CopySlices; xgrad refuses it with a clear
-// error rather than computing wrong gradients.
+// inplace.cpp: the in-place ops (add_, mul_, zero_, copy_, ...), recorded as Note [In-place ops
+// and autograd] in inplace.hpp says. Read next: tensor_methods.cpp.
+#include "ops/inplace.hpp"
+
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -31,51 +24,43 @@ bool can_cast(ScalarType from, ScalarType to) {
   return true;
 }
 
-void check_result(const Tensor& self, IntArrayRef shape, ScalarType dtype) {
+}  // namespace
+
+void detail::check_inplace_result(const Tensor& self, IntArrayRef shape, ScalarType dtype) {
   XGRAD_CHECK(self.sizes().equals(shape), "output with shape {} doesn't match the broadcast shape {}",
               format_sizes(self.sizes()), format_sizes(shape));
   XGRAD_CHECK(can_cast(dtype, self.scalar_type()), "result type {} can't be cast to the desired output type {}",
               scalar_type_name(dtype), scalar_type_name(self.scalar_type()));
 }
 
+Tensor detail::alias_for_inplace(const Tensor& operand, const Tensor& self) {
+  if (!operand.is_same(self)) return operand;
+  Tensor alias = make_view(self, DimVector(self.sizes()), DimVector(self.strides()), self.storage_offset());
+  if (const auto& fn = self.grad_fn()) autograd::set_history(alias, fn, self.output_nr());
+  return alias;
+}
+
+namespace {
+
+using detail::check_inplace_result;
+
 bool grad_needed(const Tensor& self, TensorList others) {
   return autograd::compute_requires_grad({self}) || autograd::compute_requires_grad(others);
 }
 
-/// Runs `op` (the out-of-place form) as an in-place op on `self`; see the Note above.
+/// See Note [In-place ops and autograd] in inplace.hpp.
 template <class Op>
-Tensor& with_autograd(Tensor& self, Op&& op) {
-  detail::check_inplace(self);
-  XGRAD_CHECK(!self.is_view(),
-              "xgrad does not support in-place operations on a view while autograd records them (PyTorch would "
-              "record CopySlices); use the out-of-place operation instead");
-  Tensor snapshot = detail::contiguous_raw(self, /*force=*/true);
-  if (self.grad_fn()) autograd::set_history(snapshot, self.grad_fn(), self.output_nr());
-  Tensor result = op(snapshot);
-  check_result(self, result.sizes(), result.scalar_type());
-  detail::copy_raw(self, result);
-  self.impl()->storage->bump_version();
-  if (result.grad_fn()) autograd::set_history(self, result.grad_fn(), result.output_nr());
-  return self;
+Tensor& with_autograd(Tensor& self, Op&& op, std::initializer_list<Tensor> others = {}) {
+  return detail::inplace_with_autograd(self, others, std::forward<Op>(op));
 }
 
-/// Inside an in-place op with autograd, an operand that is `self` itself (x.mul_(x)) is passed as
-/// a second handle on self's storage and history. The node may save it without a cycle (saving
-/// self would: self's grad_fn becomes that node), and since the write bumps the shared version,
-/// backward refuses it with PyTorch's "modified by an inplace operation", as PyTorch does.
-Tensor before(const Tensor& operand, const Tensor& self) {
-  if (!operand.is_same(self)) return operand;
-  Tensor alias = detail::make_view(self, DimVector(self.sizes()), DimVector(self.strides()), self.storage_offset());
-  alias.unsafeGetTensorImpl()->is_view = self.is_view();
-  if (self.grad_fn()) autograd::set_history(alias, self.grad_fn(), self.output_nr());
-  return alias;
-}
+Tensor before(const Tensor& operand, const Tensor& self) { return detail::alias_for_inplace(operand, self); }
 
 /// self = f(self, other) without autograd; `compute` is the promoted dtype.
 template <class F>
 Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
   detail::check_inplace(self);
-  check_result(self, infer_size(self.sizes(), other.sizes()), compute);
+  check_inplace_result(self, infer_size(self.sizes(), other.sizes()), compute);
   if (compute == self.scalar_type()) {
     Tensor o = detail::convert(other, compute);
     auto loop = detail::make_loop<3>(self.sizes(), {&self, &self, &o});
@@ -93,7 +78,7 @@ Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
 /// self = result's values without autograd (result: the out-of-place op, computed without a graph).
 Tensor& assign_raw(Tensor& self, const Tensor& result) {
   detail::check_inplace(self);
-  check_result(self, result.sizes(), result.scalar_type());
+  check_inplace_result(self, result.sizes(), result.scalar_type());
   detail::copy_raw(self, result);
   self.impl()->storage->bump_version();
   return self;
@@ -103,7 +88,7 @@ Tensor& assign_raw(Tensor& self, const Tensor& result) {
 template <class F>
 Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
   detail::check_inplace(self);
-  check_result(self, self.sizes(), compute);
+  check_inplace_result(self, self.sizes(), compute);
   detail::map_inplace(self, f);
   self.impl()->storage->bump_version();
   return self;
@@ -112,7 +97,7 @@ Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
 }  // namespace
 
 Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, before(other, *this), alpha); });
+  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, before(other, *this), alpha); }, {other});
   if (alpha.toDouble() == 1) return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a + b; });
   return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return a + b * lit(b, alpha); });
 }
@@ -122,13 +107,13 @@ Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) {
   return map_raw(*this, result_type(*this, other), [v](auto a) { return a + lit(a, v); });
 }
 Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::sub(s, before(other, *this), alpha); });
+  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::sub(s, before(other, *this), alpha); }, {other});
   return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return a - b * lit(b, alpha); });
 }
 Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) { return add_(-other, alpha); }
 Tensor& Tensor::mul_(const Tensor& other) {
   if (grad_needed(*this, {other}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, before(other, *this)); });
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, before(other, *this)); }, {other});
   return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a * b; });
 }
 Tensor& Tensor::mul_(const Scalar& other) {
@@ -137,7 +122,7 @@ Tensor& Tensor::mul_(const Scalar& other) {
 }
 Tensor& Tensor::div_(const Tensor& other) {
   if (grad_needed(*this, {other}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, before(other, *this)); });
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, before(other, *this)); }, {other});
   ScalarType t = result_type(*this, other);
   return zip_raw(*this, other, xgrad::is_floating_point(t) ? t : default_dtype(), [](auto a, auto b) { return a / b; });
 }
@@ -165,36 +150,56 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
 }
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) {
   if (grad_needed(*this, {a, b}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcmul(s, before(a, *this), before(b, *this), value); });
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcmul(s, before(a, *this), before(b, *this), value); }, {a, b});
   return assign_raw(*this, xgrad::addcmul(*this, a, b, value));
 }
 Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) {
   if (grad_needed(*this, {a, b}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcdiv(s, before(a, *this), before(b, *this), value); });
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcdiv(s, before(a, *this), before(b, *this), value); }, {a, b});
   return assign_raw(*this, xgrad::addcdiv(*this, a, b, value));
 }
 Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
   if (grad_needed(*this, {end}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::lerp(s, before(end, *this), weight); });
+    return with_autograd(*this, [&](const Tensor& s) { return xgrad::lerp(s, before(end, *this), weight); }, {end});
   return assign_raw(*this, xgrad::lerp(*this, end, weight));
 }
+}
 
-/// zero_(): every element 0      d/dself = 0
-Tensor& Tensor::zero_() { return fill_(0); }
-
-/// fill_(v): every element v      d/dself = 0
-Tensor& Tensor::fill_(const Scalar& value) {
-  if (grad_needed(*this, {})) {
-    bool zero = !value.isFloatingPoint() && value.toLong() == 0;
-    return with_autograd(*this, [&](const Tensor& s) {
-      return record(zero ? "ZeroBackward0" : "FillBackward2", full_like(s, value), {s},
-                    [](const Tensor& g) -> variable_list { return {zeros_like(g)}; });
+namespace {
+/// self = value everywhere, recorded as `name` (ZeroBackward0 or FillBackward2)      d/dself = 0
+Tensor& fill_scalar(Tensor& self, const Scalar& value, const char* name) {
+  if (grad_needed(self, {})) {
+    return with_autograd(self, [&](const Tensor& s) {
+      return record(name, full_like(s, value), {s}, [](const Tensor& g) -> variable_list { return {zeros_like(g)}; });
     });
   }
-  detail::check_inplace(*this);
-  detail::fill_raw(*this, value);
-  impl_->storage->bump_version();
-  return *this;
+  detail::check_inplace(self);
+  detail::fill_raw(self, value);
+  self.unsafeGetTensorImpl()->storage->bump_version();
+  return self;
+}
+}  // namespace
+
+/// zero_(): every element 0      d/dself = 0
+Tensor& Tensor::zero_() { return fill_scalar(*this, 0, "ZeroBackward0"); }
+
+/// fill_(v): every element v      d/dself = 0
+Tensor& Tensor::fill_(const Scalar& value) { return fill_scalar(*this, value, "FillBackward2"); }
+
+/// fill_(v) with a 0-d tensor v      d/dself = 0, d/dv = sum(grad)
+Tensor& Tensor::fill_(const Tensor& value) {
+  XGRAD_CHECK(value.dim() == 0,
+              "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.", value.dim());
+  if (!grad_needed(*this, {value})) return fill_scalar(*this, value.item(), "FillBackward2");
+  return with_autograd(
+      *this,
+      [&](const Tensor& s) {
+        Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
+        detail::copy_raw(out, value);
+        return record("FillBackward3", out, {s, before(value, *this)},
+                      [](const Tensor& g) -> variable_list { return {zeros_like(g), g.sum()}; });
+      },
+      {value});
 }
 
 /// copy_(src): src's values (broadcast, converted) into self      d/dself = 0, d/dsrc = grad
@@ -208,10 +213,10 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
       return autograd::record("CopyBackwards", out, {s, from}, [src_dtype](const Tensor& g) -> variable_list {
         return {zeros_like(g), g.to(src_dtype)};
       });
-    });
+    }, {src});
   }
   detail::check_inplace(*this);
-  check_result(*this, infer_size(sizes(), src.sizes()), scalar_type());
+  check_inplace_result(*this, infer_size(sizes(), src.sizes()), scalar_type());
   detail::copy_raw(*this, src);
   impl_->storage->bump_version();
   return *this;

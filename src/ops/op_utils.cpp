@@ -19,11 +19,28 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
   return Tensor(detail::make_pooled<TensorImpl>(std::move(storage), 0, DimVector(sizes), contiguous_strides(sizes), dtype));
 }
 
+Tensor make_empty_strided(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype) {
+  XGRAD_CHECK(sizes.size() == strides.size(), "mismatch in length of strides and shape");
+  int64_t extent = 1;  // 1 + the largest offset any element has
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    XGRAD_CHECK(sizes[d] >= 0, "Trying to create tensor with negative dimension {}: {}", sizes[d], format_sizes(sizes));
+    if (sizes[d] == 0) extent = 0;
+  }
+  if (extent != 0)
+    for (size_t d = 0; d < sizes.size(); ++d) extent += (sizes[d] - 1) * strides[d];
+  auto storage = Storage::allocate(static_cast<size_t>(extent) * element_size(dtype));
+  return Tensor(detail::make_pooled<TensorImpl>(std::move(storage), 0, DimVector(sizes), DimVector(strides), dtype));
+}
+
 Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
   const TensorImpl& b = *base.unsafeGetTensorImpl();
-  auto impl = detail::make_pooled<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype);
-  impl->is_view = true;
-  return Tensor(std::move(impl));
+  return Tensor(detail::make_pooled<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype));
+}
+
+Tensor view_of(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
+  Tensor view = make_view(base, std::move(sizes), std::move(strides), storage_offset);
+  autograd::make_view_of(base, view, autograd::current_creation_meta());
+  return view;
 }
 
 Tensor convert(const Tensor& t, ScalarType dtype) {
@@ -66,9 +83,6 @@ DimVector broadcast_strides_bytes(const Tensor& t, IntArrayRef shape) {
   return strides;
 }
 
-void check_inplace(const Tensor& self) {
-  if (GradMode::is_enabled() && self.requires_grad() && self.is_leaf())
-    throw Error("a leaf Variable that requires grad is being used in an in-place operation.");
-}
+void check_inplace(const Tensor& self) { autograd::check_inplace(self, self.requires_grad()); }
 
 }  // namespace xgrad::detail

@@ -14,8 +14,14 @@ namespace xgrad::detail {
 
 /// A new contiguous tensor with uninitialised values; no autograd state.
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype);
-/// A view of `base`'s storage with the given geometry.
+/// A new tensor with uninitialised values laid out with the given strides (empty_strided).
+Tensor make_empty_strided(IntArrayRef sizes, IntArrayRef strides, ScalarType dtype);
+/// An alias of `base`'s storage with the given geometry, for use inside ops: autograd does not
+/// see it as a view (no base, no CreationMeta). View ops use view_of.
 Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset);
+/// make_view, registered as a view of `base` (See Note [Views and in-place ops]): what view ops
+/// return.
+Tensor view_of(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset);
 /// `t` converted to `dtype` (t itself when it already has it). Never records.
 Tensor convert(const Tensor& t, ScalarType dtype);
 /// A contiguous copy of `t`'s values (t itself when already contiguous and `force` is false).
@@ -77,8 +83,17 @@ Tensor add_scalar_aten(const Tensor& x, const Scalar& s);
 /// the fused cross entropy takes this step too when it is watched (Note [Fused cross entropy]).
 Tensor log_softmax_backward_data(const Tensor& g, const Tensor& y, int64_t dim);
 
-/// Checks that an in-place op may write into `self` (PyTorch's leaf check); the op bumps the
-/// version itself once it has written.
+/// Advanced indexing with the indices as a list of tensors, an undefined one taking its dim whole
+/// (src/ops/indexing_advanced.cpp; the public forms take optionals).
+Tensor index(const Tensor& self, const std::vector<Tensor>& indices);
+/// The same, unrecorded: self[indices] as a new tensor; dst[indices] = values (+= with accumulate).
+Tensor index_raw(const Tensor& self, const std::vector<Tensor>& indices);
+void index_put_raw(const Tensor& dst, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
+Tensor index_put(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
+Tensor& index_put_(Tensor& self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
+
+/// Checks that an in-place op that autograd does not record may write into `self`: with grad
+/// mode on, not if self requires grad and is a leaf or a view of one (autograd::check_inplace).
 void check_inplace(const Tensor& self);
 
 }  // namespace xgrad::detail

@@ -73,9 +73,9 @@ std::optional<DimVector> view_strides(IntArrayRef old_sizes, IntArrayRef old_str
   return strides;
 }
 
-/// The view itself, no autograd: used by view, reshape and the backward of several ops.
+/// The view itself, before recording: used by view and reshape.
 Tensor view_raw(const Tensor& x, const DimVector& shape, const DimVector& strides) {
-  return detail::make_view(x, shape, strides, x.storage_offset());
+  return detail::view_of(x, shape, strides, x.storage_offset());
 }
 
 /// The reverse of a slice: a zero tensor of `sizes` with `grad` placed in the sliced positions.
@@ -122,7 +122,7 @@ Tensor reshape(const Tensor& x, IntArrayRef shape_in) {
 Tensor detail::unsafe_view(const Tensor& x, IntArrayRef shape_in) {
   DimVector shape = infer_view_size(shape_in, x.numel());
   DimVector in_sizes(x.sizes());
-  Tensor out = view_raw(x, shape, contiguous_strides(shape));
+  Tensor out = detail::make_view(x, shape, contiguous_strides(shape), x.storage_offset());  // not a view for autograd
   return record("UnsafeViewBackward0", out, {x},
                 [in_sizes](const Tensor& g) -> variable_list { return {reshape(g, in_sizes)}; });
 }
@@ -151,7 +151,7 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
     std::swap(sizes[dim0], sizes[dim1]);
     std::swap(strides[dim0], strides[dim1]);
   }
-  return record("TransposeBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("TransposeBackward0", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [dim0, dim1](const Tensor& g) -> variable_list { return {transpose(g, dim0, dim1)}; });
 }
 
@@ -163,7 +163,7 @@ Tensor t(const Tensor& x) {
     std::swap(sizes[0], sizes[1]);
     std::swap(strides[0], strides[1]);
   }
-  return record("TBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("TBackward0", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [](const Tensor& g) -> variable_list { return {t(g)}; });
 }
 
@@ -183,7 +183,7 @@ Tensor permute(const Tensor& x, IntArrayRef dims) {
     strides[i] = x.stride(d);
     inverse[d] = static_cast<int64_t>(i);
   }
-  return record("PermuteBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("PermuteBackward0", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [inverse](const Tensor& g) -> variable_list { return {permute(g, inverse)}; });
 }
 
@@ -191,7 +191,7 @@ Tensor permute(const Tensor& x, IntArrayRef dims) {
 /// d/dx: zeros of x's shape with grad placed in the slice
 Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start_opt, std::optional<int64_t> end_opt,
              int64_t step) {
-  XGRAD_CHECK(x.dim() > 0, "slice() cannot be applied to a 0-dim tensor.");
+  XGRAD_CHECK_T(IndexError, x.dim() > 0, "slice() cannot be applied to a 0-dim tensor.");
   dim = maybe_wrap_dim(dim, x.dim());
   XGRAD_CHECK(step > 0, "slice step must be positive");
   int64_t n = x.size(dim);
@@ -203,7 +203,7 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start_opt, std
   DimVector sizes(x.sizes()), strides(x.strides());
   sizes[dim] = (end - start + step - 1) / step;
   strides[dim] *= step;
-  Tensor out = detail::make_view(x, sizes, strides, x.storage_offset() + start * x.stride(dim));
+  Tensor out = detail::view_of(x, sizes, strides, x.storage_offset() + start * x.stride(dim));
   DimVector in_sizes(x.sizes());
   return record("SliceBackward0", out, {x}, [in_sizes, dim, start, end, step](const Tensor& g) -> variable_list {
     return {slice_backward(g, in_sizes, dim, start, end, step)};
@@ -236,7 +236,7 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   sizes.erase(dim);
   strides.erase(dim);
   DimVector in_sizes(x.sizes());
-  return record("SelectBackward0", detail::make_view(x, sizes, strides, offset), {x},
+  return record("SelectBackward0", detail::view_of(x, sizes, strides, offset), {x},
                 [in_sizes, dim, index](const Tensor& g) -> variable_list {
                   return {select_backward(g, in_sizes, dim, index)};
                 });
@@ -251,7 +251,7 @@ Tensor squeeze(const Tensor& x) {
     strides.push_back(x.stride(d));
   }
   DimVector in_sizes(x.sizes());
-  return record("SqueezeBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("SqueezeBackward0", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [in_sizes](const Tensor& g) -> variable_list {
                   Tensor r = g;  // PyTorch's unsqueeze_to: a dim back at each place x had size 1
                   for (size_t d = 0; d < in_sizes.size(); ++d)
@@ -269,7 +269,7 @@ Tensor squeeze(const Tensor& x, int64_t dim) {
     sizes.erase(dim);
     strides.erase(dim);
   }
-  return record("SqueezeBackward1", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("SqueezeBackward1", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [dim, dropped](const Tensor& g) -> variable_list { return {dropped ? unsqueeze(g, dim) : g}; });
 }
 
@@ -280,7 +280,7 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
   int64_t stride = dim < x.dim() ? x.size(dim) * x.stride(dim) : 1;
   sizes.insert(dim, 1);
   strides.insert(dim, stride);
-  return record("UnsqueezeBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("UnsqueezeBackward0", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [dim](const Tensor& g) -> variable_list { return {squeeze(g, dim)}; });
 }
 
@@ -288,10 +288,9 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
 /// -1 keeps a size.   d/dx: grad summed over the expanded dims (sum_to)
 Tensor expand(const Tensor& x, IntArrayRef size) {
   XGRAD_CHECK(static_cast<int64_t>(size.size()) >= x.dim(),
-              "expand(torch.FloatTensor{{{}}}, size=[{}]): the number of sizes provided ({}) must be greater or equal "
-              "to the number of dimensions in the tensor ({})",
-              format_sizes(x.sizes()).substr(1, format_sizes(x.sizes()).size() - 2), size.size(), size.size(),
-              x.dim());
+              "expand({}{{{}}}, size={}): the number of sizes provided ({}) must be greater or equal to the number of "
+              "dimensions in the tensor ({})",
+              legacy_type_name(x.scalar_type()), format_sizes(x.sizes()), format_sizes(size), size.size(), x.dim());
   size_t n = size.size();
   int64_t lead = static_cast<int64_t>(n) - x.dim();
   DimVector sizes(n), strides(n);
@@ -320,21 +319,38 @@ Tensor expand(const Tensor& x, IntArrayRef size) {
     }
   }
   DimVector in_sizes(x.sizes());
-  return record("ExpandBackward0", detail::make_view(x, sizes, strides, x.storage_offset()), {x},
+  return record("ExpandBackward0", detail::view_of(x, sizes, strides, x.storage_offset()), {x},
                 [in_sizes](const Tensor& g) -> variable_list { return {sum_to(g, in_sizes)}; });
 }
 
 /// contiguous(x): x itself when already contiguous, else a copy (CloneBackward0).
 Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : xgrad::clone(x); }
 
+namespace {
+/// What the views unbind and split return are: one node makes them all, so none may be written
+/// in place while autograd records (See Note [Views and in-place ops]).
+autograd::CreationMeta multi_output_creation_meta() {
+  return GradMode::is_enabled() ? autograd::CreationMeta::MULTI_OUTPUT_NODE : autograd::CreationMeta::NO_GRAD_MODE;
+}
+void mark_views(const std::vector<Tensor>& outs, const Tensor& x, autograd::CreationMeta creation_meta) {
+  autograd::CreationMeta prev = autograd::CreationMeta::DEFAULT;
+  if (const auto* meta = autograd::get_view_autograd_meta(x)) prev = meta->get_creation_meta();
+  for (const Tensor& o : outs)
+    if (auto* meta = autograd::get_view_autograd_meta(o); meta && !o.is_same(x))
+      meta->set_creation_meta(autograd::propagate_creation_meta(prev, creation_meta));
+}
+}  // namespace
+
 /// unbind(x, dim): the slices along dim, as a list.   d/dx: stack of the grads (zeros for unused)
 std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
   dim = maybe_wrap_dim(dim, x.dim());
   std::vector<Tensor> outs;
+  const autograd::CreationMeta creation_meta = multi_output_creation_meta();
   {
     NoGradGuard no_grad;
     for (int64_t i = 0; i < x.size(dim); ++i) outs.push_back(select(x, dim, i));
   }
+  mark_views(outs, x, creation_meta);
   DimVector in_sizes(x.sizes());
   ScalarType dt = x.scalar_type();
   return autograd::record_multi("UnbindBackward0", outs, {x}, save(),
@@ -354,12 +370,14 @@ std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
   XGRAD_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size={}", split_size);
   int64_t n = x.size(dim);
   std::vector<Tensor> outs;
+  const autograd::CreationMeta creation_meta = multi_output_creation_meta();
   {
     NoGradGuard no_grad;
     if (n == 0) outs.push_back(x);
     for (int64_t start = 0; start < n; start += std::max<int64_t>(split_size, 1))
       outs.push_back(narrow(x, dim, start, std::min(split_size, n - start)));
   }
+  mark_views(outs, x, creation_meta);
   DimVector in_sizes(x.sizes());
   ScalarType dt = x.scalar_type();
   std::vector<DimVector> part_sizes;

@@ -98,9 +98,9 @@ void check_derivatives_only(const std::string& name, const OpEntry& entry) {
 }
 }  // namespace
 
-void run_reference_group(const std::string& group, const OpTable& table) {
+void run_reference_group(const std::string& group, const OpTable& table, const std::string& file) {
   std::set<std::string> seen;
-  for (const auto& c : reference("ops.json").at("cases")) {
+  for (const auto& c : reference(file).at("cases")) {
     if (c.at("group") != group) continue;
     const std::string name = c.at("name");
     seen.insert(name);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -29,6 +30,9 @@ namespace autograd {
 class Node;
 using variable_list = std::vector<Tensor>;
 }  // namespace autograd
+namespace indexing {
+struct TensorIndex;  // ops/tensor_indexing.hpp
+}  // namespace indexing
 
 class Tensor {
  public:
@@ -61,7 +65,8 @@ class Tensor {
   bool is_cpu() const { return true; }
   bool is_floating_point() const { return xgrad::is_floating_point(dtype()); }
   bool is_contiguous() const { return impl_->is_contiguous; }
-  bool is_view() const { return impl_->is_view; }
+  /// Whether this tensor is a view of another (x[0], x.t(), ...) that autograd tracks as such.
+  bool is_view() const;
   uint32_t _version() const { return impl_->storage->version(); }
   std::string toString() const;
 
@@ -107,6 +112,8 @@ class Tensor {
                 bool create_graph = false, std::optional<TensorList> inputs = std::nullopt) const;
   Tensor detach() const;
   Tensor& detach_();
+  /// The tensor a view was made from (its root base); PyTorch's error if this is not a view.
+  const Tensor& _base() const;
 
   // ---- conversions and copies -------------------------------------------------------------
   Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const;
@@ -137,6 +144,10 @@ class Tensor {
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
   Tensor select(int64_t dim, int64_t index) const;
   Tensor operator[](int64_t index) const { return select(0, index); }
+  Tensor operator[](const Scalar& index) const;  // an integral scalar
+  Tensor operator[](const Tensor& index) const;  // a 0-d integer tensor
+  Tensor alias() const;
+  Tensor as_strided(IntArrayRef size, IntArrayRef stride, std::optional<int64_t> storage_offset = std::nullopt) const;
   Tensor squeeze() const;
   Tensor squeeze(int64_t dim) const;
   Tensor unsqueeze(int64_t dim) const;
@@ -146,7 +157,30 @@ class Tensor {
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
   std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
 
-  // ---- indexing (see ops/indexing.hpp) ------------------------------------------------------
+  // ---- indexing (see ops/tensor_indexing.hpp and ops/indexing.hpp) ---------------------------
+  /// x.index({1, Slice(), None, idx}) is Python's x[1, :, None, idx].
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  /// Advanced indexing by a list of index tensors (an empty optional: that dim is taken whole).
+  Tensor index(const std::vector<std::optional<Tensor>>& indices) const;
+  /// x.index_put_({1, Slice()}, v) is Python's x[1, :] = v.
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs);
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v);
+  Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate = false);
+  Tensor index_put(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate = false) const;
+  Tensor nonzero() const;
+  Tensor masked_select(const Tensor& mask) const;
+  Tensor masked_scatter(const Tensor& mask, const Tensor& source) const;
+  Tensor& masked_scatter_(const Tensor& mask, const Tensor& source);
+  Tensor take(const Tensor& index) const;
+  Tensor index_add(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
+  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
+  Tensor index_copy(int64_t dim, const Tensor& index, const Tensor& source) const;
+  Tensor& index_copy_(int64_t dim, const Tensor& index, const Tensor& source);
+  Tensor index_fill(int64_t dim, const Tensor& index, const Scalar& value) const;
+  Tensor& index_fill_(int64_t dim, const Tensor& index, const Scalar& value);
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor gather(int64_t dim, const Tensor& index) const;
   Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
@@ -226,6 +260,7 @@ class Tensor {
   Tensor& clamp_max_(const Scalar& max);
   Tensor& zero_();
   Tensor& fill_(const Scalar& value);
+  Tensor& fill_(const Tensor& value);  // a 0-d tensor
   Tensor& copy_(const Tensor& src, bool non_blocking = false);
   Tensor& addcmul_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
   Tensor& addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
@@ -312,3 +347,5 @@ Tensor operator~(const Tensor& a);
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
 
 }  // namespace xgrad
+
+#include "xgrad/ops/tensor_indexing.hpp"  // Slice, None, Ellipsis: what x.index({...}) takes

@@ -43,14 +43,14 @@ struct TensorImpl {
   ScalarType dtype;
   int64_t numel = 0;
   bool is_contiguous = true;
-  bool is_view = false;  // made from another tensor's storage by a view op
 
   // Autograd identity, kept here because every recorded op sets it (see autograd/autograd_meta.hpp
   // for the rest, which only leaves, hooks and retain_grad need).
   bool requires_grad = false;               // set by the user on a leaf
   uint32_t output_nr = 0;                   // which output of grad_fn this tensor is
   std::shared_ptr<autograd::Node> grad_fn;  // the node that made it; null for a leaf
-  std::unique_ptr<autograd::AutogradMeta> autograd;  // null until autograd needs it
+  std::unique_ptr<autograd::AutogradMeta> autograd;  // null until autograd needs it; a view's says so
+  autograd::AutogradMeta* autograd_meta() const { return autograd.get(); }
 };
 
 }  // namespace xgrad

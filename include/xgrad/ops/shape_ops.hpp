@@ -32,4 +32,14 @@ Tensor cat(TensorList tensors, int64_t dim = 0);
 Tensor stack(TensorList tensors, int64_t dim = 0);
 std::vector<Tensor> broadcast_tensors(TensorList tensors);
 
+// ---- views with a given geometry (src/ops/as_strided.cpp) ---------------------------------------
+Tensor as_strided(const Tensor& x, IntArrayRef size, IntArrayRef stride,
+                  std::optional<int64_t> storage_offset = std::nullopt);
+Tensor alias(const Tensor& x);
+Tensor _reshape_alias(const Tensor& x, IntArrayRef size, IntArrayRef stride);
+/// The derivative of as_strided: the gradient of a tensor with geometry (base_sizes, base_strides,
+/// base_offset) from that of a view of its memory with geometry (sizes, strides, offset).
+Tensor as_strided_backward(const Tensor& grad, IntArrayRef base_sizes, IntArrayRef base_strides, int64_t base_offset,
+                           IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+
 }  // namespace xgrad
