@@ -19,6 +19,7 @@
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
+#include "xgrad/core/shape.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/warning.hpp"
 #include "xgrad/ops/indexing.hpp"
@@ -138,15 +139,6 @@ IndexPlan make_plan(const Tensor& self, const std::vector<Tensor>& orig) {
       plan.idx[static_cast<size_t>(k)] += kernels::checked_index(ip[k], size, static_cast<int64_t>(j)) * stride;
   }
   return plan;
-}
-
-bool is_expandable_to(IntArrayRef shape, IntArrayRef desired) {
-  if (shape.size() > desired.size()) return false;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    int64_t s = shape[shape.size() - 1 - i], t = desired[desired.size() - 1 - i];
-    if (s != t && s != 1) return false;
-  }
-  return true;
 }
 
 }  // namespace

@@ -163,7 +163,6 @@ Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
     return with_autograd(*this, [&](const Tensor& s) { return xgrad::lerp(s, before(end, *this), weight); }, {end});
   return assign_raw(*this, xgrad::lerp(*this, end, weight));
 }
-}
 
 namespace {
 /// self = value everywhere, recorded as `name` (ZeroBackward0 or FillBackward2)      d/dself = 0

@@ -50,7 +50,7 @@ void run_group(const std::string& group, const xgrad_test::OpTable& table) {
       Tensor t = xgrad_test::decode(j);
       inputs.push_back(t.is_floating_point() ? t.set_requires_grad(true) : t);
     }
-    Tensor out = table.at(c.at("name").get<std::string>())(inputs);
+    Tensor out = table.at(c.at("name").get<std::string>()).fn(inputs);
     CHECK(graph(out.grad_fn()) == c.at("graph").get<std::string>());
   }
 }
