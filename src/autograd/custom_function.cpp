@@ -22,6 +22,12 @@ void AutogradContext::mark_dirty(const variable_list& inputs) {
   for (const Tensor& t : inputs) dirty_.push_back(t.unsafeGetTensorImpl());
 }
 
+void AutogradContext::bump_dirty() const {
+  // forward wrote them (maybe through data_ptr, which no version counter sees): as PyTorch does,
+  // their version moves, so what an earlier graph saved of them can no longer be used.
+  for (const TensorImpl* t : dirty_) t->storage->bump_version();
+}
+
 bool AutogradContext::needs_input_grad(size_t index) const {
   auto node = node_.lock();
   return node != nullptr && node->should_compute_output(index);
@@ -62,12 +68,29 @@ void detail::wrap_outputs(Node& node, const std::shared_ptr<Node>& shared, Autog
       // Written in place by forward: the input itself now comes from this node (as for x.exp_()).
       XGRAD_CHECK(!(out.is_leaf() && out.requires_grad()),
                   "a leaf Variable that requires grad has been used in an in-place operation.");
+      XGRAD_CHECK(!out.is_view() || outputs.size() == 1,
+                  "If your Function modifies inplace an input that is a view of another Tensor, your Function cannot "
+                  "return more than one Tensor. This is not supported by the current autograd engine. You should "
+                  "either make sure the input is not a view (using .clone() for example) or make your Function only "
+                  "return one Tensor (potentially splitting it into two Functions: one doing the inplace that returns "
+                  "a single Tensor and a second one that does the other operations). You can ask on the forum "
+                  "https://discuss.pytorch.org/ if you need help to do this change.");
     } else if (is_input) {
-      out = out.detach();  // an input returned unchanged: a new tensor on its data, not the input
+      // An input returned unchanged: a new view of it, which can take this node as its history.
+      NoGradGuard no_grad;
+      out = out.view_as(out);
     }
+    // A view made in forward must not be written in place later: its history is this node, whose
+    // backward the view+inplace machinery would bypass (See Note [Views and in-place ops]).
+    if (!dirty)
+      if (DifferentiableViewMeta* view = get_view_autograd_meta(out))
+        view->set_creation_meta(CreationMeta::IN_CUSTOM_FUNCTION);
     node.add_input_metadata(out);
     if (ctx.contains(ctx.non_differentiable_, out) || !out.is_floating_point()) continue;
-    set_history(out, shared, static_cast<uint32_t>(i));
+    if (dirty)
+      rebase_history(out, shared, static_cast<uint32_t>(i));  // a view's base gets CopySlices
+    else
+      set_history(out, shared, static_cast<uint32_t>(i));
   }
   // Saved tensors: an output of this node is held without owning the node (no cycle).
   for (const Tensor& t : ctx.to_save_) {

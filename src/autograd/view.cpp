@@ -78,7 +78,7 @@ void check_inplace(const Tensor& self, bool requires_grad) {
     throw Error("a leaf Variable that requires grad is being used in an in-place operation.");
 }
 
-void rebase_history(const Tensor& self, std::shared_ptr<Node> fn) {
+void rebase_history(const Tensor& self, std::shared_ptr<Node> fn, uint32_t output_nr) {
   TensorImpl* impl = self.unsafeGetTensorImpl();
   if (DifferentiableViewMeta* meta = get_view_autograd_meta(self)) {
     // check_inplace made sure this view may be written (its CreationMeta is DEFAULT).
@@ -90,7 +90,7 @@ void rebase_history(const Tensor& self, std::shared_ptr<Node> fn) {
     return;
   }
   std::shared_ptr<Node> old_fn = impl->grad_fn;
-  set_history(self, fn, 0);
+  set_history(self, fn, output_nr);
   update_tensor_hooks_on_new_gradfn(self, old_fn, fn);
 }
 

@@ -552,3 +552,53 @@ TEST_CASE("a long chain of in-place ops on views is freed without deep recursion
   c = Tensor();  // the graph goes without being run
   SUCCEED();
 }
+
+namespace {
+struct DoubleInPlace : torch::autograd::Function<DoubleInPlace> {
+  static Tensor forward(torch::autograd::AutogradContext* ctx, Tensor x) {
+    x.mul_(2);
+    ctx->mark_dirty({x});
+    return x;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list g) {
+    return {g[0] * 3};
+  }
+};
+struct ReturnsInput : torch::autograd::Function<ReturnsInput> {
+  static Tensor forward(torch::autograd::AutogradContext*, Tensor x) { return x; }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list g) {
+    return {g[0] * 3};
+  }
+};
+}  // namespace
+
+TEST_CASE("custom functions: dirty views rebase their base, returned views refuse in-place ops", "[views]") {
+  // Python: b = a.clone(); v = b[:2]; out = F.apply(v) (F: x.mul_(2), mark_dirty(x), backward g * 3)
+  //         -> out is v, b.grad_fn CopySlices, out.grad_fn AsStridedBackward0, b = [2, 2, 1];
+  //         b.sum().backward() -> a.grad = [3, 3, 1]
+  Tensor a = torch::ones({3}, torch::requires_grad());
+  Tensor b = a.clone(), v = b.index({Slice(None, 2)});
+  const uint32_t version = b._version();
+  Tensor out = DoubleInPlace::apply(v);
+  CHECK(out.is_same(v));
+  CHECK(b._version() > version + 1);  // forward's mul_, then mark_dirty's bump
+  CHECK(b.grad_fn()->name() == "CopySlices");
+  CHECK(out.grad_fn()->name() == "AsStridedBackward0");
+  CHECK(b.equal(torch::tensor({2.f, 2.f, 1.f})));
+  b.sum().backward();
+  CHECK(a.grad().equal(torch::tensor({3.f, 3.f, 1.f})));
+
+  // Python: out = G.apply(b) (G returns its input) -> out._base is b, grad_fn GBackward;
+  //         out.mul_(2) -> "Output 0 of GBackward is a view and is being modified inplace. ..."
+  Tensor c = a.clone();
+  Tensor same = ReturnsInput::apply(c);
+  CHECK(same.is_view());
+  CHECK(same._base().is_same(c));
+  CHECK(same.grad_fn()->name() == "ReturnsInputBackward");
+  CHECK_THROWS_WITH(same.mul_(2),
+                    "Output 0 of ReturnsInputBackward is a view and is being modified inplace. This view was created "
+                    "inside a custom Function (or because an input was returned as-is) and the autograd logic to "
+                    "handle view+inplace would override the custom backward associated with the custom Function, "
+                    "leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+                    "output of the custom Function.");
+}

@@ -114,9 +114,10 @@ void handle_view_on_rebase(const Tensor& view, DifferentiableViewMeta& meta, boo
 /// PyTorch's checks before an in-place op on `self`; `requires_grad`: whether the op will be
 /// recorded (grad mode on and self or an operand requires grad).
 void check_inplace(const Tensor& self, bool requires_grad);
-/// After an in-place op on `self` recorded as node `fn`: `self` is now fn's output 0. On a view,
-/// the base's history becomes CopySlices(fn) and the view's grad_fn is rebuilt from it.
-void rebase_history(const Tensor& self, std::shared_ptr<Node> fn);
+/// After an in-place op on `self` recorded as node `fn`: `self` is now fn's output `output_nr`. On
+/// a view, the base's history becomes CopySlices(fn) (fn must have one output) and the view's
+/// grad_fn is rebuilt from it.
+void rebase_history(const Tensor& self, std::shared_ptr<Node> fn, uint32_t output_nr = 0);
 /// A view's grad_fn (what Tensor::grad_fn() returns for it), rebuilt as AsStridedBackward0 if the
 /// storage was written since it was made.
 const std::shared_ptr<Node>& view_grad_fn(const Tensor& self, DifferentiableViewMeta& meta);

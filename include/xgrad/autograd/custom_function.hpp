@@ -86,6 +86,8 @@ class AutogradContext {
   friend void detail::wrap_outputs(Node&, const std::shared_ptr<Node>&, AutogradContext&, const variable_list&,
                                    variable_list&);
   bool contains(const std::vector<const TensorImpl*>& list, const Tensor& t) const;
+  /// After forward: the version of each tensor given to mark_dirty moves on.
+  void bump_dirty() const;
 
   variable_list to_save_;
   std::vector<SavedTensor> saved_;
@@ -205,6 +207,7 @@ struct Function {
       NoGradGuard no_grad;
       outputs = detail::as_list(T::forward(&node->ctx_, std::forward<Args>(args)...));
     }
+    node->ctx_.bump_dirty();
     if (record) {
       detail::connect_inputs(*node, inputs.tensors);
       detail::wrap_outputs(*node, node, node->ctx_, inputs.tensors, outputs);
