@@ -104,4 +104,21 @@ void index_scatter(T* dst, const std::vector<int64_t>& pre, const std::vector<in
       }
 }
 
+/// Appends the position (one index per dim) of every nonzero element, in row-major order.
+template <class T>
+void nonzero(const T* data, IntArrayRef sizes, IntArrayRef strides, std::vector<int64_t>& found) {
+  for_each_position(sizes, [&](const DimVector& pos) {
+    int64_t off = 0;
+    for (size_t d = 0; d < pos.size(); ++d) off += pos[d] * strides[d];
+    if (data[off] != T(0)) found.insert(found.end(), pos.begin(), pos.end());
+  });
+}
+
+/// out[i] = the next element of src, for each i (in order) where mask[i] holds; all contiguous.
+template <class T>
+void masked_scatter(T* out, const bool* mask, int64_t n, const T* src) {
+  for (int64_t i = 0; i < n; ++i)
+    if (mask[i]) out[i] = *src++;
+}
+
 }  // namespace xgrad::kernels

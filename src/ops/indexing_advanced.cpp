@@ -194,13 +194,8 @@ Tensor nonzero(const Tensor& x) {
   const int64_t ndim = x.dim();
   visit_dtype(x.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    const T* data = x.data_ptr<T>();
-    kernels::for_each_position(x.sizes(), [&](const DimVector& pos) {
-      int64_t off = 0;
-      for (int64_t d = 0; d < ndim; ++d) off += pos[d] * x.strides()[d];
-      if (data[off] != T(0)) found.insert(found.end(), pos.begin(), pos.end());
-    });
-    if (ndim == 0 && data[0] != T(0)) found.push_back(0);  // a 0-d tensor: one (empty) row per true
+    kernels::nonzero<T>(x.data_ptr<T>(), x.sizes(), x.strides(), found);
+    if (ndim == 0 && *x.data_ptr<T>() != T(0)) found.push_back(0);  // a 0-d tensor: one (empty) row per true
   });
   const int64_t rows = ndim == 0 ? static_cast<int64_t>(found.size()) : static_cast<int64_t>(found.size()) / ndim;
   Tensor out = detail::make_empty({rows, ndim}, kLong);

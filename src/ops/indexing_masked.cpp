@@ -2,6 +2,7 @@
 // masked_select / masked_scatter (a mask's true positions, in row-major order), take (indices
 // into the flattened tensor), index_fill / index_copy (whole slices along a dim). Each pair sends
 // the gradient back through the other. Read next: indexing.cpp.
+#include "kernels/indexing.hpp"
 #include "ops/inplace.hpp"
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
@@ -45,10 +46,7 @@ void masked_scatter_raw(const Tensor& out, const Tensor& mask, const Tensor& sou
   XGRAD_CHECK(src.numel() >= count, "Number of elements of source < number of ones in mask");
   visit_dtype(out.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    T* o = out.data_ptr<T>();
-    const T* s = src.data_ptr<T>();
-    for (int64_t i = 0, k = 0; i < m.numel(); ++i)
-      if (mp[i]) o[i] = s[k++];
+    kernels::masked_scatter<T>(out.data_ptr<T>(), mp, m.numel(), src.data_ptr<T>());
   });
 }
 
