@@ -33,6 +33,13 @@ void detail::check_inplace_result(const Tensor& self, IntArrayRef shape, ScalarT
               scalar_type_name(dtype), scalar_type_name(self.scalar_type()));
 }
 
+void detail::assert_no_internal_overlap(const Tensor& self) {
+  for (int64_t d = 0; d < self.dim(); ++d)
+    XGRAD_CHECK(self.sizes()[d] <= 1 || self.strides()[d] != 0,
+                "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                "location. Please clone() the tensor before performing the operation.");
+}
+
 Tensor detail::alias_for_inplace(const Tensor& operand, const Tensor& self) {
   if (!operand.is_same(self)) return operand;
   Tensor alias = make_view(self, DimVector(self.sizes()), DimVector(self.strides()), self.storage_offset());
@@ -51,6 +58,7 @@ bool grad_needed(const Tensor& self, TensorList others) {
 /// See Note [In-place ops and autograd] in inplace.hpp.
 template <class Op>
 Tensor& with_autograd(Tensor& self, Op&& op, std::initializer_list<Tensor> others = {}) {
+  detail::assert_no_internal_overlap(self);
   return detail::inplace_with_autograd(self, others, std::forward<Op>(op));
 }
 
@@ -60,6 +68,7 @@ Tensor before(const Tensor& operand, const Tensor& self) { return detail::alias_
 template <class F>
 Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
   detail::check_inplace(self);
+  detail::assert_no_internal_overlap(self);
   check_inplace_result(self, infer_size(self.sizes(), other.sizes()), compute);
   if (compute == self.scalar_type()) {
     Tensor o = detail::convert(other, compute);
@@ -78,6 +87,7 @@ Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
 /// self = result's values without autograd (result: the out-of-place op, computed without a graph).
 Tensor& assign_raw(Tensor& self, const Tensor& result) {
   detail::check_inplace(self);
+  detail::assert_no_internal_overlap(self);
   check_inplace_result(self, result.sizes(), result.scalar_type());
   detail::copy_raw(self, result);
   self.impl()->storage->bump_version();
@@ -88,6 +98,7 @@ Tensor& assign_raw(Tensor& self, const Tensor& result) {
 template <class F>
 Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
   detail::check_inplace(self);
+  detail::assert_no_internal_overlap(self);
   check_inplace_result(self, self.sizes(), compute);
   detail::map_inplace(self, f);
   self.impl()->storage->bump_version();
@@ -168,7 +179,7 @@ namespace {
 /// self = value everywhere, recorded as `name` (ZeroBackward0 or FillBackward2)      d/dself = 0
 Tensor& fill_scalar(Tensor& self, const Scalar& value, const char* name) {
   if (grad_needed(self, {})) {
-    return with_autograd(self, [&](const Tensor& s) {
+    return detail::inplace_with_autograd(self, {}, [&](const Tensor& s) {
       return record(name, full_like(s, value), {s}, [](const Tensor& g) -> variable_list { return {zeros_like(g)}; });
     });
   }
@@ -190,15 +201,12 @@ Tensor& Tensor::fill_(const Tensor& value) {
   XGRAD_CHECK(value.dim() == 0,
               "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.", value.dim());
   if (!grad_needed(*this, {value})) return fill_scalar(*this, value.item(), "FillBackward2");
-  return with_autograd(
-      *this,
-      [&](const Tensor& s) {
-        Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
-        detail::copy_raw(out, value);
-        return record("FillBackward3", out, {s, before(value, *this)},
-                      [](const Tensor& g) -> variable_list { return {zeros_like(g), g.sum()}; });
-      },
-      {value});
+  return detail::inplace_with_autograd(*this, {value}, [&](const Tensor& s) {
+    Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
+    detail::copy_raw(out, value);
+    return record("FillBackward3", out, {s, before(value, *this)},
+                  [](const Tensor& g) -> variable_list { return {zeros_like(g), g.sum()}; });
+  });
 }
 
 /// copy_(src): src's values (broadcast, converted) into self      d/dself = 0, d/dsrc = grad
@@ -215,6 +223,7 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
     }, {src});
   }
   detail::check_inplace(*this);
+  detail::assert_no_internal_overlap(*this);
   check_inplace_result(*this, infer_size(sizes(), src.sizes()), scalar_type());
   detail::copy_raw(*this, src);
   impl_->storage->bump_version();

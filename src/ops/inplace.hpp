@@ -21,6 +21,9 @@ namespace xgrad::detail {
 
 /// PyTorch's error when an in-place result cannot be written into self (shape or dtype).
 void check_inplace_result(const Tensor& self, IntArrayRef shape, ScalarType dtype);
+/// PyTorch's error for an elementwise write into a tensor whose elements share memory (an
+/// expanded view: a stride 0 over a dim of size > 1). Fills are allowed; they write one value.
+void assert_no_internal_overlap(const Tensor& self);
 
 /// Runs `op` (the out-of-place form, called on a snapshot of self) as an in-place op on `self`,
 /// recording it if self or one of `others` requires grad; see the Note above.

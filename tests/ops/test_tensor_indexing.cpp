@@ -327,6 +327,15 @@ TEST_CASE("indexing and views refuse what PyTorch refuses, with its messages", "
          (void)u[0].grad_fn();
        }},
       {"detach_view_inplace", [&] { ones_rg(3).clone().index({Slice(None, 2)}).detach_(); }},
+      {"add_on_expanded", [&] { torch::zeros({3}).expand({2, 3}).add_(1); }},
+      {"copy_on_expanded", [&] { torch::zeros({3}).expand({2, 3}).copy_(torch::ones({2, 3})); }},
+      {"backward_twice_through_copy_slices",
+       [&] {
+         Tensor b = ones_rg(3).clone();
+         b[0].mul_(2);
+         b.sum().backward();
+         b.sum().backward();
+       }},
       {"masked_select_int_mask", [&] { x.masked_select(L({1, 0, 1})); }},
       {"masked_scatter_short_source", [&] { x.masked_scatter(mask_rows.view({3, 1}), torch::ones({3})); }},
       {"masked_scatter_dtype", [&] { x.masked_scatter(mask2, torch::ones({8}, torch::kDouble)); }},

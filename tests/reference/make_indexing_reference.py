@@ -371,6 +371,18 @@ error("no_grad_view_inplace", no_grad_view_inplace)
 error("no_grad_view_base_modified", no_grad_view_base_modified)
 error("unbind_output_base_modified", unbind_output_base_modified)
 error("detach_view_inplace", detach_view_inplace)
+error("add_on_expanded", lambda: torch.zeros(3).expand(2, 3).add_(1))
+error("copy_on_expanded", lambda: torch.zeros(3).expand(2, 3).copy_(torch.ones(2, 3)))
+
+
+def backward_twice_through_copy_slices():
+    b = torch.ones(3, requires_grad=True).clone()
+    b[0].mul_(2)
+    b.sum().backward()
+    b.sum().backward()
+
+
+error("backward_twice_through_copy_slices", backward_twice_through_copy_slices)
 error("masked_select_int_mask", lambda: X.masked_select(L(1, 0, 1)))
 error("masked_scatter_short_source", lambda: X.masked_scatter(MASK_ROWS.view(3, 1), torch.ones(3)))
 error("masked_scatter_dtype", lambda: X.masked_scatter(MASK2, torch.ones(8, dtype=torch.float64)))
