@@ -611,3 +611,23 @@ TEST_CASE("custom functions: dirty views rebase their base, returned views refus
                     "leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
                     "output of the custom Function.");
 }
+
+namespace {
+struct SumOfList : torch::autograd::Function<SumOfList> {
+  static Tensor forward(torch::autograd::AutogradContext*, torch::TensorList tensors) {
+    return tensors[0] + tensors[1] * 2;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list g) {
+    return {g[0], g[0] * 2};
+  }
+};
+}  // namespace
+
+TEST_CASE("custom functions take a TensorList argument as its tensors", "[views]") {
+  // libtorch's CustomAutogradTest.CustomFunctionWithTensorList passes its inputs as a TensorList.
+  Tensor x = torch::randn({2}, torch::requires_grad()), y = torch::randn({2}, torch::requires_grad());
+  std::vector<Tensor> list = {x, y};
+  SumOfList::apply(torch::TensorList(list)).sum().backward();
+  CHECK(x.grad().equal(torch::ones({2})));
+  CHECK(y.grad().equal(torch::full({2}, 2.f)));
+}

@@ -118,6 +118,9 @@ struct TensorArgs {
   void add(const variable_list& list) {
     for (const Tensor& t : list) add(t);
   }
+  void add(TensorList list) {
+    for (const Tensor& t : list) add(t);
+  }
   template <class Other>
   void add(const Other&) {
     is_tensor.push_back(false);
