@@ -320,6 +320,7 @@ void backward(const variable_list& tensors, const variable_list& grad_tensors, s
 
 variable_list grad(const variable_list& outputs, const variable_list& inputs, const variable_list& grad_outputs,
                    std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
+  XGRAD_CHECK_T(ValueError, !inputs.empty(), "grad requires non-empty inputs.");
   std::vector<Edge> roots;
   variable_list grads;
   collect_roots(outputs, grad_outputs, roots, grads);

@@ -164,7 +164,10 @@ void Tensor::remove_hook(unsigned handle) const {
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       std::optional<TensorList> inputs) const {
   autograd::variable_list in;
-  if (inputs) in = inputs->vec();
+  if (inputs) {  // given but empty is an error, not "every leaf" (the default of the free function)
+    XGRAD_CHECK(!inputs->empty(), "'inputs' argument to backward() cannot be empty.");
+    in = inputs->vec();
+  }
   autograd::variable_list grads;
   if (gradient.defined()) grads.push_back(gradient);
   autograd::backward({*this}, grads, retain_graph, create_graph, in);

@@ -136,6 +136,25 @@ TEST_CASE("backward(inputs) accumulates into the given tensors only") {
   CHECK_FALSE(w.grad().defined());
 }
 
+// Python (torch 1.13): torch.autograd.grad(x * 2, [], x) raises ValueError "grad requires
+// non-empty inputs."; (x * 2).sum().backward(inputs=[]) raises RuntimeError "'inputs' argument to
+// backward() cannot be empty." (libtorch's AutogradAPITests.EmptyInput, BackwardWithEmptyInputs).
+TEST_CASE("grad and backward refuse an empty inputs list with PyTorch's errors") {
+  auto x = torch::ones({1}, torch::requires_grad());
+  CHECK_THROWS_AS(torch::autograd::grad({x * 2}, {}, {x}), torch::ValueError);
+  CHECK_THROWS_WITH(torch::autograd::grad({x * 2}, {}, {x}), "grad requires non-empty inputs.");
+  auto y = (x * 2).sum();
+  CHECK_THROWS_AS(y.backward({}, true, false, std::vector<Tensor>{}), torch::Error);
+  CHECK_THROWS_WITH(y.backward({}, true, false, std::vector<Tensor>{}),
+                    "'inputs' argument to backward() cannot be empty.");
+  CHECK_FALSE(x.grad().defined());
+  // Without inputs (nullopt) every leaf receives its gradient; so does the free function's {}.
+  y.backward({}, true);
+  CHECK(x.grad().equal(torch::full({1}, 2.0f)));
+  torch::autograd::backward({y}, {}, std::nullopt, false, {});
+  CHECK(x.grad().equal(torch::full({1}, 4.0f)));
+}
+
 TEST_CASE("double backward: second derivatives through the first graph") {
   auto x = torch::tensor({0.5, 1.5}, torch::TensorOptions(torch::kDouble).requires_grad(true));
   auto y = x.pow(3).sum();
