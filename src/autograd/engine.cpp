@@ -7,8 +7,10 @@
 // derivative, `mul` in src/ops/elementwise.cpp; then gradcheck.cpp, which checks derivatives.
 #include "xgrad/autograd/engine.hpp"
 
+#include <exception>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include "autograd/graph_task.hpp"
 
@@ -227,7 +229,7 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
   GraphTask graph(root);
   if (!bw.capture.empty()) mark_needed(root, graph, bw.capture);
   bw.captured.assign(bw.capture.size(), Tensor());
-  bw.trace = detail::make_engine_tracer();
+  if (!bw.trace) bw.trace = detail::make_engine_tracer();  // made by the caller's thread if offloaded
   if (bw.trace) bw.trace->start(*root, graph.nodes());
   if (roots.size() == 1) graph[root].input(roots[0].input_nr, root->num_inputs()) = std::move(root_grads[0]);
 
@@ -258,6 +260,49 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
   }
   // ---- end of the engine's loop ----
   return std::move(bw.captured);
+}
+
+// Note [Reentrant backward]
+// A custom Function's backward may itself call backward() (libtorch's CustomAutogradTest.Reentrant):
+// the inner backward runs to its end, on the same thread, before the outer one goes on. Every
+// level costs stack, and a chain of 8193 levels (CustomAutogradTest.DeepReentrant) would overflow
+// it. PyTorch's engine moves a backward started more than 60 levels deep to another thread, with a
+// stack of its own, and waits for it; so does this one. Grad mode and the engine trace go along
+// (PyTorch's ThreadLocalState); on that thread the depth counts from zero again.
+constexpr int kMaxReentrantDepth = 60;
+
+/// How many backward passes are running on this thread, one inside another.
+int& reentrant_depth() {
+  thread_local int depth = 0;
+  return depth;
+}
+
+/// execute(), on this thread or, deep inside reentrant backwards, on a fresh one.
+variable_list run_backward(const std::vector<Edge>& roots, variable_list root_grads, Backward& bw) {
+  int& depth = reentrant_depth();
+  if (depth < kMaxReentrantDepth) {
+    struct Level {
+      int& depth;
+      explicit Level(int& d) : depth(d) { ++depth; }
+      ~Level() { --depth; }
+    } level(depth);
+    return execute(roots, std::move(root_grads), bw);
+  }
+  if (!bw.trace) bw.trace = detail::make_engine_tracer();
+  const bool grad_mode = GradMode::is_enabled();
+  variable_list result;
+  std::exception_ptr error;
+  std::thread worker([&] {
+    GradMode::set_enabled(grad_mode);
+    try {
+      result = run_backward(roots, std::move(root_grads), bw);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  worker.join();
+  if (error) std::rethrow_exception(error);
+  return result;
 }
 
 /// The roots of a backward and their starting gradients, with PyTorch's checks.
@@ -303,13 +348,13 @@ void backward(const variable_list& tensors, const variable_list& grad_tensors, s
   bw.keep_graph = retain_graph.value_or(create_graph);
   bw.create_graph = create_graph;
   if (inputs.empty()) {
-    execute(roots, std::move(grads), bw);
+    run_backward(roots, std::move(grads), bw);
     return;
   }
   // backward(inputs=...): only these tensors receive gradients, leaves or not.
   bw.accumulate_grad = false;
   bw.capture = capture_edges(inputs);
-  variable_list captured = execute(roots, std::move(grads), bw);
+  variable_list captured = run_backward(roots, std::move(grads), bw);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!captured[i].defined()) continue;
     AutogradMeta& meta = materialize_autograd_meta(inputs[i]);
@@ -329,7 +374,7 @@ variable_list grad(const variable_list& outputs, const variable_list& inputs, co
   bw.create_graph = create_graph;
   bw.accumulate_grad = false;
   bw.capture = capture_edges(inputs);
-  variable_list result = execute(roots, std::move(grads), bw);
+  variable_list result = run_backward(roots, std::move(grads), bw);
   if (!allow_unused)
     for (const Tensor& g : result)
       if (!g.defined())
