@@ -75,11 +75,6 @@ uint32_t Tensor::output_nr() const { return impl_->output_nr; }
 
 namespace {
 
-unsigned next_hook_id() {
-  static unsigned counter = 0;
-  return ++counter;
-}
-
 /// A tensor hook on a non-leaf: runs on gradient number `output_nr` arriving at its grad_fn.
 struct TensorPreHook : autograd::FunctionPreHook {
   TensorPreHook(unsigned id, uint32_t nr, autograd::TensorHook fn) : id(id), output_nr(nr), hook(std::move(fn)) {}
@@ -142,23 +137,43 @@ bool Tensor::retains_grad() const {
   return meta != nullptr && meta->retains_grad;
 }
 
+// A hook's handle is its position among the hooks registered on this tensor, as libtorch's
+// cpp_hooks_list_: 0, 1, ... on a leaf; on a non-leaf, among those on its current grad_fn (an
+// in-place op gives it a new grad_fn and a new list, so the old hooks can no longer be removed).
+// remove_hook of a position never handed out is libtorch's error; removing twice is allowed.
+namespace {
+/// The hooks registered on `self`'s current grad_fn (the prehooks for its output), in order.
+std::vector<TensorPreHook*> tensor_pre_hooks(const std::shared_ptr<autograd::Node>& fn, uint32_t output_nr) {
+  std::vector<TensorPreHook*> out;
+  for (auto& h : fn->pre_hooks())
+    if (auto* th = dynamic_cast<TensorPreHook*>(h.get()); th != nullptr && th->output_nr == output_nr) out.push_back(th);
+  return out;
+}
+}  // namespace
+
 unsigned Tensor::register_hook_impl(std::function<Tensor(const Tensor&)> hook) const {
   XGRAD_CHECK(requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
-  unsigned id = next_hook_id();
-  if (const auto& fn = grad_fn())
+  if (const auto& fn = grad_fn()) {
+    auto id = static_cast<unsigned>(tensor_pre_hooks(fn, impl_->output_nr).size());
     fn->add_pre_hook(std::make_unique<TensorPreHook>(id, impl_->output_nr, std::move(hook)));
-  else
-    materialize_autograd_meta(*this).hooks.emplace_back(id, std::move(hook));
+    return id;
+  }
+  auto& hooks = materialize_autograd_meta(*this).hooks;
+  auto id = static_cast<unsigned>(hooks.size());
+  hooks.emplace_back(id, std::move(hook));
   return id;
 }
 
 void Tensor::remove_hook(unsigned handle) const {
-  if (AutogradMeta* meta = impl_->autograd.get())
-    for (auto& [id, fn] : meta->hooks)
-      if (id == handle) fn = nullptr;
-  if (impl_->grad_fn)
-    for (auto& h : impl_->grad_fn->pre_hooks())
-      if (auto* th = dynamic_cast<TensorPreHook*>(h.get()); th && th->id == handle) th->hook = nullptr;
+  if (const auto& fn = grad_fn()) {
+    auto hooks = tensor_pre_hooks(fn, impl_->output_nr);
+    XGRAD_CHECK(handle < hooks.size(), "Invalid index, no hook at position {}", handle);
+    hooks[handle]->hook = nullptr;
+    return;
+  }
+  AutogradMeta* meta = impl_->autograd.get();
+  XGRAD_CHECK(meta != nullptr && handle < meta->hooks.size(), "Invalid index, no hook at position {}", handle);
+  meta->hooks[handle].second = nullptr;
 }
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,

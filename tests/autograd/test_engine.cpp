@@ -100,6 +100,44 @@ TEST_CASE("hooks see and may replace gradients") {
   CHECK(x.grad().equal(torch::tensor({3.0f, 3.0f})));
 }
 
+// libtorch (no Python equivalent: Python hands out RemovableHandles): a handle is the hook's
+// position in the tensor's own list, which an in-place op starts afresh on the new grad_fn;
+// remove_hook of a position never handed out throws "Invalid index, no hook at position N".
+TEST_CASE("hook handles are positions in the tensor's list, as libtorch's") {
+  auto x = torch::ones({2}, torch::requires_grad());
+  auto y = torch::full({2}, 4.0f, torch::requires_grad());
+  CHECK(x.register_hook([](const Tensor& g) { return g; }) == 0);
+  CHECK(y.register_hook([](const Tensor& g) { return g * 2; }) == 0);  // y's own list
+  auto z = x * x + x * 2 + x * y + y;
+  int counter = 0;
+  CHECK(z.register_hook([&](const Tensor&) { counter += 1; }) == 0);
+  unsigned second = z.register_hook([&](const Tensor&) { counter += 2; });
+  CHECK(second == 1);
+  z.backward(torch::ones({2}), true);
+  CHECK(counter == 3);
+  z.remove_hook(second);
+  z.remove_hook(second);  // again: allowed, nothing left to remove
+  z.backward(torch::ones({2}), true);
+  CHECK(counter == 4);
+  CHECK(y.grad().equal(torch::full({2}, 2.0f) * 2 * (1 + 1)));  // (x + 1), doubled by y's hook, twice
+  CHECK_THROWS_WITH(y.remove_hook(1), "Invalid index, no hook at position 1");
+  CHECK_THROWS_WITH(torch::ones({1}, torch::requires_grad()).remove_hook(0), "Invalid index, no hook at position 0");
+
+  // After an in-place op the tensor starts a new list on its new grad_fn: position 0 again, and
+  // removing it leaves the hooks registered before the op (which still see their gradient).
+  auto a = torch::ones({2}, torch::requires_grad()).clone();
+  int before = 0, after = 0;
+  CHECK(a.register_hook([&](const Tensor& g) { before += static_cast<int>(g.sum().item<float>()); }) == 0);
+  a.mul_(2);
+  unsigned h = a.register_hook([&](const Tensor&) { ++after; });
+  CHECK(h == 0);
+  a.remove_hook(h);
+  CHECK_THROWS_WITH(a.remove_hook(1), "Invalid index, no hook at position 1");
+  (a + 1).sum().backward();
+  CHECK(before == 4);  // the gradient reaching a before mul_: 2 per element
+  CHECK(after == 0);
+}
+
 TEST_CASE("retain_grad keeps a non-leaf's gradient") {
   auto x = torch::tensor({1.0f, 2.0f}, torch::requires_grad());
   auto h = x * 3;
