@@ -5,6 +5,7 @@
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/core/grad_mode.hpp"
+#include "xgrad/core/warning.hpp"
 
 namespace xgrad {
 
@@ -60,7 +61,13 @@ void Tensor::set_data(const Tensor& new_data) const {
 const Tensor& Tensor::grad() const {
   static const Tensor undefined;
   const AutogradMeta* meta = impl_->autograd.get();
-  return meta ? meta->grad : undefined;
+  const Tensor& g = meta ? meta->grad : undefined;
+  if (!g.defined() && !retains_grad() && !is_leaf())  // libtorch's TensorBody.h, Python's warning
+    warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+         "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+         "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+         "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.");
+  return g;
 }
 
 Tensor& Tensor::mutable_grad() const { return materialize_autograd_meta(*this).grad; }
