@@ -341,6 +341,11 @@ std::vector<Edge> capture_edges(const variable_list& inputs) {
 
 void backward(const variable_list& tensors, const variable_list& grad_tensors, std::optional<bool> retain_graph,
               bool create_graph, const variable_list& inputs) {
+  if (create_graph)  // libtorch's Engine::execute, TORCH_WARN_ONCE (warn() shows each message once)
+    warn("Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+         "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid "
+         "this. If you have to use this function, make sure to reset the .grad fields of your parameters to None "
+         "after use to break the cycle and avoid the leak.");
   std::vector<Edge> roots;
   variable_list grads;
   collect_roots(tensors, grad_tensors, roots, grads);
