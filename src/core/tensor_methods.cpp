@@ -50,6 +50,9 @@ template double Tensor::item<double>() const;
 
 Tensor Tensor::to(ScalarType dtype, bool, bool copy) const { return to_dtype(*this, dtype, copy); }
 Tensor Tensor::to(TensorOptions options, bool, bool copy) const {
+  XGRAD_CHECK(!options.requires_grad(),  // libtorch's generated wrapper of to(options)
+              "Operators taking TensorOptions cannot take a TensorOptions with options.requires_grad set as true. "
+              "This isn't implemented yet.");
   return options.has_dtype() ? to_dtype(*this, options.dtype(), copy) : (copy ? clone() : *this);
 }
 Tensor Tensor::to(Device, ScalarType dtype, bool, bool copy) const { return to_dtype(*this, dtype, copy); }

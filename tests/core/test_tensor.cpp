@@ -68,4 +68,15 @@ TEST_CASE("requires_grad flags follow PyTorch") {
   CHECK_THROWS_AS(y.requires_grad_(false), torch::Error);
   x.set_requires_grad(false);
   CHECK_FALSE(x.requires_grad());
+
+  // to() keeps requires_grad and records ToCopyBackward0 (Python: t.to(torch.double) of a t that
+  // requires grad); TensorOptions asking for requires_grad is refused (libtorch's
+  // TensorTest.ToOptionsWithRequiresGrad, with its generated wrapper's message).
+  auto t = torch::empty({3, 4}, torch::requires_grad());
+  CHECK(t.to(torch::kDouble).grad_fn()->name() == "ToCopyBackward0");
+  CHECK_THROWS_WITH(t.to(torch::TensorOptions().requires_grad(true)),
+                    "Operators taking TensorOptions cannot take a TensorOptions with options.requires_grad set as "
+                    "true. This isn't implemented yet.");
+  CHECK(t.to(torch::TensorOptions().requires_grad(false)).is_same(t));
+  CHECK_FALSE(torch::empty({2}).to(torch::kDouble).requires_grad());
 }
