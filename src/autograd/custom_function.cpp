@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "autograd/graph_task.hpp"
+
 namespace xgrad::autograd {
 
 variable_list AutogradContext::get_saved_variables() const {
@@ -30,7 +32,15 @@ void AutogradContext::bump_dirty() const {
 
 bool AutogradContext::needs_input_grad(size_t index) const {
   auto node = node_.lock();
-  return node != nullptr && node->should_compute_output(index);
+  return node != nullptr && detail::task_should_compute_output(*node, index);
+}
+
+bool AutogradContext::needs_input_grad(std::initializer_list<IndexRange> ranges) const {
+  return std::any_of(ranges.begin(), ranges.end(), [this](IndexRange range) {
+    for (size_t i = range.first; i < range.second; ++i)
+      if (needs_input_grad(i)) return true;
+    return false;
+  });
 }
 
 bool AutogradContext::contains(const std::vector<const TensorImpl*>& list, const Tensor& t) const {

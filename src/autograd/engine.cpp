@@ -213,6 +213,13 @@ Tensor sum_gradients(const Tensor& a, const Tensor& b, bool create_graph) {
   return a + b;
 }
 
+/// The trimmed graph of the grad() or backward(inputs=...) running on this thread (null: none,
+/// or a backward that computes every gradient).
+const GraphTask*& current_trimmed_graph() {
+  thread_local const GraphTask* graph = nullptr;
+  return graph;
+}
+
 /// Runs backward from `roots` (with gradients `root_grads`); returns the gradients that arrived
 /// at bw.capture's edges.
 variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, Backward& bw) {
@@ -228,6 +235,11 @@ variable_list execute(const std::vector<Edge>& roots, variable_list root_grads, 
   // 1. Dependencies: how many edges lead into each node reachable from the root.
   GraphTask graph(root);
   if (!bw.capture.empty()) mark_needed(root, graph, bw.capture);
+  struct Trimmed {  // what task_should_compute_output reads, for this backward (reentrant ones nest)
+    const GraphTask* previous = current_trimmed_graph();
+    explicit Trimmed(const GraphTask* now) { current_trimmed_graph() = now; }
+    ~Trimmed() { current_trimmed_graph() = previous; }
+  } trimmed(bw.capture.empty() ? nullptr : &graph);
   bw.captured.assign(bw.capture.size(), Tensor());
   if (!bw.trace) bw.trace = detail::make_engine_tracer();  // made by the caller's thread if offloaded
   if (bw.trace) bw.trace->start(*root, graph.nodes());
@@ -304,6 +316,18 @@ variable_list run_backward(const std::vector<Edge>& roots, variable_list root_gr
   if (error) std::rethrow_exception(error);
   return result;
 }
+
+}  // namespace
+
+bool detail::task_should_compute_output(Node& fn, size_t i) {
+  if (!fn.should_compute_output(i)) return false;
+  const GraphTask* graph = current_trimmed_graph();
+  if (graph == nullptr) return true;
+  const detail::NodeTask* next = graph->find_existing(fn.next_edges()[i].function.get());
+  return next == nullptr || next->needed;
+}
+
+namespace {
 
 /// The roots of a backward and their starting gradients, with PyTorch's checks.
 void collect_roots(const variable_list& outputs, const variable_list& grad_outputs, std::vector<Edge>& roots,

@@ -57,6 +57,16 @@ class GraphTask {
   /// The task of a node (one the constructor did not find gets a new task: a node grad() asks
   /// about that the outputs do not reach).
   NodeTask& operator[](Node* fn) { return *find(fn).first; }
+  /// The task of a node this backward found, or nullptr (never adds one).
+  const NodeTask* find_existing(Node* fn) const {
+    if (index_.empty()) {
+      for (size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i] == fn) return &tasks_[i];
+      return nullptr;
+    }
+    auto it = index_.find(fn);
+    return it == index_.end() ? nullptr : &tasks_[it->second];
+  }
   /// Every node found, in the order they were found.
   const std::vector<Node*>& nodes() const { return nodes_; }
   std::vector<NodeTask>& tasks() { return tasks_; }
@@ -108,5 +118,10 @@ class GraphTask {
   std::unordered_map<Node*, size_t> index_;
   SmallVector<Node*, 16> ready_;  // a heap ordered by LaterFirst
 };
+
+/// PyTorch's task_should_compute_output: edge `i` of `fn` is valid and, if a grad() or
+/// backward(inputs=...) runs on this thread, a requested gradient lies behind it (the engine
+/// trims the others). In engine.cpp.
+bool task_should_compute_output(Node& fn, size_t i);
 
 }  // namespace xgrad::autograd::detail

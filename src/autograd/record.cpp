@@ -1,6 +1,8 @@
 // record.cpp: the parts of op recording that need no template (see record.hpp).
 #include "xgrad/autograd/record.hpp"
 
+#include "autograd/graph_task.hpp"
+
 #include "xgrad/autograd/anomaly_mode.hpp"
 #include "xgrad/core/format.hpp"
 
@@ -40,7 +42,7 @@ void connect_inputs(Node& node, TensorList inputs) {
 
 bool needs_input_grad(size_t i) {
   Node* node = detail::current_node();
-  return node == nullptr || node->should_compute_output(i);
+  return node == nullptr || detail::task_should_compute_output(*node, i);
 }
 
 }  // namespace xgrad::autograd

@@ -302,3 +302,51 @@ TEST_CASE("saved_data holds libtorch's IValue kinds and refuses the wrong one") 
   CHECK_THROWS_WITH(t.toDouble(), "Expected Double but got Tensor");
   CHECK_THROWS_WITH(d.toInt(), "Expected Int but got Double");
 }
+
+namespace {
+/// out = a + 2 b + a b; records what needs_input_grad said in backward.
+struct Trimmed : torch::autograd::Function<Trimmed> {
+  static std::vector<bool> seen;
+  static Tensor forward(AutogradContext* ctx, Tensor a, Tensor b) {
+    ctx->save_for_backward({a, b});
+    return a + 2 * b + a * b;
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list g) {
+    using torch::autograd::IndexRange;
+    seen = {ctx->needs_input_grad(0), ctx->needs_input_grad(1), ctx->needs_input_grad({IndexRange{0, 2}})};
+    auto saved = ctx->get_saved_variables();
+    Tensor ga = ctx->needs_input_grad(0) ? g[0] + g[0] * saved[1] : Tensor();
+    Tensor gb = ctx->needs_input_grad(1) ? g[0] * 2 + g[0] * saved[0] : Tensor();
+    return {ga, gb};
+  }
+};
+std::vector<bool> Trimmed::seen;
+}  // namespace
+
+// libtorch's CustomAutogradTest.GraphTaskTrimEdges: inside grad() or backward(inputs=...), an
+// input whose gradient nobody asked for does not need one (task_should_compute_output). Python's
+// ctx.needs_input_grad is a tuple fixed at forward time instead; this is the C++ method's rule.
+TEST_CASE("needs_input_grad is false for gradients grad() did not ask for, as libtorch's") {
+  auto x = torch::tensor({1.0f, 2.0f}, torch::requires_grad());
+  auto y = torch::tensor({3.0f, -1.0f}, torch::requires_grad());
+  auto go = torch::ones({2});
+  auto gx = torch::autograd::grad({Trimmed::apply(x, y)}, {x}, {go})[0];
+  CHECK(Trimmed::seen == std::vector<bool>{true, false, true});
+  CHECK(gx.equal(y + 1));
+  auto gy = torch::autograd::grad({Trimmed::apply(x, y)}, {y}, {go})[0];
+  CHECK(Trimmed::seen == std::vector<bool>{false, true, true});
+  CHECK(gy.equal(x + 2));
+  auto both = torch::autograd::grad({Trimmed::apply(x, y)}, {x, y}, {go});
+  CHECK(Trimmed::seen == std::vector<bool>{true, true, true});
+  CHECK(both[0].equal(y + 1));
+  CHECK(both[1].equal(x + 2));
+  Trimmed::apply(x, y).backward(go, std::nullopt, false, torch::TensorList{y});
+  CHECK(Trimmed::seen == std::vector<bool>{false, true, true});
+  CHECK(y.grad().equal(x + 2));
+  CHECK_FALSE(x.grad().defined());
+  Trimmed::apply(x, y).sum().backward();  // plain backward: every input that requires grad
+  CHECK(Trimmed::seen == std::vector<bool>{true, true, true});
+  // Only what requires grad, as always.
+  Trimmed::apply(x, torch::ones({2})).sum().backward();
+  CHECK(Trimmed::seen == std::vector<bool>{true, false, true});
+}

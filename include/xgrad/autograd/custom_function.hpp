@@ -26,11 +26,13 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "xgrad/autograd/autograd_meta.hpp"
@@ -42,6 +44,9 @@
 #include "xgrad/core/ivalue.hpp"
 
 namespace xgrad::autograd {
+
+/// Inputs [first, second) of a custom Function, for needs_input_grad (libtorch's IndexRange).
+using IndexRange = std::pair<size_t, size_t>;
 
 using Variable = Tensor;
 
@@ -75,8 +80,12 @@ class AutogradContext {
   void mark_dirty(const variable_list& inputs);
   /// false: backward receives undefined tensors, not zeros, for outputs that were not used.
   void set_materialize_grads(bool value) { materialize_grads_ = value; }
-  /// Whether the tensor input number `index` (counting tensor arguments only) needs a gradient.
+  /// Whether the tensor input number `index` (counting tensor arguments only) needs a gradient:
+  /// it requires grad and, inside grad() or backward(inputs=...), a requested gradient lies
+  /// behind it (libtorch's task_should_compute_output).
   bool needs_input_grad(size_t index) const;
+  /// Whether any input in the [first, second) ranges needs a gradient.
+  bool needs_input_grad(std::initializer_list<IndexRange> ranges) const;
 
  private:
   template <class T>
