@@ -43,11 +43,14 @@ Tensor decode(const nlohmann::json& j);
 bool close(const Tensor& actual, const Tensor& expected, std::string& why, double rtol = 1e-5, double atol = 1e-6);
 /// Deterministic float64 test values in about [-2, 2], different for each `phase`, requiring grad.
 Tensor test_values(xgrad::IntArrayRef shape, double phase = 0.0);
-/// Replays every case of `group` in `file` (ops.json unless given) with the C++ expression of the
+/// Replays every case of `group` in `file` (ops.json unless said) with the C++ expression of the
 /// same name: value, dtype, grad_fn name, gradients, and a float64 gradcheck. Every case must have
 /// an expression and every expression a case (or be marked no_reference_yet), so the two lists
-/// cannot drift apart.
-void run_reference_group(const std::string& group, const OpTable& table, const std::string& file = "ops.json");
+/// cannot drift apart. `atol`: the absolute tolerance of values and gradients, for ops whose
+/// float32 results sum many products (a convolution's rounding differs from PyTorch's by more
+/// than 1e-6 where its terms cancel).
+void run_reference_group(const std::string& group, const OpTable& table, const std::string& file = "ops.json",
+                         double atol = 1e-6);
 /// Replays every case of `group` in `file`, written by tests/reference/second_order.py: what
 /// run_reference_group checks plus the whole graph behind the output, and under create_graph=true
 /// whether each first gradient requires grad, its grad_fn name and graph, and the second

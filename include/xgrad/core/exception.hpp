@@ -31,6 +31,12 @@ class TypeError : public Error {
   using Error::Error;
 };
 
+/// PyTorch's NotImplementedError (c10::NotImplementedError): a mode or case PyTorch does not support.
+class NotImplementedError : public Error {
+ public:
+  using Error::Error;
+};
+
 namespace detail {
 template <class E, class... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> f, Args&&... args) {

@@ -118,11 +118,13 @@ class Cloneable : public Module {
     XGRAD_CHECK(copy->parameters_.size() == parameters_.size(),
                 "The cloned module does not have the same number of parameters as the original module after calling "
                 "reset(). Are you sure you called register_parameter() inside reset() and not the constructor?");
-    for (const auto& p : parameters_) copy->parameters_[p.key()].set_data(p.value().clone());
+    for (const auto& p : parameters_)  // an absent bias (bias=false) is registered undefined
+      if (p.value().defined()) copy->parameters_[p.key()].set_data(p.value().clone());
     XGRAD_CHECK(copy->buffers_.size() == buffers_.size(),
                 "The cloned module does not have the same number of buffers as the original module after calling "
                 "reset(). Are you sure you called register_buffer() inside reset() and not the constructor?");
-    for (const auto& b : buffers_) copy->buffers_[b.key()].set_data(b.value().clone());
+    for (const auto& b : buffers_)
+      if (b.value().defined()) copy->buffers_[b.key()].set_data(b.value().clone());
     XGRAD_CHECK(copy->children_.size() == children_.size(),
                 "The cloned module does not have the same number of child modules as the original module after "
                 "calling reset(). Are you sure you called register_module() inside reset() and not the constructor?");

@@ -1,0 +1,151 @@
+// test_spatial_modules.cpp: the modules of src/nn/modules/conv.cpp (and the other spatial layers)
+// against PyTorch (conv.json "modules"): made after the same manual_seed they hold PyTorch's
+// parameters bit for bit, and give its outputs and gradients; their options, printing (libtorch's
+// text) and errors (Python's).
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <xgrad/torch.hpp>
+
+#include "support/reference.hpp"
+
+namespace nn = torch::nn;
+using torch::Tensor;
+
+namespace {
+
+/// A module just made, and how to run it on an input.
+struct Made {
+  std::shared_ptr<nn::Module> module;
+  std::function<Tensor(const Tensor&)> forward;
+};
+template <class Holder>
+Made made(Holder holder) {
+  return {holder.ptr(), [holder](const Tensor& x) mutable { return holder(x); }};
+}
+
+template <class T>
+std::string printed(const T& module) {
+  std::ostringstream s;
+  s << module;
+  return s.str();
+}
+
+/// Each module of conv.json, made the same way in C++.
+const std::map<std::string, std::function<Made()>>& module_table() {
+  static const std::map<std::string, std::function<Made()>> table = {
+      {"conv1d", [] { return made(nn::Conv1d(3, 4, 3)); }},
+      {"conv2d_mnist_first", [] { return made(nn::Conv2d(1, 10, 5)); }},
+      {"conv2d_mnist_second", [] { return made(nn::Conv2d(nn::Conv2dOptions(10, 20, 5))); }},
+      {"conv2d_options",
+       [] {
+         return made(nn::Conv2d(
+             nn::Conv2dOptions(4, 6, {3, 2}).stride({2, 1}).padding({1, 2}).dilation({2, 1}).groups(2).bias(false)));
+       }},
+      {"conv2d_same", [] { return made(nn::Conv2d(nn::Conv2dOptions(2, 3, {2, 3}).padding(torch::kSame))); }},
+      {"conv2d_reflect",
+       [] { return made(nn::Conv2d(nn::Conv2dOptions(2, 3, 3).padding({1, 2}).padding_mode(torch::kReflect))); }},
+      {"conv2d_replicate",
+       [] { return made(nn::Conv2d(nn::Conv2dOptions(2, 3, 3).padding(1).padding_mode(torch::kReplicate))); }},
+      {"conv2d_circular",
+       [] { return made(nn::Conv2d(nn::Conv2dOptions(2, 3, 3).padding({2, 1}).padding_mode(torch::kCircular))); }},
+      {"conv2d_circular_same",
+       [] { return made(nn::Conv2d(nn::Conv2dOptions(2, 3, 4).padding(torch::kSame).padding_mode(torch::kCircular))); }},
+      {"conv3d", [] { return made(nn::Conv3d(nn::Conv3dOptions(2, 3, {2, 3, 2}).stride({1, 2, 1}))); }},
+      {"conv_transpose1d", [] { return made(nn::ConvTranspose1d(nn::ConvTranspose1dOptions(3, 4, 3).stride(2))); }},
+      {"conv_transpose2d",
+       [] {
+         return made(nn::ConvTranspose2d(
+             nn::ConvTranspose2dOptions(4, 6, 3).stride(2).padding(1).output_padding(1).groups(2)));
+       }},
+      {"conv_transpose2d_output_size",
+       [] {
+         nn::ConvTranspose2d m(nn::ConvTranspose2dOptions(2, 3, 3).stride(2));
+         return Made{m.ptr(), [m](const Tensor& x) mutable { return m(x, std::vector<int64_t>{9, 10}); }};
+       }},
+      {"conv_transpose3d",
+       [] { return made(nn::ConvTranspose3d(nn::ConvTranspose3dOptions(2, 2, 2).stride({2, 1, 1}).bias(false))); }},
+  };
+  return table;
+}
+
+}  // namespace
+
+TEST_CASE("spatial modules start from PyTorch's parameters and compute PyTorch's numbers") {
+  const auto& table = module_table();
+  size_t seen = 0;
+  for (const auto& c : xgrad_test::reference("conv.json").at("modules")) {
+    const std::string name = c.at("name");
+    INFO("module " << name);
+    auto it = table.find(name);
+    REQUIRE(it != table.end());
+    ++seen;
+    torch::manual_seed(c.at("seed").get<uint64_t>());
+    Made m = it->second();
+    // The initial parameters: the same draws, so exactly the same values.
+    const auto params = m.module->named_parameters();
+    REQUIRE(params.size() == c.at("parameters").size());
+    for (const auto& p : params) {
+      INFO("parameter " << p.key());
+      CHECK(p.value().equal(xgrad_test::decode(c.at("parameters").at(p.key()))));
+    }
+    Tensor x = xgrad_test::decode(c.at("input")).set_requires_grad(true);
+    Tensor y = m.forward(x);
+    CHECK_CLOSE(y, xgrad_test::decode(c.at("output")));
+    REQUIRE(y.grad_fn() != nullptr);
+    CHECK(y.grad_fn()->name() == c.at("grad_fn").get<std::string>());
+    y.backward(xgrad_test::decode(c.at("upstream")));
+    CHECK_CLOSE(x.grad(), xgrad_test::decode(c.at("input_grad")), 1e-5, 1e-5);
+    for (const auto& p : params) {
+      INFO("gradient of " << p.key());
+      CHECK_CLOSE(p.value().grad(), xgrad_test::decode(c.at("parameter_grads").at(p.key())), 1e-5, 1e-5);
+    }
+  }
+  CHECK(seen == table.size());
+}
+
+TEST_CASE("convolution modules print as libtorch prints them") {
+  CHECK(printed(nn::Conv2d(1, 10, 5)) == "torch::nn::Conv2d(1, 10, kernel_size=[5, 5], stride=[1, 1])");
+  CHECK(printed(nn::Conv1d(nn::Conv1dOptions(3, 4, 3).padding(1).bias(false))) ==
+        "torch::nn::Conv1d(3, 4, kernel_size=3, stride=1, padding=1, bias=false)");
+  CHECK(printed(nn::Conv2d(nn::Conv2dOptions(4, 6, {3, 2}).padding(torch::kSame).dilation(2).groups(2))) ==
+        "torch::nn::Conv2d(4, 6, kernel_size=[3, 2], stride=[1, 1], padding='same', dilation=[2, 2], groups=2)");
+  CHECK(printed(nn::Conv3d(nn::Conv3dOptions(2, 2, 3).padding(1).padding_mode(torch::kCircular))) ==
+        "torch::nn::Conv3d(2, 2, kernel_size=[3, 3, 3], stride=[1, 1, 1], padding=[1, 1, 1], padding_mode=kCircular)");
+  CHECK(printed(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(4, 6, 3).stride(2).output_padding(1))) ==
+        "torch::nn::ConvTranspose2d(4, 6, kernel_size=[3, 3], stride=[2, 2], output_padding=[1, 1])");
+}
+
+TEST_CASE("convolution modules check their options as PyTorch does") {
+  CHECK_THROWS_AS(nn::Conv2d(nn::Conv2dOptions(3, 4, 3).groups(2)), torch::ValueError);
+  CHECK_THROWS_WITH(nn::Conv2d(nn::Conv2dOptions(3, 4, 3).groups(2)), "in_channels must be divisible by groups");
+  CHECK_THROWS_WITH(nn::Conv2d(nn::Conv2dOptions(4, 3, 3).groups(2)), "out_channels must be divisible by groups");
+  CHECK_THROWS_WITH(nn::Conv2d(nn::Conv2dOptions(4, 4, 3).groups(0)), "groups must be a positive integer");
+  CHECK_THROWS_WITH(nn::Conv1d(nn::Conv1dOptions(3, 2, 3).stride(2).padding(torch::kSame)),
+                    "padding='same' is not supported for strided convolutions");
+  CHECK_THROWS_WITH(nn::Conv2d(nn::Conv2dOptions(3, 2, {3, 4}).stride({1, 2}).padding(torch::kSame)),
+                    "padding='same' is not supported for strided convolutions");
+  CHECK_THROWS_WITH(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(3, 2, 3).padding_mode(torch::kReflect)),
+                    "Only \"zeros\" padding mode is supported for ConvTranspose2d");
+  nn::ConvTranspose2d up(nn::ConvTranspose2dOptions(2, 3, 3).stride(2));
+  CHECK_THROWS_WITH(up(torch::randn({1, 2, 4, 4}), std::vector<int64_t>{20, 10}),
+                    "requested an output size of [20, 10], but valid sizes range from [9, 9] to [10, 10] (for an input "
+                    "of torch.Size([4, 4]))");
+  CHECK_THROWS_WITH(up(torch::randn({1, 2, 4, 4}), std::vector<int64_t>{9}),
+                    "ConvTranspose2D: for 4D input, output_size must have 2 or 4 elements (got 1)");
+  // The options read back as given; a conv's weight has libtorch's layout.
+  nn::Conv2d conv(nn::Conv2dOptions(4, 6, {3, 2}).groups(2).bias(false));
+  CHECK(conv->weight.sizes().vec() == std::vector<int64_t>{6, 2, 3, 2});
+  CHECK(!conv->bias.defined());
+  CHECK(conv->named_parameters().size() == 1);
+  CHECK((*conv->options.kernel_size())[1] == 2);
+  CHECK(nn::ConvTranspose2d(4, 6, 3)->weight.sizes().vec() == std::vector<int64_t>{4, 6, 3, 3});
+  // clone() gives an equal, separate module.
+  auto copy = std::dynamic_pointer_cast<nn::Conv2dImpl>(conv->clone());
+  REQUIRE(copy != nullptr);
+  CHECK(copy->weight.equal(conv->weight));
+  CHECK(!copy->weight.is_same(conv->weight));
+}

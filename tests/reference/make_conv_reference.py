@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Writes conv.json: what PyTorch 1.13 computes for the spatial layers (convolution, padding,
+pooling, resampling, fold/unfold, pixel shuffle, feature dropout) and their modules. Run by hand
+with Debian's python3-torch:
+
+    /usr/bin/python3 tests/reference/make_conv_reference.py
+
+"cases" has the format of ops.json (make_ops_reference.py): tests/nn/test_<group>.cpp replays
+each case by name with the same expression in C++ (value, dtype, grad_fn name, gradients, and a
+float64 gradcheck). "modules" holds modules made right after torch.manual_seed(seed): their
+initial parameters (PyTorch's draws, bit for bit), their output for an input and the gradients
+for an upstream gradient. "draws" holds results of random ops (feature dropout) after a seed.
+New cases go at the end of their list, so that the draws above them keep their values.
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(20261213)
+CASES, MODULES, DRAWS = [], [], []
+GROUP = None
+
+
+def rnd(*shape, positive=False):
+    t = torch.randn(*shape)
+    return t.abs() + 0.5 if positive else t
+
+
+def enc(t):
+    """Float32 values with 9 significant digits, which give back the same float32 exactly."""
+    if t is None:
+        return {"values": None}
+    t = t.detach()
+    values = t.reshape(-1).tolist()
+    if t.dtype == torch.float32:
+        values = [float("%.9g" % v) for v in values]
+    elif t.dtype == torch.bool:
+        values = [int(v) for v in values]
+    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "values": values}
+
+
+def case(name, fn, *inputs):
+    """inputs: float tensors become leaves that require grad; others are passed as they are."""
+    ins = [t.detach().clone().requires_grad_(t.is_floating_point()) for t in inputs]
+    out = fn(*ins)
+    entry = {"group": GROUP, "name": name, "inputs": [enc(t) for t in ins], "output": enc(out),
+             "grad_fn": type(out.grad_fn).__name__ if out.grad_fn is not None else None}
+    if out.requires_grad:
+        g = torch.randn(out.shape, dtype=out.dtype)
+        grads = torch.autograd.grad(out, [t for t in ins if t.requires_grad], g, allow_unused=True)
+        it = iter(grads)
+        entry["upstream"] = enc(g)
+        entry["grads"] = [enc(next(it)) if t.requires_grad else None for t in ins]
+        entry["grads"] = [x if x is None or x["values"] is not None else None for x in entry["grads"]]
+    CASES.append(entry)
+
+
+def module(name, seed, make, input_shape, call=None):
+    """A module made after manual_seed(seed): its parameters, output and gradients."""
+    torch.manual_seed(seed)
+    m = make()
+    params = {k: enc(v) for k, v in m.named_parameters()}
+    x = torch.randn(*input_shape, requires_grad=True)
+    y = call(m, x) if call else m(x)
+    g = torch.randn(y.shape)
+    y.backward(g)
+    MODULES.append({"name": name, "seed": seed, "parameters": params, "input": enc(x), "output": enc(y),
+                    "grad_fn": type(y.grad_fn).__name__, "upstream": enc(g), "input_grad": enc(x.grad),
+                    "parameter_grads": {k: enc(v.grad) for k, v in m.named_parameters()},
+                    "printed": repr(m)})
+
+
+# ---- convolution -------------------------------------------------------------------------------
+GROUP = "conv"
+X1, X2, X3 = rnd(2, 4, 9), rnd(2, 4, 7, 6), rnd(2, 2, 5, 6, 4)
+case("conv1d", lambda x, w, b: F.conv1d(x, w, b), X1, rnd(3, 4, 3), rnd(3))
+case("conv1d_stride_pad_dilation", lambda x, w: F.conv1d(x, w, None, stride=2, padding=2, dilation=2), X1, rnd(5, 4, 3))
+case("conv1d_groups", lambda x, w, b: F.conv1d(x, w, b, groups=2), X1, rnd(6, 2, 2), rnd(6))
+case("conv1d_same", lambda x, w: F.conv1d(x, w, padding="same"), X1, rnd(3, 4, 4))
+case("conv1d_unbatched", lambda x, w: F.conv1d(x, w), rnd(4, 9), rnd(3, 4, 3))
+case("conv2d", lambda x, w, b: F.conv2d(x, w, b), X2, rnd(3, 4, 3, 3), rnd(3))
+case("conv2d_stride_padding", lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), X2, rnd(3, 4, 3, 3), rnd(3))
+case("conv2d_uneven", lambda x, w: F.conv2d(x, w, None, stride=(2, 1), padding=(1, 0), dilation=(1, 2)), X2,
+     rnd(2, 4, 3, 2))
+case("conv2d_groups", lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=4), X2, rnd(8, 1, 3, 3), rnd(8))
+case("conv2d_pointwise", lambda x, w, b: F.conv2d(x, w, b), X2, rnd(5, 4, 1, 1), rnd(5))
+case("conv2d_same_even", lambda x, w, b: F.conv2d(x, w, b, padding="same"), X2, rnd(3, 4, 2, 4), rnd(3))
+case("conv2d_same_dilated", lambda x, w: F.conv2d(x, w, padding="same", dilation=2), X2, rnd(3, 4, 3, 3))
+case("conv2d_valid", lambda x, w: F.conv2d(x, w, padding="valid"), X2, rnd(3, 4, 3, 3))
+case("conv2d_unbatched", lambda x, w, b: F.conv2d(x, w, b, padding=1), rnd(4, 5, 5), rnd(2, 4, 3, 3), rnd(2))
+case("conv2d_stride_larger_than_kernel", lambda x, w: F.conv2d(x, w, stride=3), X2, rnd(2, 4, 2, 2))
+case("conv3d", lambda x, w, b: F.conv3d(x, w, b), X3, rnd(3, 2, 2, 3, 2), rnd(3))
+case("conv3d_stride_padding", lambda x, w: F.conv3d(x, w, None, stride=(1, 2, 2), padding=1, dilation=(2, 1, 1)), X3,
+     rnd(2, 2, 2, 2, 2))
+case("conv_transpose1d", lambda x, w, b: F.conv_transpose1d(x, w, b, stride=2, padding=1, output_padding=1), X1,
+     rnd(4, 3, 3), rnd(3))
+case("conv_transpose1d_groups_dilation", lambda x, w: F.conv_transpose1d(x, w, None, groups=2, dilation=2), X1,
+     rnd(4, 2, 3))
+case("conv_transpose2d", lambda x, w, b: F.conv_transpose2d(x, w, b), X2, rnd(4, 3, 3, 3), rnd(3))
+case("conv_transpose2d_stride_output_padding",
+     lambda x, w, b: F.conv_transpose2d(x, w, b, stride=(2, 3), padding=(1, 2), output_padding=(1, 2)), X2,
+     rnd(4, 2, 3, 4), rnd(2))
+case("conv_transpose2d_groups", lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, groups=2, dilation=(1, 2)),
+     rnd(1, 4, 3, 2), rnd(4, 3, 2, 2), rnd(6))
+case("conv_transpose2d_unbatched", lambda x, w: F.conv_transpose2d(x, w, stride=2), rnd(4, 3, 3), rnd(4, 2, 3, 3))
+case("conv_transpose3d", lambda x, w, b: F.conv_transpose3d(x, w, b, stride=2, padding=1, output_padding=(1, 0, 1)),
+     rnd(1, 2, 3, 2, 3), rnd(2, 3, 3, 2, 3), rnd(3))
+case("convolution", lambda x, w, b: torch.convolution(x, w, b, [1, 2], [1, 1], [1, 1], False, [0, 0], 1), X2,
+     rnd(3, 4, 2, 3), rnd(3))
+case("conv2d_double", lambda x, w, b: F.conv2d(x, w, b, padding=1), X2.double(), rnd(3, 4, 3, 3).double(),
+     rnd(3).double())
+
+# ---- padding -----------------------------------------------------------------------------------
+GROUP = "padding"
+P1, P2, P3 = rnd(2, 3, 6), rnd(2, 3, 5, 6), rnd(1, 2, 3, 4, 4)
+case("pad_constant", lambda x: F.pad(x, (1, 2, 0, 3), value=0.5), P2)
+case("pad_constant_negative", lambda x: F.pad(x, (-1, 2, 1, -2)), P2)
+case("pad_constant_all_dims", lambda x: F.pad(x, (1, 1, 1, 0, 0, 1, 2, 0)), P2)
+case("pad_constant_crop_only", lambda x: F.pad(x, (-1, -2)), P2)
+case("pad_reflect_1d", lambda x: F.pad(x, (2, 3), mode="reflect"), P1)
+case("pad_reflect_2d", lambda x: F.pad(x, (2, 1, 4, 0), mode="reflect"), P2)
+case("pad_reflect_3d", lambda x: F.pad(x, (1, 2, 0, 3, 2, 1), mode="reflect"), P3)
+case("pad_reflect_negative", lambda x: F.pad(x, (-1, 2, 1, -2), mode="reflect"), P2)
+case("pad_replicate_1d", lambda x: F.pad(x, (3, 1), mode="replicate"), P1)
+case("pad_replicate_2d", lambda x: F.pad(x, (2, 1, 0, 4), mode="replicate"), P2)
+case("pad_replicate_3d", lambda x: F.pad(x, (1, 0, 3, 1, 2, 2), mode="replicate"), P3)
+case("pad_replicate_unbatched", lambda x: F.pad(x, (2, 2), mode="replicate"), rnd(3, 4))
+case("pad_circular_1d", lambda x: F.pad(x, (2, 3), mode="circular"), P1)
+case("pad_circular_2d", lambda x: F.pad(x, (2, 1, 5, 0), mode="circular"), P2)
+case("pad_circular_3d", lambda x: F.pad(x, (1, 2, 0, 3, 2, 1), mode="circular"), P3)
+case("pad_circular_negative", lambda x: F.pad(x, (-1, 2, 1, -2), mode="circular"), P2)
+
+# ---- convolution modules -----------------------------------------------------------------------
+module("conv1d", 1, lambda: nn.Conv1d(3, 4, 3), (2, 3, 8))
+module("conv2d_mnist_first", 2, lambda: nn.Conv2d(1, 10, 5), (1, 1, 8, 8))
+module("conv2d_mnist_second", 3, lambda: nn.Conv2d(10, 20, 5), (1, 10, 6, 6))
+module("conv2d_options", 4, lambda: nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 2), dilation=(2, 1), groups=2,
+                                              bias=False), (2, 4, 7, 6))
+module("conv2d_same", 5, lambda: nn.Conv2d(2, 3, (2, 3), padding="same"), (2, 2, 5, 5))
+module("conv2d_reflect", 6, lambda: nn.Conv2d(2, 3, 3, padding=(1, 2), padding_mode="reflect"), (2, 2, 5, 5))
+module("conv2d_replicate", 7, lambda: nn.Conv2d(2, 3, 3, padding=1, padding_mode="replicate"), (2, 2, 5, 5))
+module("conv2d_circular", 8, lambda: nn.Conv2d(2, 3, 3, padding=(2, 1), padding_mode="circular"), (2, 2, 5, 5))
+module("conv2d_circular_same", 9, lambda: nn.Conv2d(2, 3, 4, padding="same", padding_mode="circular"), (2, 2, 5, 5))
+module("conv3d", 10, lambda: nn.Conv3d(2, 3, (2, 3, 2), stride=(1, 2, 1)), (1, 2, 4, 5, 4))
+module("conv_transpose1d", 11, lambda: nn.ConvTranspose1d(3, 4, 3, stride=2), (2, 3, 5))
+module("conv_transpose2d", 12, lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2),
+       (2, 4, 4, 3))
+module("conv_transpose2d_output_size", 13, lambda: nn.ConvTranspose2d(2, 3, 3, stride=2), (1, 2, 4, 4),
+       call=lambda m, x: m(x, output_size=[9, 10]))
+module("conv_transpose3d", 14, lambda: nn.ConvTranspose3d(2, 2, 2, stride=(2, 1, 1), bias=False), (1, 2, 3, 3, 2))
+
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv.json")
+with open(out, "w") as f:
+    json.dump({"torch": torch.__version__, "cases": CASES, "modules": MODULES, "draws": DRAWS}, f, indent=None,
+              separators=(",", ":"))
+    f.write("\n")
+print(f"wrote {len(CASES)} cases, {len(MODULES)} modules and {len(DRAWS)} draws to {out}")
