@@ -68,6 +68,23 @@ const std::map<std::string, std::function<Made()>>& module_table() {
        }},
       {"conv_transpose3d",
        [] { return made(nn::ConvTranspose3d(nn::ConvTranspose3dOptions(2, 2, 2).stride({2, 1, 1}).bias(false))); }},
+      {"max_pool2d", [] { return made(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1))); }},
+      {"max_pool1d_ceil", [] { return made(nn::MaxPool1d(nn::MaxPool1dOptions(2).ceil_mode(true))); }},
+      {"avg_pool2d",
+       [] { return made(nn::AvgPool2d(nn::AvgPool2dOptions({2, 3}).stride(1).padding(1).count_include_pad(false))); }},
+      {"avg_pool3d", [] { return made(nn::AvgPool3d(nn::AvgPool3dOptions(2).divisor_override(3))); }},
+      {"adaptive_avg_pool2d_none",
+       [] { return made(nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions({std::nullopt, 3}))); }},
+      {"adaptive_max_pool3d", [] { return made(nn::AdaptiveMaxPool3d(nn::AdaptiveMaxPool3dOptions({2, std::nullopt, 3}))); }},
+      {"lp_pool2d", [] { return made(nn::LPPool2d(2, 2)); }},
+      {"max_unpool2d",
+       [] {
+         nn::MaxUnpool2d unpool(2);
+         return Made{unpool.ptr(), [unpool](const Tensor& x) mutable {
+                       auto [values, indices] = torch::max_pool2d_with_indices(x, 2);
+                       return unpool(values, indices);
+                     }};
+       }},
   };
   return table;
 }
@@ -117,6 +134,28 @@ TEST_CASE("convolution modules print as libtorch prints them") {
         "torch::nn::Conv3d(2, 2, kernel_size=[3, 3, 3], stride=[1, 1, 1], padding=[1, 1, 1], padding_mode=kCircular)");
   CHECK(printed(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(4, 6, 3).stride(2).output_padding(1))) ==
         "torch::nn::ConvTranspose2d(4, 6, kernel_size=[3, 3], stride=[2, 2], output_padding=[1, 1])");
+}
+
+TEST_CASE("pooling modules print as libtorch prints them") {
+  CHECK(printed(nn::MaxPool1d(5)) == "torch::nn::MaxPool1d(kernel_size=5, stride=5, padding=0, dilation=1, ceil_mode=false)");
+  CHECK(printed(nn::MaxPool2d(nn::MaxPool2dOptions({5, 6}).stride({1, 2}))) ==
+        "torch::nn::MaxPool2d(kernel_size=[5, 6], stride=[1, 2], padding=[0, 0], dilation=[1, 1], ceil_mode=false)");
+  CHECK(printed(nn::AvgPool3d(5)) == "torch::nn::AvgPool3d(kernel_size=[5, 5, 5], stride=[5, 5, 5], padding=[0, 0, 0])");
+  CHECK(printed(nn::LPPool1d(nn::LPPool1dOptions(1, 2).stride(5).ceil_mode(true))) ==
+        "torch::nn::LPPool1d(norm_type=1, kernel_size=2, stride=5, ceil_mode=true)");
+  CHECK(printed(nn::LPPool2d(2, std::vector<int64_t>({1, 2}))) ==
+        "torch::nn::LPPool2d(norm_type=2, kernel_size=[1, 2], stride=[1, 2], ceil_mode=false)");
+  CHECK(printed(nn::AdaptiveMaxPool1d(5)) == "torch::nn::AdaptiveMaxPool1d(output_size=5)");
+  CHECK(printed(nn::AdaptiveMaxPool2d(nn::AdaptiveMaxPool2dOptions({5, std::nullopt}))) ==
+        "torch::nn::AdaptiveMaxPool2d(output_size=[5, None])");
+  CHECK(printed(nn::AdaptiveAvgPool3d(5)) == "torch::nn::AdaptiveAvgPool3d(output_size=[5, 5, 5])");
+  CHECK(printed(nn::MaxUnpool2d(nn::MaxUnpool2dOptions({5, 6}).stride({3, 4}).padding({1, 2}))) ==
+        "torch::nn::MaxUnpool2d(kernel_size=[5, 6], stride=[3, 4], padding=[1, 2])");
+  // libtorch's own test: MaxPool2d's forward_with_indices on ones.
+  nn::MaxPool2d pool(nn::MaxPool2dOptions(3).stride(2));
+  auto [y, indices] = pool->forward_with_indices(torch::ones({2, 5, 5}, torch::requires_grad()));
+  CHECK(indices.equal(torch::tensor({{{0, 2}, {10, 12}}, {{0, 2}, {10, 12}}}, torch::kLong)));
+  CHECK(y.sizes().vec() == std::vector<int64_t>{2, 2, 2});
 }
 
 TEST_CASE("convolution modules check their options as PyTorch does") {

@@ -1,0 +1,142 @@
+// test_pooling.cpp: src/ops/pooling.cpp, src/ops/pooling_adaptive.cpp and F::*pool* against
+// PyTorch (conv.json): values, indices, grad_fn names, gradients, float64 gradcheck and
+// gradgradcheck, and PyTorch's messages for bad input.
+#include <catch2/catch.hpp>
+
+#include <xgrad/torch.hpp>
+
+#include "support/reference.hpp"
+
+using torch::Tensor;
+using V = xgrad_test::Inputs;
+namespace F = torch::nn::functional;
+
+TEST_CASE("pooling matches PyTorch") {
+  xgrad_test::OpTable table = {
+      {"max_pool1d", [](const V& a) { return F::max_pool1d(a[0], F::MaxPool1dFuncOptions(3).stride(2).padding(1)); }},
+      {"max_pool1d_ceil_dilation",
+       [](const V& a) { return torch::max_pool1d(a[0], 2, 2, 0, 2, /*ceil_mode=*/true); }},
+      {"max_pool1d_indices",
+       [](const V& a) { return std::get<1>(F::max_pool1d_with_indices(a[0], F::MaxPool1dFuncOptions(3).stride(2).padding(1))); }},
+      {"max_pool2d", [](const V& a) { return F::max_pool2d(a[0], F::MaxPool2dFuncOptions(2)); }},
+      {"max_pool2d_options",
+       [](const V& a) {
+         return F::max_pool2d(a[0], F::MaxPool2dFuncOptions({3, 2}).stride({2, 1}).padding(1).dilation({1, 2}).ceil_mode(true));
+       }},
+      {"max_pool2d_indices", [](const V& a) { return std::get<1>(torch::max_pool2d_with_indices(a[0], 3, 2, 1)); }},
+      {"max_pool2d_unbatched", [](const V& a) { return torch::max_pool2d(a[0], 2, 1); }},
+      {"max_pool3d",
+       [](const V& a) { return F::max_pool3d(a[0], F::MaxPool3dFuncOptions(2).stride({1, 2, 2}).padding({1, 0, 1})); }},
+      {"max_pool3d_indices", [](const V& a) { return std::get<1>(F::max_pool3d_with_indices(a[0], F::MaxPool3dFuncOptions(2))); }},
+      {"avg_pool1d", [](const V& a) { return F::avg_pool1d(a[0], F::AvgPool1dFuncOptions(3).stride(2).padding(1)); }},
+      {"avg_pool1d_exclude_pad_ceil",
+       [](const V& a) { return torch::avg_pool1d(a[0], 4, 3, 2, /*ceil_mode=*/true, /*count_include_pad=*/false); }},
+      {"avg_pool2d", [](const V& a) { return F::avg_pool2d(a[0], F::AvgPool2dFuncOptions(2)); }},
+      {"avg_pool2d_options",
+       [](const V& a) {
+         return F::avg_pool2d(a[0], F::AvgPool2dFuncOptions({3, 2}).stride({2, 1}).padding(1).ceil_mode(true).count_include_pad(false));
+       }},
+      {"avg_pool2d_divisor", [](const V& a) { return torch::avg_pool2d(a[0], 3, 2, 1, false, true, 5); }},
+      {"avg_pool2d_ceil_include_pad",
+       [](const V& a) { return F::avg_pool2d(a[0], F::AvgPool2dFuncOptions(3).stride(2).padding(1).ceil_mode(true)); }},
+      {"avg_pool3d",
+       [](const V& a) { return F::avg_pool3d(a[0], F::AvgPool3dFuncOptions(2).stride({1, 2, 2}).padding(1).ceil_mode(true)); }},
+      {"avg_pool3d_divisor",
+       [](const V& a) { return F::avg_pool3d(a[0], F::AvgPool3dFuncOptions({2, 3, 2}).divisor_override(3)); }},
+      {"adaptive_avg_pool1d", [](const V& a) { return F::adaptive_avg_pool1d(a[0], F::AdaptiveAvgPool1dFuncOptions(4)); }},
+      {"adaptive_avg_pool2d", [](const V& a) { return F::adaptive_avg_pool2d(a[0], F::AdaptiveAvgPool2dFuncOptions({3, 4})); }},
+      {"adaptive_avg_pool2d_one", [](const V& a) { return torch::adaptive_avg_pool2d(a[0], {1, 1}); }},
+      {"adaptive_avg_pool2d_larger", [](const V& a) { return torch::adaptive_avg_pool2d(a[0], {9, 8}); }},
+      {"adaptive_avg_pool3d", [](const V& a) { return F::adaptive_avg_pool3d(a[0], F::AdaptiveAvgPool3dFuncOptions({2, 4, 3})); }},
+      {"adaptive_avg_pool3d_one", [](const V& a) { return F::adaptive_avg_pool3d(a[0], F::AdaptiveAvgPool3dFuncOptions(1)); }},
+      {"adaptive_max_pool1d", [](const V& a) { return F::adaptive_max_pool1d(a[0], F::AdaptiveMaxPool1dFuncOptions(4)); }},
+      {"adaptive_max_pool2d", [](const V& a) { return F::adaptive_max_pool2d(a[0], F::AdaptiveMaxPool2dFuncOptions({3, 4})); }},
+      {"adaptive_max_pool2d_indices", [](const V& a) { return std::get<1>(torch::adaptive_max_pool2d(a[0], {3, 4})); }},
+      {"adaptive_max_pool3d", [](const V& a) { return F::adaptive_max_pool3d(a[0], F::AdaptiveMaxPool3dFuncOptions({2, 4, 3})); }},
+      {"lp_pool1d", [](const V& a) { return F::lp_pool1d(a[0], F::LPPool1dFuncOptions(2, 3).stride(2)); }},
+      {"lp_pool2d", [](const V& a) { return F::lp_pool2d(a[0], F::LPPool2dFuncOptions(3, {2, 3})); }},
+      {"lp_pool2d_stride_ceil",
+       [](const V& a) { return F::lp_pool2d(a[0], F::LPPool2dFuncOptions(2, 2).stride(1).ceil_mode(true)); }},
+      {"max_unpool1d", [](const V& a) { return F::max_unpool1d(a[0], a[1], F::MaxUnpool1dFuncOptions(2)); }},
+      {"max_unpool2d", [](const V& a) { return F::max_unpool2d(a[0], a[1], F::MaxUnpool2dFuncOptions(2)); }},
+      {"max_unpool2d_output_size",
+       [](const V& a) {
+         return F::max_unpool2d(a[0], a[1], F::MaxUnpool2dFuncOptions(2).output_size(std::vector<int64_t>{7, 7}));
+       }},
+      {"max_unpool3d", [](const V& a) { return F::max_unpool3d(a[0], a[1], F::MaxUnpool3dFuncOptions(2).stride(2)); }},
+  };
+  xgrad_test::run_reference_group("pooling", table, "conv.json");
+}
+
+TEST_CASE("pooling has second derivatives with PyTorch's nodes") {
+  using torch::autograd::gradgradcheck;
+  auto x = xgrad_test::test_values({2, 2, 5, 6});
+  CHECK(gradgradcheck([](const V& a) { return torch::max_pool2d(a[0], 2, 1, 1); }, {x}));
+  CHECK(gradgradcheck([](const V& a) { return torch::avg_pool2d(a[0], 3, 2, 1, true, false); }, {x}));
+  CHECK(gradgradcheck([](const V& a) { return torch::adaptive_avg_pool2d(a[0], {3, 4}); }, {x}));
+  CHECK(gradgradcheck([](const V& a) { return std::get<0>(torch::adaptive_max_pool2d(a[0], {2, 3})); }, {x}));
+  auto x3 = xgrad_test::test_values({1, 2, 4, 4, 3});
+  CHECK(gradgradcheck([](const V& a) { return torch::max_pool3d(a[0], 2, 1); }, {x3}));
+  CHECK(gradgradcheck([](const V& a) { return torch::avg_pool3d(a[0], 2, 1, 1); }, {x3}));
+
+  auto y = torch::max_pool2d(x, 2);
+  auto g = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, std::nullopt, /*create_graph=*/true);
+  CHECK(g[0].grad_fn()->name() == "MaxPool2DWithIndicesBackwardBackward0");
+  y = torch::avg_pool2d(x, 2);
+  g = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, std::nullopt, /*create_graph=*/true);
+  CHECK(g[0].grad_fn()->name() == "AvgPool2DBackwardBackward0");
+  y = torch::adaptive_avg_pool2d(x, {2, 2});
+  g = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, std::nullopt, /*create_graph=*/true);
+  CHECK(g[0].grad_fn()->name() == "AdaptiveAvgPool2DBackwardBackward0");
+}
+
+TEST_CASE("max pooling lets a NaN win, as PyTorch does") {
+  auto x = torch::tensor({1.0f, NAN, 3.0f, 2.0f}).view({1, 1, 4});
+  auto [out, idx] = torch::max_pool1d_with_indices(x, 2);
+  CHECK(std::isnan(out[0][0][0].item<float>()));
+  CHECK(idx[0][0][0].item<int64_t>() == 1);
+  CHECK(out[0][0][1].item<float>() == 3.0f);
+}
+
+TEST_CASE("pooling refuses bad input with PyTorch's messages") {
+  auto x = torch::randn({2, 3, 6, 6}, torch::requires_grad());
+  CHECK_THROWS_WITH(torch::max_pool2d(x, 0), "stride should not be zero");
+  CHECK_THROWS_WITH(torch::max_pool2d(x, 2, 0), "stride should not be zero");
+  CHECK_THROWS_WITH(torch::max_pool2d(x, 2, {}, 0, 0), "dilation should be greater than zero, but got dilationH: 0 dilationW: 0");
+  CHECK_THROWS_WITH(torch::max_pool2d(x, 2, {}, 2), "pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
+  CHECK_THROWS_WITH(torch::max_pool2d(x, {2, 2, 2}), "max_pool2d: kernel_size must either be a single int, or a tuple of two ints");
+  CHECK_THROWS_WITH(torch::max_pool2d(x, 7), "Given input size: (3x6x6). Calculated output size: (3x0x0). Output size is too small");
+  CHECK_THROWS_WITH(torch::max_pool2d(torch::randn({6, 6}), 2), "non-empty 3D or 4D (batch mode) tensor expected for input");
+  CHECK_THROWS_WITH(torch::max_pool2d(torch::randn({2, 0, 6, 6}), 2),
+                    "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[2, 0, 6, 6]");
+  CHECK(torch::max_pool2d(torch::randn({0, 3, 6, 6}), 2).sizes().vec() == std::vector<int64_t>{0, 3, 3, 3});
+  CHECK_THROWS_WITH(torch::max_pool1d(torch::randn({2, 3, 6}), 7),
+                    "Given input size: (3x1x6). Calculated output size: (3x1x0). Output size is too small");
+  CHECK_THROWS_WITH(torch::max_pool1d(torch::randn({6}), 2),
+                    "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:[6]");
+  CHECK_THROWS_WITH(torch::max_pool3d(torch::randn({2, 3, 6, 6, 6}), 7),
+                    "Given input size: (3x6x6x6). Calculated output size: (3x0x0x0). Output size is too small");
+  CHECK_THROWS_WITH(torch::max_pool2d(torch::ones({2, 3, 6, 6}, torch::kLong), 2), "\"max_pool2d\" not implemented for 'Long'");
+  CHECK_THROWS_WITH(torch::avg_pool2d(x, 2, {}, 0, false, true, 0), "divisor must be not zero");
+  CHECK_THROWS_WITH(torch::avg_pool2d(x, 2, {}, 2), "pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
+  CHECK_THROWS_WITH(torch::avg_pool3d(torch::randn({2, 3, 6, 6, 6}), 7),
+                    "input image (T: 6 H: 6 W: 6) smaller than kernel size (kT: 7 kH: 7 kW: 7)");
+  CHECK(torch::avg_pool2d(torch::full({1, 1, 2, 2}, 3, torch::kLong), 2).item<int64_t>() == 3);
+  CHECK_THROWS_WITH(torch::adaptive_avg_pool2d(x, {3, 2, 1}), "adaptive_avg_pool2d: output_size must be 2");
+  CHECK_THROWS_WITH(torch::adaptive_avg_pool2d(torch::randn({6}), {2, 2}), "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [6]");
+  CHECK_THROWS_WITH(torch::adaptive_max_pool2d(torch::randn({6}), {2, 2}), "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [6]");
+  CHECK(torch::adaptive_avg_pool2d(x, {0, 2}).sizes().vec() == std::vector<int64_t>{2, 3, 0, 2});
+  CHECK_THROWS_WITH(torch::adaptive_avg_pool2d(torch::ones({1, 2, 2}, torch::kLong), {2, 1}),
+                    "\"adaptive_avg_pool2d\" not implemented for 'Long'");
+  // max_unpool
+  auto [out, idx] = torch::max_pool2d_with_indices(x, 2);
+  CHECK_THROWS_WITH(torch::max_unpool2d(out, idx * 100, {6, 6}), "Found an invalid max index: 3500 (output volumes are of size 6x6");
+  CHECK_THROWS_WITH(torch::max_unpool2d(out, idx.to(torch::kFloat), {6, 6}), "elements in indices should be type int64 but got: Float");
+  CHECK_THROWS_WITH(torch::max_unpool2d(out, idx.narrow(2, 0, 2), {6, 6}),
+                    "Expected shape of indices to be same as that of the input tensor ([2, 3, 3, 3]) but got indices tensor "
+                    "with shape: [2, 3, 2, 3]");
+  CHECK_THROWS_AS(F::max_unpool2d(out, idx, F::MaxUnpool2dFuncOptions(2).output_size(std::vector<int64_t>{9, 9})),
+                  torch::ValueError);
+  CHECK_THROWS_WITH(F::max_unpool2d(out, idx, F::MaxUnpool2dFuncOptions(2).output_size(std::vector<int64_t>{9, 9})),
+                    "invalid output_size \"[9, 9]\" (dim 0 must be between 4 and 8)");
+}
