@@ -85,6 +85,7 @@ const std::map<std::string, std::function<Made()>>& module_table() {
                        return unpool(values, indices);
                      }};
        }},
+      {"dropout2d", [] { return made(nn::Dropout2d(0.5)); }},
   };
   return table;
 }
@@ -109,7 +110,12 @@ TEST_CASE("spatial modules start from PyTorch's parameters and compute PyTorch's
       INFO("parameter " << p.key());
       CHECK(p.value().equal(xgrad_test::decode(c.at("parameters").at(p.key()))));
     }
-    Tensor x = xgrad_test::decode(c.at("input")).set_requires_grad(true);
+    // The input is drawn next, as Python drew it (a module that draws in forward, as dropout
+    // does, then continues from the same place in the generator).
+    const Tensor expected_input = xgrad_test::decode(c.at("input"));
+    Tensor x = torch::randn(expected_input.sizes());
+    CHECK(x.equal(expected_input));
+    x.set_requires_grad(true);
     Tensor y = m.forward(x);
     CHECK_CLOSE(y, xgrad_test::decode(c.at("output")));
     REQUIRE(y.grad_fn() != nullptr);
@@ -134,6 +140,56 @@ TEST_CASE("convolution modules print as libtorch prints them") {
         "torch::nn::Conv3d(2, 2, kernel_size=[3, 3, 3], stride=[1, 1, 1], padding=[1, 1, 1], padding_mode=kCircular)");
   CHECK(printed(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(4, 6, 3).stride(2).output_padding(1))) ==
         "torch::nn::ConvTranspose2d(4, 6, kernel_size=[3, 3], stride=[2, 2], output_padding=[1, 1])");
+}
+
+TEST_CASE("feature dropout draws PyTorch's channels, bit for bit") {
+  namespace F = torch::nn::functional;
+  const std::map<std::string, std::function<Tensor(const Tensor&)>> table = {
+      {"dropout2d", [](const Tensor& x) { return F::dropout2d(x, F::Dropout2dFuncOptions().p(0.4)); }},
+      {"dropout2d_3d_input", [](const Tensor& x) { return F::dropout2d(x); }},
+      {"dropout3d", [](const Tensor& x) { return F::dropout3d(x, F::Dropout3dFuncOptions().p(0.25)); }},
+      {"dropout3d_unbatched", [](const Tensor& x) { return F::dropout3d(x, F::Dropout3dFuncOptions().p(0.6)); }},
+      {"dropout2d_double", [](const Tensor& x) { return torch::feature_dropout(x, 0.3, true); }},
+  };
+  size_t seen = 0;
+  for (const auto& c : xgrad_test::reference("conv.json").at("draws")) {
+    const std::string name = c.at("name");
+    INFO("draw " << name);
+    REQUIRE(table.count(name) == 1);
+    ++seen;
+    Tensor x = xgrad_test::decode(c.at("input")).set_requires_grad(true);
+    torch::manual_seed(c.at("seed").get<uint64_t>());
+    Tensor y = table.at(name)(x);
+    CHECK(y.equal(xgrad_test::decode(c.at("output"))));
+    CHECK(y.grad_fn()->name() == c.at("grad_fn").get<std::string>());
+    y.backward(torch::ones_like(y));
+    CHECK(x.grad().equal(xgrad_test::decode(c.at("grad"))));
+  }
+  CHECK(seen == table.size());
+  // Evaluation mode and p = 0 leave the input alone; p = 1 zeroes it; p outside [0, 1] is refused.
+  auto x = torch::randn({2, 3, 4, 4});
+  nn::Dropout2d drop(0.5);
+  drop->eval();
+  CHECK(drop(x).is_same(x));
+  CHECK(F::dropout2d(x, F::Dropout2dFuncOptions().p(0)).is_same(x));
+  CHECK(F::dropout3d(torch::ones({2, 2, 2, 2, 2}), F::Dropout3dFuncOptions().p(1)).equal(torch::zeros({2, 2, 2, 2, 2})));
+  CHECK_THROWS_WITH(F::dropout2d(x, F::Dropout2dFuncOptions().p(1.5)),
+                    "dropout probability has to be between 0 and 1, but got 1.5");
+  CHECK_THROWS_WITH(torch::feature_dropout(torch::ones({3}), 0.5, true),
+                    "Feature dropout requires at least 2 dimensions in the input");
+  CHECK(printed(nn::Dropout2d(0.42)) == "torch::nn::Dropout2d(p=0.42, inplace=false)");
+  CHECK(printed(nn::Dropout3d(nn::Dropout3dOptions(0.42).inplace(true))) == "torch::nn::Dropout3d(p=0.42, inplace=true)");
+}
+
+TEST_CASE("Unflatten views a dim as several, as Python's Tensor.unflatten") {
+  nn::Unflatten unflatten(1, std::vector<int64_t>{2, -1});
+  auto x = torch::randn({3, 6, 4}, torch::requires_grad());
+  auto y = unflatten(x);
+  CHECK(y.sizes().vec() == std::vector<int64_t>{3, 2, 3, 4});
+  CHECK(y.grad_fn()->name() == "ViewBackward0");
+  CHECK(y.reshape({3, 6, 4}).equal(x));
+  CHECK(nn::Unflatten(-1, std::vector<int64_t>{2, 2})(x).sizes().vec() == std::vector<int64_t>{3, 6, 2, 2});
+  CHECK(printed(nn::Unflatten(nn::UnflattenOptions(0, {2, 2}))) == "torch::nn::Unflatten(dim=0, unflattened_size={2, 2})");
 }
 
 TEST_CASE("pooling modules print as libtorch prints them") {

@@ -205,6 +205,23 @@ module("lp_pool2d", 27, lambda: nn.LPPool2d(2, 2), (2, 3, 6, 6))
 module("max_unpool2d", 28, lambda: nn.MaxUnpool2d(2), (2, 3, 6, 6),
        call=lambda m, x: m(*F.max_pool2d(x, 2, return_indices=True)))
 
+# ---- feature dropout: PyTorch's draws after manual_seed(seed) -----------------------------------
+def draw(name, seed, fn, x):
+    x = x.detach().clone().requires_grad_()
+    torch.manual_seed(seed)
+    y = fn(x)
+    y.backward(torch.ones_like(y))
+    DRAWS.append({"name": name, "seed": seed, "input": enc(x), "output": enc(y), "grad": enc(x.grad),
+                  "grad_fn": type(y.grad_fn).__name__})
+
+
+draw("dropout2d", 31, lambda x: F.dropout2d(x, 0.4), rnd(4, 5, 3, 3))
+draw("dropout2d_3d_input", 32, lambda x: F.dropout2d(x, 0.5), rnd(4, 6, 5))
+draw("dropout3d", 33, lambda x: F.dropout3d(x, 0.25), rnd(2, 3, 2, 2, 2))
+draw("dropout3d_unbatched", 34, lambda x: F.dropout3d(x, 0.6), rnd(3, 2, 2, 2))
+draw("dropout2d_double", 35, lambda x: F.dropout2d(x, 0.3), rnd(3, 4, 2, 2).double())
+module("dropout2d", 36, lambda: nn.Dropout2d(0.5), (4, 3, 2, 2))
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv.json")
 with open(out, "w") as f:
     json.dump({"torch": torch.__version__, "cases": CASES, "modules": MODULES, "draws": DRAWS}, f, indent=None,

@@ -1,6 +1,9 @@
-// modules/dropout.hpp: nn::Dropout (PyTorch's draws, active only in training mode), nn::Flatten,
-// nn::Identity, and F::dropout and F::one_hot. Read next: nn/serialize.hpp.
+// modules/dropout.hpp: nn::Dropout, nn::Dropout2d and nn::Dropout3d (PyTorch's draws, active only
+// in training mode; the 2d/3d ones drop whole channels), nn::Flatten, nn::Unflatten, nn::Identity,
+// and F::dropout, F::dropout2d, F::dropout3d and F::one_hot. Read next: nn/serialize.hpp.
 #pragma once
+
+#include <vector>
 
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/options/arg.hpp"
@@ -13,9 +16,19 @@ struct DropoutOptions {
   XGRAD_ARG(bool, inplace) = false;
 };
 
+using Dropout2dOptions = DropoutOptions;
+using Dropout3dOptions = DropoutOptions;
+
 struct FlattenOptions {
   XGRAD_ARG(int64_t, start_dim) = 1;
   XGRAD_ARG(int64_t, end_dim) = -1;
+};
+
+/// Unflatten(dim, sizes): dim of the input viewed as the given sizes (one of them may be -1).
+struct UnflattenOptions {
+  UnflattenOptions(int64_t dim, std::vector<int64_t> sizes) : dim_(dim), sizes_(std::move(sizes)) {}
+  XGRAD_ARG(int64_t, dim);
+  XGRAD_ARG(std::vector<int64_t>, sizes);
 };
 
 namespace functional {
@@ -24,8 +37,15 @@ struct DropoutFuncOptions {
   XGRAD_ARG(bool, training) = true;
   XGRAD_ARG(bool, inplace) = false;
 };
+using Dropout2dFuncOptions = DropoutFuncOptions;
+using Dropout3dFuncOptions = DropoutFuncOptions;
 /// Zeroes each element with probability p and scales the rest by 1/(1-p), when training.
 Tensor dropout(Tensor input, const DropoutFuncOptions& options = {});
+/// Zeroes whole channels (input[n, c]) with probability p and scales the rest by 1/(1-p), when
+/// training. As Python's F.dropout2d, a 3-d input is taken as (N, C, L), with a warning.
+Tensor dropout2d(Tensor input, const Dropout2dFuncOptions& options = {});
+/// The same for (N, C, D, H, W) or unbatched (C, D, H, W) inputs.
+Tensor dropout3d(Tensor input, const Dropout3dFuncOptions& options = {});
 /// (..., num_classes) of 0 and 1, int64; num_classes = -1 means max(tensor) + 1.
 Tensor one_hot(const Tensor& tensor, int64_t num_classes = -1);
 }  // namespace functional
@@ -40,6 +60,26 @@ class DropoutImpl : public Cloneable<DropoutImpl> {
 };
 TORCH_MODULE(Dropout);
 
+class Dropout2dImpl : public Cloneable<Dropout2dImpl> {
+ public:
+  explicit Dropout2dImpl(const Dropout2dOptions& options_ = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input);
+  Dropout2dOptions options;
+};
+TORCH_MODULE(Dropout2d);
+
+class Dropout3dImpl : public Cloneable<Dropout3dImpl> {
+ public:
+  explicit Dropout3dImpl(const Dropout3dOptions& options_ = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(Tensor input);
+  Dropout3dOptions options;
+};
+TORCH_MODULE(Dropout3d);
+
 class FlattenImpl : public Cloneable<FlattenImpl> {
  public:
   explicit FlattenImpl(const FlattenOptions& options_ = {}) : options(options_) {}
@@ -49,6 +89,17 @@ class FlattenImpl : public Cloneable<FlattenImpl> {
   FlattenOptions options;
 };
 TORCH_MODULE(Flatten);
+
+class UnflattenImpl : public Cloneable<UnflattenImpl> {
+ public:
+  UnflattenImpl(int64_t dim, std::vector<int64_t> sizes) : UnflattenImpl(UnflattenOptions(dim, std::move(sizes))) {}
+  explicit UnflattenImpl(UnflattenOptions options_) : options(std::move(options_)) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  UnflattenOptions options;
+};
+TORCH_MODULE(Unflatten);
 
 class IdentityImpl : public Cloneable<IdentityImpl> {
  public:
@@ -61,6 +112,10 @@ TORCH_MODULE(Identity);
 }  // namespace xgrad::nn
 
 namespace xgrad {
+/// torch::feature_dropout: dropout of whole channels, noise of shape (N, C, 1, ...) drawn as
+/// PyTorch draws it (bernoulli_(1 - p), divided by 1 - p), then input * noise (MulBackward0).
+Tensor feature_dropout(const Tensor& input, double p, bool train);
+Tensor& feature_dropout_(Tensor& input, double p, bool train);
 /// torch::one_hot.
 inline Tensor one_hot(const Tensor& tensor, int64_t num_classes = -1) { return nn::functional::one_hot(tensor, num_classes); }
 }  // namespace xgrad
