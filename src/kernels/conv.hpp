@@ -5,7 +5,9 @@
 //     input gradient:   gx = col2im(W^T @ gy)
 //     weight gradient:  gW += gy @ col^T   (summed over the images)
 // A transposed convolution is the same three with the roles swapped (see src/ops/conv.cpp).
-// The images of a batch are shared out between the cores, one block of images each.
+// The batch is cut into at most kImageBlocks blocks of images, a fixed number whatever the thread
+// count (so the weight gradient, summed per block, has the same bits with 1 or N threads), and the
+// blocks are shared out by the pool (kernels/parallel.hpp).
 // Read next: src/ops/conv.cpp.
 #pragma once
 
@@ -34,13 +36,24 @@ struct ConvProblem {
   int64_t work_per_image() const { return out_channels * shape.col_rows() * shape.out_size(); }
 };
 
+/// The most blocks a batch is cut into: enough to keep a few cores busy, few enough that each
+/// block's own weight-gradient buffer stays cheap.
+constexpr int64_t kImageBlocks = 8;
+
 namespace detail {
-/// Calls f(part, begin, end) on blocks of images, one block per core when the work pays for the
-/// threads; returns the number of blocks. Inside a block, BLAS runs on that core alone.
+/// The number of blocks of images: one per kGemmGrain multiply-adds, at most kImageBlocks and at
+/// most one per image. It depends on the problem alone, never on the thread count.
+inline int64_t image_blocks(const ConvProblem& p) {
+  const int64_t by_work = p.batch * std::max<int64_t>(1, p.work_per_image()) / kGemmGrain;
+  return std::max<int64_t>(1, std::min({kImageBlocks, p.batch, by_work}));
+}
+
+/// Calls f(part, begin, end) on the blocks of images (see image_blocks), on the pool's threads
+/// and the caller's; returns the number of blocks. Inside a block, BLAS runs on one thread (a
+/// nested parallel loop runs inline).
 template <class F>
 int64_t for_each_image_block(const ConvProblem& p, F&& f) {
-  const int64_t by_work = p.batch * std::max<int64_t>(1, p.work_per_image()) / kGemmGrain;
-  const int64_t parts = std::min({max_threads(), p.batch, by_work});
+  const int64_t parts = image_blocks(p);
   if (parts < 2) {
     if (p.batch > 0) f(int64_t{0}, int64_t{0}, p.batch);
     return 1;
@@ -117,8 +130,7 @@ void conv_backward_weight(const T* input, const T* grad_output, T* grad_weight, 
   const int64_t L = s.out_size(), R = s.col_rows(), cg = p.group_out();
   const int64_t size = p.groups * p.group_weight();
   std::fill(grad_weight, grad_weight + size, T(0));
-  const int64_t max_parts = std::min(max_threads(), std::max<int64_t>(1, p.batch));
-  std::vector<std::vector<T>> partial(static_cast<size_t>(max_parts - 1));
+  std::vector<std::vector<T>> partial(static_cast<size_t>(detail::image_blocks(p) - 1));
   const int64_t parts = detail::for_each_image_block(p, [&](int64_t part, int64_t begin, int64_t end) {
     T* acc = grad_weight;
     if (part > 0) {

@@ -129,7 +129,8 @@ TEST_CASE("pooling refuses bad input with PyTorch's messages") {
   CHECK_THROWS_WITH(torch::adaptive_avg_pool2d(torch::ones({1, 2, 2}, torch::kLong), {2, 1}),
                     "\"adaptive_avg_pool2d\" not implemented for 'Long'");
   // max_unpool
-  auto [out, idx] = torch::max_pool2d_with_indices(x, 2);
+  // (increasing values: each window's maximum is its last element, the last one at 35)
+  auto [out, idx] = torch::max_pool2d_with_indices(torch::arange(216, torch::kFloat).view({2, 3, 6, 6}), 2);
   CHECK_THROWS_WITH(torch::max_unpool2d(out, idx * 100, {6, 6}), "Found an invalid max index: 3500 (output volumes are of size 6x6");
   CHECK_THROWS_WITH(torch::max_unpool2d(out, idx.to(torch::kFloat), {6, 6}), "elements in indices should be type int64 but got: Float");
   CHECK_THROWS_WITH(torch::max_unpool2d(out, idx.narrow(2, 0, 2), {6, 6}),
