@@ -1,7 +1,7 @@
 // pooling_adaptive.cpp: adaptive average and max pooling (the window follows from the output size
 // asked for) and max_unpool, with ATen's checks and messages. As in PyTorch, an adaptive average
 // to size 1 is a mean (MeanBackward1), 1-d pooling is 2-d pooling of height 1, and max_unpool's
-// gradient is a gather composed of differentiable ops. Read next: src/ops/upsample.cpp.
+// gradient is a gather composed of differentiable ops. Read next: src/ops/pixel_shuffle.cpp.
 #include "ops/op_utils.hpp"
 #include "ops/pooling_common.hpp"
 #include "xgrad/autograd/record.hpp"

@@ -222,6 +222,17 @@ draw("dropout3d_unbatched", 34, lambda x: F.dropout3d(x, 0.6), rnd(3, 2, 2, 2))
 draw("dropout2d_double", 35, lambda x: F.dropout2d(x, 0.3), rnd(3, 4, 2, 2).double())
 module("dropout2d", 36, lambda: nn.Dropout2d(0.5), (4, 3, 2, 2))
 
+# ---- pixel shuffle ------------------------------------------------------------------------------
+GROUP = "pixel_shuffle"
+case("pixel_shuffle_2", lambda x: F.pixel_shuffle(x, 2), rnd(2, 8, 3, 2))
+case("pixel_shuffle_3_unbatched", lambda x: F.pixel_shuffle(x, 3), rnd(9, 2, 2))
+case("pixel_shuffle_batch_dims", lambda x: F.pixel_shuffle(x, 2), rnd(2, 1, 4, 1, 3))
+case("pixel_shuffle_1", lambda x: F.pixel_shuffle(x, 1), rnd(1, 3, 2, 2))
+case("pixel_unshuffle_2", lambda x: F.pixel_unshuffle(x, 2), rnd(2, 2, 4, 6))
+case("pixel_unshuffle_3_unbatched", lambda x: F.pixel_unshuffle(x, 3), rnd(1, 3, 6))
+case("pixel_unshuffle_batch_dims", lambda x: F.pixel_unshuffle(x, 2), rnd(3, 1, 2, 2, 2))
+case("pixel_shuffle_int", lambda x: F.pixel_shuffle(x, 2), torch.arange(16).reshape(1, 4, 2, 2))
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv.json")
 with open(out, "w") as f:
     json.dump({"torch": torch.__version__, "cases": CASES, "modules": MODULES, "draws": DRAWS}, f, indent=None,

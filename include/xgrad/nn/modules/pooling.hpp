@@ -1,7 +1,7 @@
 // modules/pooling.hpp: the pooling modules, as in libtorch: nn::MaxPool1d/2d/3d (forward and
 // forward_with_indices), nn::AvgPool1d/2d/3d, nn::AdaptiveMaxPool1d/2d/3d,
 // nn::AdaptiveAvgPool1d/2d/3d, nn::MaxUnpool1d/2d/3d and nn::LPPool1d/2d. They hold only their
-// options; forward calls the functional form (functional/pooling.hpp). Read next: modules/padding.hpp.
+// options; forward calls the functional form (functional/pooling.hpp). Read next: modules/pixelshuffle.hpp.
 #pragma once
 
 #include <optional>
