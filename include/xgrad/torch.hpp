@@ -1,10 +1,16 @@
 // torch.hpp: the line that lets libtorch code build against xgrad unchanged:
 //   #include <xgrad/torch.hpp>   instead of   #include <torch/torch.h>
-// and every torch:: name below resolves to xgrad's.
+// and every torch:: name below resolves to xgrad's. libtorch code also writes at:: (ATen) and
+// c10:: for the same names (at::Tensor, c10::irange, c10::Error): here all three are xgrad, as in
+// libtorch, where torch:: includes at:: and at:: includes c10::. The TORCH_CHECK family of macros
+// comes with it (core/macros.hpp).
 #pragma once
 
 #include <iostream>  // <torch/torch.h> brings std::cout along; ported code relies on it
 
+#include "xgrad/core/macros.hpp"
 #include "xgrad/xgrad.hpp"
 
 namespace torch = xgrad;
+namespace at = xgrad;
+namespace c10 = xgrad;

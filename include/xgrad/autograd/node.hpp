@@ -17,6 +17,9 @@ namespace xgrad::autograd {
 class Node;
 class SavedTensor;
 
+/// libtorch's name for a list of tensors in autograd code (variable_list is the same type).
+using tensor_list = std::vector<Tensor>;
+
 /// An edge of the backward graph: gradient number `input_nr` of `function`.
 struct Edge {
   Edge() = default;
