@@ -2,15 +2,15 @@
 # install-deps.sh: installs what xgrad needs from Debian 12 packages (nothing is downloaded by the
 # build itself). Packages already installed are skipped, so a second run needs no network.
 #   bash cmake/install-deps.sh            the library and samples
-#   bash cmake/install-deps.sh --tests    also the test suite, libtorch (for the parity checks)
-#                                          and Google Benchmark
+#   bash cmake/install-deps.sh --tests    also the test suite, libtorch (for the parity checks),
+#                                          GoogleTest (the conformance suite) and Google Benchmark
 set -euo pipefail
 
 packages=(cmake make g++ libxtensor-dev xtl-dev libxsimd-dev libfmt-dev libopenblas-dev zlib1g-dev
           dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(catch2 nlohmann-json3-dev libtorch-dev libbenchmark-dev python3-numpy) ;;
+    --tests) packages+=(catch2 nlohmann-json3-dev libtorch-dev libbenchmark-dev python3-numpy libgtest-dev) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <ostream>
 #include <vector>
 
 namespace xgrad {
@@ -59,6 +60,14 @@ template <class T>
 bool operator==(ArrayRef<T> a, ArrayRef<T> b) { return a.equals(b); }
 template <class T>
 bool operator!=(ArrayRef<T> a, ArrayRef<T> b) { return !a.equals(b); }
+
+/// Prints as c10 does: "[2, 3]" (what TORCH_CHECK messages show for sizes).
+template <class T>
+std::ostream& operator<<(std::ostream& out, ArrayRef<T> list) {
+  out << "[";
+  for (size_t i = 0; i < list.size(); ++i) out << (i ? ", " : "") << list[i];
+  return out << "]";
+}
 
 using IntArrayRef = ArrayRef<int64_t>;
 
