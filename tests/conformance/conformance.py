@@ -37,7 +37,7 @@ NOT_TEST_FILES = {"support.cpp", "parallel_benchmark.cpp"}
 # The prefixes of the reasons this script writes; any other reason was written by a person and
 # `survey --write` keeps it.
 AUTO_REASONS = ("does not compile", "file does not compile", "fails", "throws", "crashes", "hangs",
-                "not run", "skipped", "fails on libtorch", "test file not")
+                "not run", "skipped", "fails on libtorch", "not recorded", "uses ")
 
 
 # ---- toolchains --------------------------------------------------------------------------------
@@ -76,6 +76,19 @@ def xgrad_toolchain(build_dir):
     return Toolchain("xgrad", split("launcher"), conf["cxx"], flags, libs, transform=to_xgrad)
 
 
+def stage_headers(tc, tests_root, work):
+    """The test files' own headers (init_baseline.h, optim_baseline.h), their includes changed as
+    the tests' are, where `#include <test/cpp/api/...>` finds them."""
+    api = os.path.join(tests_root, "test/cpp/api")
+    dest = os.path.join(work, "include", "test/cpp/api")
+    os.makedirs(dest, exist_ok=True)
+    for h in os.listdir(api):
+        if h.endswith(".h") and h != "support.h":
+            with open(os.path.join(dest, h), "w", encoding="utf-8") as f:
+                f.write(to_xgrad(open(os.path.join(api, h), encoding="utf-8").read()))
+    tc.flags.append("-I" + os.path.join(work, "include"))
+
+
 def libtorch_toolchain(tests_root, work):
     launcher = ["ccache"] if shutil.which("ccache") else []
     flags = COMMON_FLAGS + ["-I" + tests_root, "-I/usr/include/torch/csrc/api/include"]
@@ -94,35 +107,59 @@ def libtorch_toolchain(tests_root, work):
 
 DIAG_RE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?:\d+:)?\s+(?P<kind>error|fatal error|note|warning)?:?\s*(?P<msg>.*)$")
 REQUIRED_RE = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):\d+:\s+required from")
+CONTEXT_RE = re.compile(r"^[^:\s][^:]*: (In (member )?function|In instantiation of|At global scope|In lambda function)")
+GTEST_CLASS_RE = re.compile(r"\b(\w+_Test)::TestBody\b")
 
 
-def compile_errors(log, src):
-    """[(message, [lines of src it points at])] for each error gcc printed: the error's own line
-    when it is in src, the src lines of the template backtrace before it ("required from") and of
-    the macro expansions after it ("in expansion of macro")."""
+def compile_errors(log, src, source):
+    """[(message, {(kind, name)})]: for each error gcc printed, the tests (else the helpers) of
+    `source` it points into, found from: the error's own line, the template backtrace before it
+    ("required from"), the macro expansions after it ("in expansion of macro"), the test function
+    gcc says it is in ("In member function ...X_Test::TestBody()"), and GoogleTest class names in
+    its types (a local struct of a test). An error printed inside the notes of the one before it
+    (a failed template candidate) belongs to that one."""
     lines = log.splitlines()
-    errors = []
     same = lambda f: os.path.abspath(f) == os.path.abspath(src)
+    test_of_class = {"_".join(t.split(".")) + "_Test": t for t in source.test_names()}
     err_idx = [i for i, l in enumerate(lines) if re.search(r":\d+:(\d+:)? (fatal )?error: ", l)]
-    expansion = lambda l: (lambda d: int(d.group("line")) if d and d.group("kind") == "note" and same(d.group("file"))
-                           and "in expansion of macro" in d.group("msg") else None)(DIAG_RE.match(l))
-    last_expansion = None  # gcc names a macro's use once for the several errors in its body
+
+    def expansion(l):
+        d = DIAG_RE.match(l)
+        ok = d and d.group("kind") == "note" and same(d.group("file")) and "in expansion of macro" in d.group("msg")
+        return int(d.group("line")) if ok else None
+
+    errors, context, last_expansion, previous = [], None, None, set()
     for k, i in enumerate(err_idx):
         m = DIAG_RE.match(lines[i])
         msg = m.group("msg").strip() if m else lines[i]
         at = [int(m.group("line"))] if m and same(m.group("file")) else []
         prev = err_idx[k - 1] + 1 if k else 0
         nxt = err_idx[k + 1] if k + 1 < len(err_idx) else len(lines)
+        classes = set(GTEST_CLASS_RE.findall(lines[i]))
         for l in lines[prev:i]:
             r = REQUIRED_RE.match(l)
             if r and same(r.group("file")):
                 at.append(int(r.group("line")))
+            if CONTEXT_RE.match(l):
+                c = GTEST_CLASS_RE.search(l) if "In member function" in l else None
+                context = c.group(1) if c else None
+            if "required from" in l or "In instantiation of" in l:
+                classes |= set(GTEST_CLASS_RE.findall(l))
             last_expansion = expansion(l) or last_expansion
-        after = [x for x in map(expansion, lines[i + 1:nxt]) if x]
-        in_macro = any("in definition of macro" in l for l in lines[i + 1:nxt])
+        notes = [l for l in lines[i + 1:nxt] if ": note:" in l]
+        after = [x for x in map(expansion, notes) if x]
+        in_macro = any("in definition of macro" in l for l in notes)
         at += after or ([last_expansion] if in_macro and last_expansion else [])
         last_expansion = after[-1] if after else last_expansion
-        errors.append((msg, at))
+        for l in notes:
+            classes |= set(GTEST_CLASS_RE.findall(l))
+        owners = {source.owner(line) for line in at} - {None}
+        owners |= {("test", test_of_class[c]) for c in classes | {context} if c in test_of_class}
+        owners = {o for o in owners if o[0] == "test"} or owners  # a test that uses a helper wrongly
+        if not owners and i > 0 and ": note:" in lines[i - 1]:
+            owners = previous  # a failed candidate, explained under the error before
+        errors.append((msg, owners))
+        previous = owners
     return errors
 
 
@@ -179,14 +216,12 @@ def build_file(tc, tests_root, work, name, blanked, discover):
             else:
                 fb.error = "does not link: " + one_line(first_line_with(r.stderr, "undefined reference") or r.stderr)
             break
-        errors = compile_errors(log, src)
+        errors = compile_errors(log, src, source)
         if not errors:
             fb.error = one_line(log.strip().splitlines()[-1] if log.strip() else "compiler failed")
             break
         newly, outside = {}, None
-        for msg, at in errors:
-            owners = {source.owner(line) for line in at} - {None}
-            owners = {o for o in owners if o[0] == "test"} or owners  # a test that uses a helper wrongly
+        for msg, owners in errors:
             for _, owner in owners:
                 if owner not in blanked:
                     newly.setdefault(owner, one_line(msg))
@@ -372,6 +407,7 @@ def cmd_run(args):
           f"({args.jobs} jobs)", flush=True)
     start = time.time()
     work = os.path.join(args.build_dir, "conformance", "xgrad")
+    stage_headers(tc, tests_root, work)
     builds, results = build_and_run(tc, tests_root, work, build_files, blanked_of, False, args.jobs, args.timeout)
     for f in files:
         builds.setdefault(f, FileBuild(f, sources[f]))
@@ -404,6 +440,7 @@ def cmd_survey(args):
     files = test_files(tests_root, args.files)
     print(f"conformance survey: building {len(files)} test files against xgrad ({args.jobs} jobs)", flush=True)
     work = os.path.join(args.build_dir, "conformance", "survey")
+    stage_headers(tc, tests_root, work)
     builds, results = build_and_run(tc, tests_root, work, files, lambda f: set(), True, args.jobs, args.timeout)
     print_table(files, builds, results, libtorch, expected, "Survey: every test that compiles, run against xgrad")
     seen = {k: ("pass", "") if ok else ("fail", reason) for k, (ok, reason) in results.items()}
@@ -422,7 +459,7 @@ def cmd_survey(args):
     if args.write:
         merged = {k: v for k, v in expected.items() if k[0] not in files}
         for (f, t), (status, reason) in seen.items():
-            lt_status, lt_reason = libtorch.get((f, t), ("fail", "not recorded on libtorch"))
+            lt_status, lt_reason = libtorch.get((f, t), ("missing", ""))
             old = expected.get((f, t), ("fail", ""))
             if status == "blank":
                 merged[(f, t)] = (status, reason)
@@ -430,6 +467,8 @@ def cmd_survey(args):
                 merged[(f, t)] = ("pass", "")
             elif old[0] == "fail" and old[1] and not old[1].startswith(AUTO_REASONS):
                 merged[(f, t)] = old  # a reason written by hand
+            elif lt_status == "missing":
+                merged[(f, t)] = ("fail", "not recorded on libtorch (libtorch.txt); here: " + reason)
             elif lt_status != "pass":
                 merged[(f, t)] = ("fail", "fails on libtorch 1.13 CPU too: " + lt_reason)
             else:
