@@ -112,10 +112,12 @@ class Source:
         is a test, a namespace (entered), or a helper."""
         code, n = self.code, len(self.code)
         seen = {}
-        i, start = 0, 0
+        i, start, parens = 0, 0, 0
         while i < n:
             c = code[i]
-            if c in ";{}":
+            if c in "()":
+                parens += 1 if c == "(" else -1
+            elif c in ";{}" and parens == 0:  # a `{` in `(... = {})` is a default argument
                 header = " ".join(code[start:i].split())
                 if c == "}":  # the end of a namespace body
                     start = i + 1
