@@ -131,6 +131,7 @@ def compile_errors(log, src, source):
     lines = log.splitlines()
     same = lambda f: os.path.abspath(f) == os.path.abspath(src)
     test_of_class = {"_".join(t.split(".")) + "_Test": t for t in source.test_names()}
+    helper_names = [h[0] for h in source.helpers if len(h[0]) > 3 and re.fullmatch(r"\w+", h[0])]
     err_idx = [i for i, l in enumerate(lines) if re.search(r":\d+:(\d+:)? (fatal )?error: ", l)]
 
     def expansion(l):
@@ -168,6 +169,9 @@ def compile_errors(log, src, source):
         owners = {o for o in owners if o[0] == "test"} or owners  # a test that uses a helper wrongly
         if not owners and i > 0 and ": note:" in lines[i - 1]:
             owners = previous  # a failed candidate, explained under the error before
+        if not owners:  # an instantiation gcc lost the place of: the test file's types it names
+            said = " ".join([lines[i]] + [l for l in lines[prev:i] if "In instantiation of" in l or "required from" in l])
+            owners = {("helper", h) for h in helper_names if re.search(r"\b" + re.escape(h) + r"\b", said)}
         errors.append((msg, owners))
         previous = owners
     return errors
@@ -530,7 +534,7 @@ def main():
         s.add_argument("--build-dir", default="build/release",
                        help="the CMake build tree (configured with -DXGRAD_CONFORMANCE=ON); the tests are cached in it")
         s.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
-        s.add_argument("--timeout", type=int, default=120 if name == "libtorch" else 60, help="seconds per test")
+        s.add_argument("--timeout", type=int, default=600 if name == "libtorch" else 60, help="seconds per test")
         s.add_argument("files", nargs="*", help="test files (default: all), e.g. tensor.cpp")
         if name == "survey":
             s.add_argument("--write", action="store_true", help="rewrite expectations.txt from this survey")
