@@ -475,12 +475,13 @@ def cmd_survey(args):
         for (f, t), (status, reason) in seen.items():
             lt_status, lt_reason = libtorch.get((f, t), ("missing", ""))
             old = expected.get((f, t), ("fail", ""))
+            hand_written = old[1] and not old[1].startswith(AUTO_REASONS)
             if status == "blank":
-                merged[(f, t)] = (status, reason)
+                merged[(f, t)] = old if old[0] == "blank" and hand_written else (status, reason)
             elif status == "pass" and lt_status == "pass":
                 merged[(f, t)] = ("pass", "")
-            elif old[0] == "fail" and old[1] and not old[1].startswith(AUTO_REASONS):
-                merged[(f, t)] = old  # a reason written by hand
+            elif old[0] == "fail" and hand_written:
+                merged[(f, t)] = old
             elif lt_status == "missing":
                 merged[(f, t)] = ("fail", "not recorded on libtorch (libtorch.txt); here: " + reason)
             elif lt_status != "pass":
