@@ -7,9 +7,16 @@
 #pragma once
 
 #include <iostream>  // <torch/torch.h> brings std::cout along; ported code relies on it
+#include <memory>
 
 #include "xgrad/core/macros.hpp"
 #include "xgrad/xgrad.hpp"
+
+namespace xgrad {
+/// torch::make_unique (torch/csrc/utils/memory.h), from before C++14 had it: std::make_unique,
+/// for one object or an array of value-initialised elements.
+using std::make_unique;
+}  // namespace xgrad
 
 namespace torch = xgrad;
 namespace at = xgrad;

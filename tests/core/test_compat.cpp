@@ -49,6 +49,23 @@ TEST_CASE("at:: and c10:: name xgrad's types, as torch:: does") {
   CHECK_FALSE(none.has_value());
 }
 
+TEST_CASE("torch::make_unique forwards its arguments and value-initialises arrays") {
+  struct Value {
+    explicit Value(const int& x) : lvalue(x) {}
+    explicit Value(int&& x) : rvalue(x) {}
+    c10::optional<int> lvalue, rvalue;
+  };
+  int five = 5;
+  auto from_lvalue = torch::make_unique<Value>(five);
+  CHECK(from_lvalue->lvalue == 5);
+  CHECK_FALSE(from_lvalue->rvalue.has_value());
+  auto from_rvalue = torch::make_unique<Value>(123);
+  CHECK(from_rvalue->rvalue == 123);
+  CHECK_FALSE(from_rvalue->lvalue.has_value());
+  auto array = torch::make_unique<int[]>(3);
+  CHECK((array[0] == 0 && array[1] == 0 && array[2] == 0));
+}
+
 TEST_CASE("TORCH_CHECK throws c10::Error with the caller's words, or libtorch's default") {
   CHECK_NOTHROW(check_positive(1));
   CHECK(message_of<c10::Error>([] { check_positive(-2); }) == "x must be positive, got -2");
