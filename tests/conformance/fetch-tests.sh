@@ -29,13 +29,19 @@ apt_private=(-o "Dir::Etc::SourceList=$tmp/pytorch-src.sources" -o Dir::Etc::Sou
 if [ "$(id -u)" -eq 0 ] && id _apt > /dev/null 2>&1; then chown -R _apt "$tmp"; fi
 
 echo "fetch-tests.sh: downloading Debian's pytorch 1.13.1 source package (18 MB)"
-apt-get "${apt_private[@]}" update > "$tmp/update.log" 2>&1 || { cat "$tmp/update.log" >&2; exit 1; }
-# The .debian.tar.xz part is gone from the archive (404) and apt-get then exits non-zero; the
-# upstream tarball is all that is needed, so success is judged by its presence.
-(cd "$tmp/download" && apt-get "${apt_private[@]}" source --download-only pytorch > "$tmp/source.log" 2>&1) || true
-tarball="$(ls "$tmp"/download/pytorch_1.13.1*.orig.tar.xz 2>/dev/null | head -n 1)"
-if [ -z "$tarball" ]; then
+# Three tries, a few seconds apart: one network hiccup should not fail CI.
+tarball=""
+for try in 1 2 3; do
+  [ "$try" -eq 1 ] || { echo "fetch-tests.sh: try $try of 3" >&2; sleep $((5 * try)); }
+  apt-get "${apt_private[@]}" update > "$tmp/update.log" 2>&1 || { cat "$tmp/update.log" >&2; continue; }
+  # The .debian.tar.xz part is gone from the archive (404) and apt-get then exits non-zero; the
+  # upstream tarball is all that is needed, so success is judged by its presence.
+  (cd "$tmp/download" && apt-get "${apt_private[@]}" source --download-only pytorch > "$tmp/source.log" 2>&1) || true
+  tarball="$(ls "$tmp"/download/pytorch_1.13.1*.orig.tar.xz 2>/dev/null | head -n 1 || true)"  # ls fails on none
+  [ -z "$tarball" ] || break
   cat "$tmp/source.log" >&2
+done
+if [ -z "$tarball" ]; then
   echo "fetch-tests.sh: pytorch_1.13.1+dfsg.orig.tar.xz did not arrive" >&2
   exit 1
 fi
