@@ -2,10 +2,10 @@
 // (torch::test::*, ASSERT_THROWS_WITH), written against xgrad's public API. conformance.py points
 // the tests' `#include <test/cpp/api/support.h>` here; the tests themselves are unchanged. Each
 // helper does what libtorch's does; where xgrad lacks the call libtorch's uses, the comment says
-// which call stands in for it. Helpers that read libtorch internals (assert_tensor_creation_meta)
-// are left out: a test that uses them does not compile and is listed as such. The helpers that
-// need no GoogleTest are in support.cpp, built into the library the tests link to (GoogleTest
-// itself is linked into each test program, never into that library: one copy of its state).
+// which call stands in for it (assert_tensor_creation_meta reads xgrad's view state where
+// libtorch's reads its TensorImpl). The helpers that need no GoogleTest are in support.cpp, built
+// into the library the tests link to (GoogleTest itself is linked into each test program, never
+// into that library: one copy of its state).
 // Read next: conformance.py.
 #pragma once
 
@@ -153,6 +153,16 @@ inline void assert_tensor_not_equal(at::Tensor x, at::Tensor y) {
 }
 
 int count_substr_occurrences(const std::string& str, const std::string& substr);
+
+// x is a view whose CreationMeta (how it was made: under no_grad, in inference mode, ...) is
+// creation_meta. libtorch's casts x's TensorImpl's autograd meta; xgrad's view state is found by
+// autograd::get_view_autograd_meta.
+inline void assert_tensor_creation_meta(torch::Tensor& x, torch::autograd::CreationMeta creation_meta) {
+  auto* view_meta = torch::autograd::get_view_autograd_meta(x);
+  TORCH_CHECK(view_meta);
+  TORCH_CHECK(view_meta->has_bw_view());
+  ASSERT_EQ(view_meta->get_creation_meta(), creation_meta);
+}
 
 }  // namespace test
 }  // namespace xgrad
