@@ -50,11 +50,6 @@ class TypeError : public Error {
  public:
   using Error::Error;
 };
-/// PyTorch's NotImplementedError (c10::NotImplementedError).
-class NotImplementedError : public Error {
- public:
-  using Error::Error;
-};
 /// PyTorch's torch.linalg.LinAlgError (c10::LinAlgError): a singular or non-convergent input.
 class LinAlgError : public Error {
  public:
