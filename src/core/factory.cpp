@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 #include "ops/op_utils.hpp"
 #include "xgrad/core/format.hpp"
@@ -34,7 +35,7 @@ Tensor ones(IntArrayRef size, TensorOptions options) { return full(size, 1, opti
 
 Tensor full(IntArrayRef size, const Scalar& fill_value, TensorOptions options) {
   Tensor t = detail::make_empty(size, options.has_dtype() ? options.dtype() : type_of(fill_value));
-  detail::fill_raw(t, fill_value);
+  detail::fill_raw(t, detail::checked_scalar_in(fill_value, t.scalar_type()));  // as fill_: 1000 into int8 throws
   return finish(t, options);
 }
 
@@ -74,9 +75,9 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, Tensor
     T* p = t.data_ptr<T>();
     for (int64_t i = 0; i < n; ++i) {
       if (integral)
-        p[i] = static_cast<T>(start.toLong() + i * step.toLong());
+        p[i] = detail::convert<T>(start.toLong() + i * step.toLong());
       else
-        p[i] = static_cast<T>(s + static_cast<double>(i) * st);
+        p[i] = detail::convert<T>(s + static_cast<double>(i) * st);
     }
   });
   return finish(t, options);
@@ -93,7 +94,7 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, TensorOpt
     T* p = t.data_ptr<T>();
     // As PyTorch: the first half counts up from start, the second half down from end.
     for (int64_t i = 0; i < steps; ++i)
-      p[i] = static_cast<T>(i < half ? a + step * static_cast<double>(i) : b - step * static_cast<double>(steps - i - 1));
+      p[i] = detail::convert<T>(i < half ? a + step * static_cast<double>(i) : b - step * static_cast<double>(steps - i - 1));
   });
   return finish(t, options);
 }
@@ -107,7 +108,7 @@ Tensor eye(int64_t n, int64_t m, TensorOptions options) {
   visit_dtype(options.dtype(), [&](auto tag) {
     using T = decltype(tag);
     T* p = t.data_ptr<T>();
-    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = T(1);
+    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = detail::convert<T>(1);
   });
   return finish(t, options);
 }
@@ -135,42 +136,118 @@ Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>
 
 // ---- torch::tensor ------------------------------------------------------------------------------
 
-ScalarType TensorDataContainer::inferred_type(const Scalar& s) { return type_of(s); }
+namespace {
+/// c10's PrintSequence: sizes in messages read "2 3".
+std::string sizes_text(const std::vector<int64_t>& sizes) {
+  std::string s;
+  for (size_t i = 0; i < sizes.size(); ++i) s += (i ? " " : "") + std::to_string(sizes[i]);
+  return s;
+}
+std::string text_of(const TensorDataContainer& c) {
+  std::ostringstream os;
+  c.pretty_print_recursive(os);
+  return os.str();
+}
+/// The dtype torch::tensor gives data of C++ type `t` when the options name none.
+ScalarType desired_dtype(ScalarType t) {
+  if (t == kInt || t == kLong) return kLong;
+  if (t == kFloat || t == kDouble) return default_dtype();
+  return t;
+}
+/// Prints one value as libtorch does (`stream << value.to<scalar_t>()`): uint8/int8 as characters,
+/// bools as 1/0, float16/bfloat16 as float.
+void print_value(std::ostream& os, const Scalar& v, ScalarType t) {
+  visit_dtype(t, [&](auto tag) { os << v.to<decltype(tag)>(); });
+}
+}  // namespace
 
-TensorDataContainer::TensorDataContainer(std::initializer_list<TensorDataContainer> list) {
-  is_scalar_ = false;
-  sizes_ = {static_cast<int64_t>(list.size())};
-  bool first = true;
+TensorDataContainer::TensorDataContainer() : sizes_{0}, scalar_type_(default_dtype()), type_(Type::InitList) {}
+
+TensorDataContainer::TensorDataContainer(std::initializer_list<TensorDataContainer> list)
+    : scalar_type_(list.begin()->scalar_type()), type_(Type::InitList), init_list_(list) {
+  const TensorDataContainer& first = *list.begin();
   for (const TensorDataContainer& e : list) {
-    if (first) {
-      sizes_.insert(sizes_.end(), e.sizes_.begin(), e.sizes_.end());
-      scalar_type_ = e.scalar_type_;
-      first = false;
+    XGRAD_CHECK(e.sizes_ == first.sizes_, "Expected all sub-lists to have sizes: {} (e.g. {}), but got sub-list {} with sizes: {}",
+                sizes_text(first.sizes_), text_of(first), text_of(e), sizes_text(e.sizes_));
+    XGRAD_CHECK(e.scalar_type_ == first.scalar_type_,
+                "Expected all elements of the tensor to have the same scalar type: {}, but got element of scalar type: {}",
+                scalar_type_name(first.scalar_type_), scalar_type_name(e.scalar_type_));
+  }
+  sizes_.push_back(static_cast<int64_t>(list.size()));
+  sizes_.insert(sizes_.end(), first.sizes_.begin(), first.sizes_.end());
+  for (const TensorDataContainer& e : list) {
+    if (e.is_tensor()) {  // a vector inside a braced list: its values, as numbers
+      Tensor t = e.tensor_;
+      for (int64_t i = 0; i < t.numel(); ++i) values_.push_back(t[i].item());
     } else {
-      XGRAD_CHECK(e.sizes_ == std::vector<int64_t>(sizes_.begin() + 1, sizes_.end()),
-                  "Expected all sub-lists to have sizes: {} (e.g. {}), but got sub-list {} with sizes: {}",
-                  format_sizes(std::vector<int64_t>(sizes_.begin() + 1, sizes_.end())), "...", "...",
-                  format_sizes(e.sizes_));
-      scalar_type_ = promote_types(scalar_type_, e.scalar_type_);
+      values_.insert(values_.end(), e.values_.begin(), e.values_.end());
     }
-    values_.insert(values_.end(), e.values_.begin(), e.values_.end());
   }
 }
 
+TensorDataContainer::TensorDataContainer(const void* data, size_t n, ScalarType type, size_t element_bytes)
+    : sizes_{static_cast<int64_t>(n)}, scalar_type_(type), type_(Type::Tensor) {
+  // The values as a tensor of their own type (a copy: the vector need not outlive the container).
+  tensor_ = detail::make_empty({static_cast<int64_t>(n)}, type);
+  XGRAD_CHECK(element_bytes == element_size(type), "TensorDataContainer: unsupported C++ element type");
+  if (n > 0) std::memcpy(tensor_.data_ptr(), data, n * element_bytes);
+}
+
+const Scalar& TensorDataContainer::scalar() const {
+  XGRAD_CHECK(is_scalar(), "Can only call `scalar()` on a TensorDataContainer that has `is_scalar() == true`");
+  return scalar_;
+}
+const std::initializer_list<TensorDataContainer>& TensorDataContainer::init_list() const {
+  XGRAD_CHECK(is_init_list(), "Can only call `init_list()` on a TensorDataContainer that has `is_init_list() == true`");
+  return init_list_;
+}
+const Tensor& TensorDataContainer::tensor() const {
+  XGRAD_CHECK(is_tensor(), "Can only call `tensor()` on a TensorDataContainer that has `is_tensor() == true`");
+  return tensor_;
+}
+
 Tensor TensorDataContainer::convert_to_tensor(TensorOptions options) const {
-  ScalarType dtype = options.has_dtype() ? options.dtype() : scalar_type_;
-  Tensor t = detail::make_empty(is_scalar_ ? IntArrayRef{} : IntArrayRef(sizes_), dtype);
-  visit_dtype(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* p = t.data_ptr<T>();
-    for (size_t i = 0; i < values_.size(); ++i) {
-      if constexpr (std::is_same<T, bool>::value)
-        p[i] = values_[i].toBool();
-      else
-        p[i] = values_[i].to<T>();
-    }
-  });
+  if (!options.has_dtype()) options = options.dtype(desired_dtype(scalar_type_));
+  const ScalarType dtype = options.dtype();
+  Tensor t;
+  if (is_tensor()) {
+    t = detail::convert(tensor_, dtype);  // Tensor::to: no overflow check, integers wrap
+    if (t.is_same(tensor_)) t = detail::contiguous_raw(tensor_, /*force=*/true);
+  } else {
+    // A number or a braced list fills element by element, each checked as fill_ checks it.
+    t = detail::make_empty(is_scalar() ? IntArrayRef{} : IntArrayRef(sizes_), dtype);
+    visit_dtype(dtype, [&](auto tag) {
+      using T = decltype(tag);
+      T* p = t.data_ptr<T>();
+      for (size_t i = 0; i < values_.size(); ++i) p[i] = values_[i].to<T>();
+    });
+  }
   return finish(t, options);
+}
+
+void TensorDataContainer::pretty_print_recursive(std::ostream& stream) const {
+  if (is_scalar()) {
+    print_value(stream, scalar_, scalar_type_);
+  } else if (is_init_list()) {
+    stream << "{";
+    for (auto it = init_list_.begin(); it != init_list_.end(); ++it) {
+      if (it != init_list_.begin()) stream << ", ";
+      it->pretty_print_recursive(stream);
+    }
+    stream << "}";
+  } else {
+    stream << "{";
+    for (int64_t i = 0; i < tensor_.numel(); ++i) {
+      if (i) stream << ", ";
+      print_value(stream, tensor_[i].item(), scalar_type_);
+    }
+    stream << "}";
+  }
+}
+
+std::ostream& operator<<(std::ostream& stream, const TensorDataContainer& data) {
+  data.pretty_print_recursive(stream);
+  return stream;
 }
 
 Tensor tensor(const TensorDataContainer& data, TensorOptions options) { return data.convert_to_tensor(options); }

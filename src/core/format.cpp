@@ -36,7 +36,7 @@ class ElementFormatter {
       for (double v : seen) width_ = std::max<size_t>(width_, v != 0 ? 4 : 5);
       return;
     }
-    if (dtype == kLong) {
+    if (isIntegralType(dtype, false)) {
       width_ = 1;
       for (double v : seen) width_ = std::max(width_, std::to_string(static_cast<int64_t>(v)).size());
       return;
@@ -78,7 +78,7 @@ class ElementFormatter {
   enum class Mode { Int, Fixed, Sci };
   std::string plain(double v) const {
     if (dtype_ == kBool) return v != 0 ? "True" : "False";
-    if (dtype_ == kLong) return std::to_string(static_cast<int64_t>(v));
+    if (isIntegralType(dtype_, false)) return std::to_string(static_cast<int64_t>(v));
     if (std::isnan(v)) return "nan";  // never "-nan"
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     switch (mode_) {
@@ -93,8 +93,8 @@ class ElementFormatter {
   size_t width_ = 1;
 };
 
-/// The values of a tensor as doubles in row-major order (int64 beyond 2^53 prints via the
-/// integer path below, which reads the exact value).
+/// The values of a tensor as doubles in row-major order (float16 and bfloat16 exactly, through
+/// float; int64 beyond 2^53 prints via the integer path below, which reads the exact value).
 struct Values {
   std::vector<double> data;
   std::vector<int64_t> ints;
@@ -116,7 +116,7 @@ Values read_values(const Tensor& t) {
       v.ints.assign(p, p + n);
     } else {
       v.data.resize(n);
-      for (int64_t i = 0; i < n; ++i) v.data[i] = static_cast<double>(p[i]);
+      for (int64_t i = 0; i < n; ++i) v.data[i] = detail::convert<double>(p[i]);
     }
   });
   return v;
@@ -227,12 +227,14 @@ std::string repr_with(const Tensor& t, const std::string& grad_fn_name, bool req
   if (t.numel() == 0) {
     body = "[]";
     if (t.dim() != 1) suffixes.push_back("size=" + tuple_text(t.sizes()));
-    if (t.scalar_type() != kFloat) suffixes.push_back(std::string("dtype=torch.") + dtype_name(t.scalar_type()));
+    if (t.scalar_type() != default_dtype()) suffixes.push_back(std::string("dtype=torch.") + dtype_name(t.scalar_type()));
   } else {
     Values values = read_values(t);
     BodyWriter writer(values, t.numel() > kThreshold);
     body = t.dim() == 0 ? writer.scalar() : writer.write();
-    if (t.scalar_type() == kDouble) suffixes.push_back("dtype=torch.float64");
+    // Python omits the dtype for the default dtype, int64 and bool, whose values show the kind.
+    const ScalarType dt = t.scalar_type();
+    if (dt != default_dtype() && dt != kLong && dt != kBool) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
   }
   if (!grad_fn_name.empty())
     suffixes.push_back("grad_fn=<" + grad_fn_name + ">");

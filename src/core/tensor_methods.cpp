@@ -27,26 +27,31 @@ T* Tensor::data_ptr() const {
               scalar_type_name(CppTypeToScalarType<T>::value), scalar_type_name(dtype()));
   return impl_->data_as<T>();
 }
-template bool* Tensor::data_ptr<bool>() const;
-template int64_t* Tensor::data_ptr<int64_t>() const;
-template float* Tensor::data_ptr<float>() const;
-template double* Tensor::data_ptr<double>() const;
 
 Scalar Tensor::item() const {
   XGRAD_CHECK_T(ValueError, numel() == 1, "only one element tensors can be converted to Python scalars");
   return visit_dtype(dtype(), [&](auto tag) { return Scalar(*impl_->data_as<decltype(tag)>()); });
 }
+/// item<T>() is item().to<T>(), so a value that does not fit T throws, as in libtorch.
 template <class T>
 T Tensor::item() const {
-  Scalar s = item();
-  if constexpr (std::is_same<T, bool>::value) return s.toBool();
-  return s.to<T>();
+  return item().to<T>();
 }
-template bool Tensor::item<bool>() const;
-template int Tensor::item<int>() const;
-template int64_t Tensor::item<int64_t>() const;
-template float Tensor::item<float>() const;
-template double Tensor::item<double>() const;
+
+#define XGRAD_INSTANTIATE_ELEMENT_ACCESS(T) \
+  template T* Tensor::data_ptr<T>() const;  \
+  template T Tensor::item<T>() const;
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(uint8_t)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(int8_t)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(int16_t)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(int32_t)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(int64_t)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(Half)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(float)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(double)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(bool)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(BFloat16)
+#undef XGRAD_INSTANTIATE_ELEMENT_ACCESS
 
 Tensor Tensor::to(ScalarType dtype, bool, bool copy) const { return to_dtype(*this, dtype, copy); }
 Tensor Tensor::to(TensorOptions options, bool, bool copy) const {

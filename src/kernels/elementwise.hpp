@@ -10,6 +10,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/loops.hpp"
+#include "xgrad/core/convert.hpp"
 
 namespace xgrad::kernels {
 
@@ -78,7 +79,8 @@ void ternary(const Loop<4>& loop, F&& f) {
   });
 }
 
-/// Copies with conversion: operands {out, a}.
+/// Copies with conversion: operands {out, a}, with PyTorch's conversion of each element
+/// (core/convert.hpp).
 template <class To, class Ta>
 void convert(const Loop<2>& loop) {
   loop.run_parallel([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
@@ -86,12 +88,17 @@ void convert(const Loop<2>& loop) {
       std::memcpy(p[0], p[1], static_cast<size_t>(n) * sizeof(To));
       return;
     }
+    if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {  // contiguous: a loop the compiler can vectorise
+      To* out = reinterpret_cast<To*>(p[0]);
+      const Ta* a = reinterpret_cast<const Ta*>(p[1]);
+      for (int64_t i = 0; i < n; ++i) out[i] = detail::convert<To>(a[i]);
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) {
-      const Ta v = *reinterpret_cast<const Ta*>(p[1] + i * s[1]);
-      if constexpr (std::is_same<To, bool>::value)
-        *reinterpret_cast<To*>(p[0] + i * s[0]) = v != Ta(0);
-      else
-        *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(v);
+      Ta v;
+      std::memcpy(&v, p[1] + i * s[1], sizeof(Ta));
+      const To r = detail::convert<To>(v);
+      std::memcpy(p[0] + i * s[0], &r, sizeof(To));
     }
   });
 }

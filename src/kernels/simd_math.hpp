@@ -23,14 +23,12 @@ struct scalar_of<xsimd::batch<T, A>> {
 template <class V>
 using scalar_of_t = typename scalar_of<V>::type;
 
-/// The Scalar `s` as a value of x's type (a broadcast batch when x is a batch).
+/// The Scalar `s` as a value of x's type (a broadcast batch when x is a batch), converted without
+/// an overflow check, as PyTorch converts a number wrapped in a tensor.
 template <class V>
 inline V lit(const V&, const Scalar& s) {
   using T = scalar_of_t<V>;
-  if constexpr (std::is_same<T, bool>::value)
-    return V(s.toBool());
-  else
-    return V(s.to<T>());
+  return V(detail::scalar_cast<T>(s));
 }
 template <class V>
 inline V lit(const V&, double d) {

@@ -25,10 +25,25 @@ namespace {
 std::string npy_bytes(const Tensor& t) {
   Tensor c = t.detach().contiguous();
   std::vector<size_t> shape(c.sizes().begin(), c.sizes().end());
+  XGRAD_CHECK(c.scalar_type() != kBFloat16,
+              "cannot save a bfloat16 tensor as .npy (numpy has no bfloat16); convert it with .to(torch::kFloat) first");
+  if (c.scalar_type() == kHalf) {  // numpy's float16 ('<f2'): the same 16 bits, written as uint16
+    auto view = xt::adapt(reinterpret_cast<const uint16_t*>(c.data_ptr()), static_cast<size_t>(c.numel()),
+                          xt::no_ownership(), shape);
+    std::string bytes = xt::dump_npy(view);
+    const size_t at = bytes.find("'<u2'");
+    XGRAD_CHECK(at != std::string::npos, "internal error: unexpected .npy header for float16");
+    bytes.replace(at, 5, "'<f2'");
+    return bytes;
+  }
   return visit_dtype(c.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    auto view = xt::adapt(c.data_ptr<T>(), static_cast<size_t>(c.numel()), xt::no_ownership(), shape);
-    return xt::dump_npy(view);
+    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) {
+      return std::string();  // handled above
+    } else {
+      auto view = xt::adapt(c.data_ptr<T>(), static_cast<size_t>(c.numel()), xt::no_ownership(), shape);
+      return xt::dump_npy(view);
+    }
   });
 }
 
@@ -78,19 +93,34 @@ Tensor tensor_from_npy(const std::string& bytes, const std::string& what) {
     throw Error(fmt::format("{}: {}", what, e.what()));
   }
   XGRAD_CHECK(static_cast<bool>(in), "{}: truncated .npy data", what);
-  const std::string& ty = file->m_typestring;
+  std::string& ty = file->m_typestring;
   ScalarType dtype;
   if (ty == "<f4") dtype = kFloat;
   else if (ty == "<f8") dtype = kDouble;
+  else if (ty == "<f2") dtype = kHalf;
   else if (ty == "<i8") dtype = kLong;
+  else if (ty == "<i4") dtype = kInt;
+  else if (ty == "<i2") dtype = kShort;
+  else if (ty == "|i1") dtype = kChar;
+  else if (ty == "|u1") dtype = kByte;
   else if (ty == "|b1") dtype = kBool;
-  else throw Error(fmt::format("{}: unsupported .npy dtype '{}' (xgrad reads <f4, <f8, <i8 and |b1)", what, ty));
+  else
+    throw Error(fmt::format("{}: unsupported .npy dtype '{}' (xgrad reads <f2, <f4, <f8, |u1, |i1, <i2, <i4, <i8 and |b1)",
+                            what, ty));
   std::vector<int64_t> sizes(file->m_shape.begin(), file->m_shape.end());
   Tensor out = empty(sizes, dtype);
+  if (dtype == kHalf) {
+    ty = "<u2";  // read the 16 bits as uint16
+    auto values = std::move(*file).cast<uint16_t>();
+    std::copy(values.begin(), values.end(), reinterpret_cast<uint16_t*>(out.data_ptr()));
+    return out;
+  }
   visit_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
-    auto values = std::move(*file).cast<T>();
-    std::copy(values.begin(), values.end(), out.data_ptr<T>());  // row-major, whatever the file's order
+    if constexpr (!std::is_same<T, Half>::value && !std::is_same<T, BFloat16>::value) {
+      auto values = std::move(*file).cast<T>();
+      std::copy(values.begin(), values.end(), out.data_ptr<T>());  // row-major, whatever the file's order
+    }
   });
   return out;
 }

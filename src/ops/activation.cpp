@@ -38,7 +38,8 @@ Tensor threshold_backward(const Tensor& g, const Tensor& y, const Scalar& thresh
 
 /// relu(x) = max(x, 0) (NaN stays NaN)      d/dx = threshold_backward(grad, result, 0)      saves: result
 Tensor relu(const Tensor& x) {
-  XGRAD_CHECK(x.scalar_type() != kBool, "\"clamp_min_scalar_cpu\" not implemented for 'Bool'");
+  XGRAD_CHECK(x.scalar_type() != kBool, "Boolean inputs not supported for relu");
+  detail::check_kernel({"clamp_min_cpu"}, x.scalar_type());
   Tensor y = detail::map_all(x, x.scalar_type(), [](auto v) { return vselect(v < lit(v, 0.0), lit(v, 0.0), v); });
   return record("ReluBackward0", y, {x}, save(y),
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {threshold_backward(g, y, 0)}; });
@@ -70,14 +71,14 @@ Tensor tanh_backward(const Tensor& g, const Tensor& y) {
 
 /// sigmoid(x) = 1 / (1 + exp(-x))      d/dx = grad * y * (1 - y), y = sigmoid(x)      saves: result
 Tensor sigmoid(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return lit(v, 1.0) / (lit(v, 1.0) + xsimd::exp(-v)); });
+  Tensor y = detail::map_floating(x, {"sigmoid_cpu", false, true}, [](auto v) { return lit(v, 1.0) / (lit(v, 1.0) + xsimd::exp(-v)); });
   return record("SigmoidBackward0", y, {x}, save(y),
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {sigmoid_backward(g, y)}; });
 }
 
 /// tanh(x)      d/dx = grad * (1 - y^2), y = tanh(x)      saves: result
 Tensor tanh(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::tanh(v); });
+  Tensor y = detail::map_floating(x, {"tanh_vml_cpu", false, true}, [](auto v) { return xsimd::tanh(v); });
   return record("TanhBackward0", y, {x}, save(y),
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {tanh_backward(g, y)}; });
 }
@@ -126,8 +127,9 @@ Tensor log_sigmoid_backward(const Tensor& g, const Tensor& x) {
 /// d/dx = softplus_backward(grad, x): grad * sigmoid(beta * x), or grad where beta * x > threshold
 /// saves: x
 Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
+  XGRAD_CHECK(isFloatingType(x.scalar_type()), "\"softplus_cpu\" not implemented for '{}'", scalar_type_name(x.scalar_type()));
   double b = beta.toDouble(), th = threshold.toDouble();
-  Tensor y = detail::map_floating(x, [b, th](auto v) {
+  Tensor y = detail::map_floating(x, {"softplus_cpu", false, true}, [b, th](auto v) {
     auto bx = v * lit(v, b);
     return vselect(bx > lit(v, th), v, xsimd::log1p(xsimd::exp(bx)) / lit(v, b));
   });
@@ -139,7 +141,9 @@ Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
 /// log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|)), stable for large |x|
 /// d/dx = log_sigmoid_backward(grad, x) = grad * sigmoid(-x)      saves: x
 Tensor log_sigmoid(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) {
+  XGRAD_CHECK(isFloatingType(x.scalar_type()), "\"log_sigmoid_cpu\" not implemented for '{}'",
+              scalar_type_name(x.scalar_type()));
+  Tensor y = detail::map_floating(x, {"log_sigmoid_cpu", false, true}, [](auto v) {
     auto zero = lit(v, 0.0);
     return vselect(v < zero, v, zero) - xsimd::log1p(xsimd::exp(-xsimd::abs(v)));
   });

@@ -38,11 +38,9 @@ void add_operand(const Tensor& t, std::optional<ScalarType>& dim_result, std::op
   auto& slot = t.dim() == 0 ? zero_result : dim_result;
   slot = slot ? promote_types(*slot, t.scalar_type()) : t.scalar_type();
 }
-ScalarType wrapped_type(const Scalar& s) {
-  return s.isFloatingPoint() ? default_dtype() : (s.isBoolean() ? kBool : kLong);
-}
-ScalarType floating_result(ScalarType t) { return is_floating_point(t) ? t : default_dtype(); }
 }  // namespace
+
+using detail::floating_result;
 
 ScalarType result_type(const Tensor& a, const Tensor& b) {
   std::optional<ScalarType> dim_result, zero_result;
@@ -54,16 +52,21 @@ ScalarType result_type(const Tensor& a, const Tensor& b) {
 ScalarType result_type(const Tensor& a, const Scalar& b) {
   std::optional<ScalarType> dim_result, zero_result;
   add_operand(a, dim_result, zero_result);
-  return *combine(dim_result, combine(zero_result, wrapped_type(b)));
+  return *combine(dim_result, combine(zero_result, detail::wrapped_number_type(b)));
 }
 
 // ---- arithmetic -------------------------------------------------------------------------------
 
 namespace {
-void check_alpha(ScalarType dtype, const Scalar& alpha) {
-  XGRAD_CHECK(is_floating_point(dtype) || !alpha.isFloatingPoint(),
+/// PyTorch's alpha_check, then alpha in the result dtype (c10's checked conversion: an int8 add
+/// with alpha=300 throws "value cannot be converted to type int8_t without overflow").
+Scalar checked_alpha(ScalarType dtype, const Scalar& alpha) {
+  XGRAD_CHECK(!alpha.isBoolean() || dtype == kBool, "Boolean alpha only supported for Boolean results.");
+  XGRAD_CHECK(isFloatingType(dtype) || alpha.isIntegral(true),
               "For integral input tensors, argument alpha must not be a floating point number.");
+  return detail::checked_scalar_in(alpha, dtype);
 }
+bool is_one(const Scalar& alpha) { return !alpha.isFloatingPoint() ? alpha.toLong() == 1 : alpha.toDouble() == 1; }
 void check_sub(const Tensor& a, ScalarType other) {
   XGRAD_CHECK(!(a.scalar_type() == kBool && other == kBool),
               "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
@@ -72,53 +75,82 @@ void check_sub(const Tensor& a, ScalarType other) {
               "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
               "mask, use the `~` or `logical_not()` operator instead.");
 }
+/// x + alpha * y in the compute type: one fused multiply-add for floating types (as PyTorch's
+/// vectorised add kernel), wrapping integer arithmetic otherwise.
+template <class V>
+V add_scaled(const V& x, const V& y, const Scalar& alpha) {
+  if constexpr (std::is_floating_point<kernels::scalar_of_t<V>>::value)
+    return xsimd::fma(y, lit(y, alpha), x);
+  else
+    return x + y * lit(y, alpha);
+}
+/// a + alpha * b in `dtype` (alpha already checked). float16 rounds alpha * b to float16 before the
+/// addition, as c10::Half arithmetic does in PyTorch's kernel.
 Tensor add_raw(const Tensor& a, const Tensor& b, const Scalar& alpha, ScalarType dtype) {
-  if (alpha.toDouble() == 1 && !alpha.isFloatingPoint()) return detail::zip(a, b, dtype, [](auto x, auto y) { return x + y; });
-  return detail::zip(a, b, dtype, [alpha](auto x, auto y) { return x + y * lit(y, alpha); });
+  if (is_one(alpha)) return detail::zip(a, b, dtype, [](auto x, auto y) { return x + y; });
+  if (dtype == kHalf) {
+    Tensor scaled = detail::map_all(b, dtype, [alpha](auto y) { return y * lit(y, alpha); });
+    return detail::zip(a, scaled, dtype, [](auto x, auto y) { return x + y; });
+  }
+  return detail::zip(a, b, dtype, [alpha](auto x, auto y) { return add_scaled(x, y, alpha); });
+}
+/// a + alpha * s for a number s, as PyTorch's add of a wrapped number (s and alpha in `dtype`).
+Tensor add_scalar_raw(const Tensor& a, const Scalar& s, const Scalar& alpha, ScalarType dtype) {
+  Scalar v = detail::scalar_in(s, dtype);
+  if (is_one(alpha)) return detail::map_all(a, dtype, [v](auto x) { return x + lit(x, v); });
+  if (dtype == kHalf) v = detail::scalar_in(Scalar(v.toDouble() * alpha.toDouble()), kHalf);
+  if (dtype == kHalf) return detail::map_all(a, dtype, [v](auto x) { return x + lit(x, v); });
+  return detail::map_all(a, dtype, [v, alpha](auto x) { return add_scaled(x, lit(x, v), alpha); });
 }
 }  // namespace
 
 /// add(a, b, alpha) = a + alpha * b      d/da = grad, d/db = alpha * grad
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   ScalarType dtype = result_type(a, b);
-  check_alpha(dtype, alpha);
-  return record("AddBackward0", add_raw(a, b, alpha, dtype), {a, b}, [alpha](const Tensor& g) -> variable_list {
+  Scalar al = checked_alpha(dtype, alpha);
+  return record("AddBackward0", add_raw(a, b, al, dtype), {a, b}, [alpha](const Tensor& g) -> variable_list {
     return {g, needs_input_grad(1) ? (alpha.toDouble() == 1 ? g : g * alpha) : Tensor()};
   });
 }
 
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   ScalarType dtype = result_type(a, b);
-  check_alpha(dtype, alpha);
-  double v = b.toDouble() * alpha.toDouble();
-  Tensor out = detail::map_all(a, dtype, [v](auto x) { return x + lit(x, v); });
+  Tensor out = add_scalar_raw(a, b, checked_alpha(dtype, alpha), dtype);
   return record("AddBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
 }
 
 /// sub(a, b, alpha) = a - alpha * b      d/da = grad, d/db = -alpha * grad
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   check_sub(a, b.scalar_type());
-  return record("SubBackward0", add_raw(a, b, -alpha, result_type(a, b)), {a, b},
+  ScalarType dtype = result_type(a, b);
+  return record("SubBackward0", add_raw(a, b, checked_alpha(dtype, -alpha), dtype), {a, b},
                 [alpha](const Tensor& g) -> variable_list {
                   return {g, needs_input_grad(1) ? (alpha.toDouble() == 1 ? -g : g * -alpha) : Tensor()};
                 });
 }
 
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  check_sub(a, wrapped_type(b));
+  check_sub(a, detail::wrapped_number_type(b));
   ScalarType dtype = result_type(a, b);
-  double v = b.toDouble() * alpha.toDouble();
-  Tensor out = detail::map_all(a, dtype, [v](auto x) { return x - lit(x, v); });
+  Tensor out = add_scalar_raw(a, -b, checked_alpha(dtype, alpha), dtype);
   return record("SubBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
 }
 
 /// rsub(a, b, alpha) = b - alpha * a      d/da = -alpha * grad       (Python's `1 - x`)
 Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
-  check_sub(a, wrapped_type(b));
+  check_sub(a, detail::wrapped_number_type(b));
   ScalarType dtype = result_type(a, b);
-  Scalar bv = b, av = alpha;
-  Tensor out = detail::map_all(a, dtype, [bv, av](auto x) { return lit(x, bv) - x * lit(x, av); });
-  return record("RsubBackward1", out, {a}, [av](const Tensor& g) -> variable_list { return {g * -av}; });
+  Scalar bv = detail::scalar_in(b, dtype), av = checked_alpha(dtype, -alpha);
+  Tensor out;
+  if (is_one(alpha))
+    out = detail::map_all(a, dtype, [bv](auto x) { return lit(x, bv) - x; });
+  else if (dtype == kHalf)
+    out = detail::map_all(detail::map_all(a, dtype, [av](auto x) { return x * lit(x, av); }), dtype,
+                          [bv](auto x) { return lit(x, bv) + x; });
+  else
+    out = detail::map_all(a, dtype, [bv, av](auto x) { return add_scaled(lit(x, bv), x, av); });
+  Scalar neg_alpha = -alpha;
+  return record("RsubBackward1", out, {a}, [neg_alpha](const Tensor& g) -> variable_list { return {g * neg_alpha}; });
 }
 
 /// mul(a, b) = a * b      d/da = grad * b, d/db = grad * a      saves: a, b
@@ -130,8 +162,9 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor mul(const Tensor& a, const Scalar& b) {
-  Scalar s = b;
-  Tensor out = detail::map_all(a, result_type(a, b), [s](auto x) { return x * lit(x, s); });
+  ScalarType dtype = result_type(a, b);
+  Scalar s = detail::scalar_in(b, dtype);
+  Tensor out = detail::map_all(a, dtype, [s](auto x) { return x * lit(x, s); });
   return record("MulBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g * s}; });
 }
 
@@ -144,8 +177,9 @@ Tensor div(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Scalar& b) {
-  Scalar s = b;
-  Tensor out = detail::map_all(a, floating_result(result_type(a, b)), [s](auto x) { return x / lit(x, s); });
+  ScalarType dtype = floating_result(result_type(a, b));
+  Scalar s = detail::scalar_in(b, dtype);
+  Tensor out = detail::map_all(a, dtype, [s](auto x) { return x / lit(x, s); });
   return record("DivBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g / s}; });
 }
 
@@ -162,33 +196,33 @@ Tensor neg(const Tensor& x) {
 
 /// exp(x)      d/dx = grad * exp(x)      saves: result
 Tensor exp(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::exp(v); });
+  Tensor y = detail::map_floating(x, {"exp_vml_cpu", false, true}, [](auto v) { return xsimd::exp(v); });
   return record("ExpBackward0", y, {x}, save(y), [](const Tensor& g, const Tensor& y) -> variable_list { return {g * y}; });
 }
 
 /// log(x)      d/dx = grad / x      saves: x
 Tensor log(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::log(v); });
+  Tensor y = detail::map_floating(x, {"log_vml_cpu", false, true}, [](auto v) { return xsimd::log(v); });
   return record("LogBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {g / x}; });
 }
 
 /// log1p(x) = log(1 + x), accurate near 0      d/dx = grad / (x + 1)      saves: x
 Tensor log1p(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::log1p(v); });
+  Tensor y = detail::map_floating(x, {"log1p_vml_cpu", false, true}, [](auto v) { return xsimd::log1p(v); });
   return record("Log1PBackward0", y, {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list { return {g / detail::add_scalar_aten(x, 1)}; });
 }
 
 /// sqrt(x)      d/dx = grad / (2 * sqrt(x))      saves: result
 Tensor sqrt(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::sqrt(v); });
+  Tensor y = detail::map_floating(x, {"sqrt_vml_cpu", false, true}, [](auto v) { return xsimd::sqrt(v); });
   return record("SqrtBackward0", y, {x}, save(y),
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {g / detail::mul_scalar_aten(y, 2)}; });
 }
 
 /// rsqrt(x) = 1 / sqrt(x)      d/dx = -0.5 * grad * rsqrt(x)^3      saves: result
 Tensor rsqrt(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return lit(v, 1.0) / xsimd::sqrt(v); });
+  Tensor y = detail::map_floating(x, {"rsqrt_cpu", false, true}, [](auto v) { return lit(v, 1.0) / xsimd::sqrt(v); });
   return record("RsqrtBackward0", y, {x}, save(y), [](const Tensor& g, const Tensor& y) -> variable_list {
     return {detail::mul_scalar_aten(g, -0.5) * pow(y, 3)};
   });
@@ -209,8 +243,8 @@ Tensor sgn(const Tensor& x) {
 
 /// abs(x) = |x|      d/dx = grad * sgn(x)      saves: x
 Tensor abs(const Tensor& x) {
-  Tensor y = x.scalar_type() == kBool ? detail::contiguous_raw(x, /*force=*/true)
-                                      : detail::map_all(x, x.scalar_type(), [](auto v) { return xsimd::abs(v); });
+  XGRAD_CHECK(x.scalar_type() != kBool, "\"abs_cpu\" not implemented for 'Bool'");
+  Tensor y = detail::map_all(x, x.scalar_type(), [](auto v) { return xsimd::abs(v); });
   return record("AbsBackward0", y, {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list { return {g * sgn(x)}; });
 }
@@ -229,20 +263,20 @@ Tensor square(const Tensor& x) { return pow(x, 2); }
 
 /// reciprocal(x) = 1 / x      d/dx = -grad / x^2      saves: result
 Tensor reciprocal(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return lit(v, 1.0) / v; });
+  Tensor y = detail::map_floating(x, {"reciprocal_cpu", true, true}, [](auto v) { return lit(v, 1.0) / v; });
   return record("ReciprocalBackward0", y, {x}, save(y),
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {-g * (y * y)}; });
 }
 
 /// sin(x)      d/dx = grad * cos(x)      saves: x
 Tensor sin(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::sin(v); });
+  Tensor y = detail::map_floating(x, {"sin_vml_cpu", false, true}, [](auto v) { return xsimd::sin(v); });
   return record("SinBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {g * cos(x)}; });
 }
 
 /// cos(x)      d/dx = -grad * sin(x)      saves: x
 Tensor cos(const Tensor& x) {
-  Tensor y = detail::map_floating(x, [](auto v) { return xsimd::cos(v); });
+  Tensor y = detail::map_floating(x, {"cos_vml_cpu", false, true}, [](auto v) { return xsimd::cos(v); });
   return record("CosBackward0", y, {x}, save(x), [](const Tensor& g, const Tensor& x) -> variable_list { return {g * -sin(x)}; });
 }
 
@@ -254,11 +288,15 @@ template <class T>
 T integer_pow(T base, int64_t e) {
   if constexpr (std::is_same<T, bool>::value) {
     return e == 0 || base;
+  } else if constexpr (!std::is_integral<T>::value) {
+    return T(0);  // never called: the floating paths use xsimd::pow
   } else {
-    T result = 1;
-    for (; e > 0; e >>= 1, base = static_cast<T>(base * base))
-      if (e & 1) result = static_cast<T>(result * base);
-    return result;
+    // Unsigned arithmetic: integer powers wrap, as in PyTorch, without C++'s signed overflow.
+    using U = std::make_unsigned_t<T>;
+    U result = 1, b = static_cast<U>(base);
+    for (; e > 0; e >>= 1, b = static_cast<U>(b * b))
+      if (e & 1) result = static_cast<U>(result * b);
+    return static_cast<T>(result);
   }
 }
 }  // namespace
@@ -268,7 +306,7 @@ Tensor pow(const Tensor& x, const Scalar& p) {
   ScalarType dtype = result_type(x, p);
   Tensor y;
   if (!is_floating_point(dtype)) {
-    XGRAD_CHECK(p.toLong() >= 0 || dtype == kBool, "Integers to negative integer powers are not allowed.");
+    XGRAD_CHECK(p.isBoolean() || p.toLong() >= 0, "Integers to negative integer powers are not allowed.");
     int64_t e = p.toLong();
     y = detail::map_all(x, dtype, [e](auto v) { return integer_pow(v, e); });
   } else {
@@ -319,6 +357,7 @@ Tensor pow_raw(const Tensor& base, const Tensor& exponent, ScalarType dtype) {
 ///                d/dy = grad * x^y * log(x) (0 where x == 0 and y >= 0)      saves: x, y, result
 Tensor pow(const Tensor& base, const Tensor& exponent) {
   ScalarType dtype = result_type(base, exponent);
+  XGRAD_CHECK(dtype != kBool, "\"pow\" not implemented for 'Bool'");
   if (is_integral(dtype, false))
     XGRAD_CHECK(!any(lt(exponent, 0)).item<bool>(), "Integers to negative integer powers are not allowed.");
   Tensor y = pow_raw(base, exponent, dtype);
@@ -347,14 +386,27 @@ Tensor pow(const Scalar& base, const Tensor& exponent) {
 
 // ---- clamping and extrema -----------------------------------------------------------------------
 
+namespace {
+/// The dtype of clamp(x, bounds...): x's with the bounds as wrapped numbers (an int8 tensor stays
+/// int8 for integer bounds, becomes float32 for 0.5).
+ScalarType clamp_dtype(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  ScalarType dtype = x.scalar_type();
+  if (min) dtype = promote_types(dtype, result_type(x, *min));
+  if (max) dtype = promote_types(dtype, result_type(x, *max));
+  return dtype;
+}
+}  // namespace
+
 /// clamp(x, min, max): x limited to [min, max] (NaN stays NaN)
 /// d/dx = grad where min <= x <= max, else 0      saves: x
 Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
   XGRAD_CHECK(min || max, "torch.clamp: At least one of 'min' or 'max' must not be None");
-  ScalarType dtype = x.scalar_type();
-  if (min) dtype = promote_types(dtype, result_type(x, *min));
-  if (max) dtype = promote_types(dtype, result_type(x, *max));
-  double lo = min ? min->toDouble() : -INFINITY, hi = max ? max->toDouble() : INFINITY;
+  ScalarType dtype = clamp_dtype(x, min, max);
+  detail::check_kernel({"clamp_scalar_cpu"}, dtype);
+  // The bounds in the result dtype, checked as PyTorch's kernel converts them (min_.to<scalar_t>()).
+  std::optional<Scalar> lo_s = min ? std::optional<Scalar>(detail::checked_scalar_in(*min, dtype)) : std::nullopt;
+  std::optional<Scalar> hi_s = max ? std::optional<Scalar>(detail::checked_scalar_in(*max, dtype)) : std::nullopt;
+  double lo = lo_s ? lo_s->toDouble() : -INFINITY, hi = hi_s ? hi_s->toDouble() : INFINITY;
   Tensor y = detail::map_all(x, dtype, [lo, hi, has_lo = min.has_value(), has_hi = max.has_value()](auto v) {
     auto r = v;
     if (has_lo) r = vselect(r < lit(v, lo), lit(v, lo), r);
@@ -375,9 +427,10 @@ Tensor clamp(const Tensor& x, const std::optional<Scalar>& min, const std::optio
 
 /// clamp_min(x, min) = max(x, min)      d/dx = grad where x >= min      saves: x
 Tensor clamp_min(const Tensor& x, const Scalar& min) {
-  double lo = min.toDouble();
-  Tensor y = detail::map_all(x, result_type(x, min),
-                             [lo](auto v) { return vselect(v < lit(v, lo), lit(v, lo), v); });
+  ScalarType dtype = result_type(x, min);
+  detail::check_kernel({"clamp_min_cpu"}, dtype);
+  double lo = detail::checked_scalar_in(min, dtype).toDouble();
+  Tensor y = detail::map_all(x, dtype, [lo](auto v) { return vselect(v < lit(v, lo), lit(v, lo), v); });
   return record("ClampMinBackward0", y, {x}, save(x), [min](const Tensor& g, const Tensor& x) -> variable_list {
     return {where(x >= min, g, zeros({}, g.scalar_type()))};
   });
@@ -385,9 +438,10 @@ Tensor clamp_min(const Tensor& x, const Scalar& min) {
 
 /// clamp_max(x, max) = min(x, max)      d/dx = grad where x <= max      saves: x
 Tensor clamp_max(const Tensor& x, const Scalar& max) {
-  double hi = max.toDouble();
-  Tensor y = detail::map_all(x, result_type(x, max),
-                             [hi](auto v) { return vselect(v > lit(v, hi), lit(v, hi), v); });
+  ScalarType dtype = result_type(x, max);
+  detail::check_kernel({"clamp_max_scalar_cpu"}, dtype);
+  double hi = detail::checked_scalar_in(max, dtype).toDouble();
+  Tensor y = detail::map_all(x, dtype, [hi](auto v) { return vselect(v > lit(v, hi), lit(v, hi), v); });
   return record("ClampMaxBackward0", y, {x}, save(x), [max](const Tensor& g, const Tensor& x) -> variable_list {
     return {where(x <= max, g, zeros({}, g.scalar_type()))};
   });
@@ -420,7 +474,7 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 /// xlogy(x, y) = x * log(y), and 0 where x == 0 (unless y is NaN)
 /// d/dx = xlogy(grad, y), but 0 where x == 0 and y <= 0, d/dy = grad * x / y      saves: x, y
 Tensor xlogy(const Tensor& x, const Tensor& y) {
-  Tensor out = detail::zip_floating(x, y, floating_result(result_type(x, y)), [](auto a, auto b) {
+  Tensor out = detail::zip_floating(x, y, floating_result(result_type(x, y)), {"xlogy_cpu", true, true}, [](auto a, auto b) {
     auto zero = lit(a, 0.0);
     return vselect(visnan(b), b, vselect(a == zero, zero, a * xsimd::log(b)));
   });
@@ -466,7 +520,7 @@ Tensor detail::add_scalar_aten(const Tensor& x, const Scalar& s) {
     return detail::compare(a, b, result_type(a, b), [](auto x, auto y) { return x OP y; });           \
   }                                                                                                   \
   Tensor NAME(const Tensor& a, const Scalar& b) {                                                     \
-    return detail::compare(a, scalar_tensor(b, wrapped_type(b)), result_type(a, b),                    \
+    return detail::compare(a, scalar_tensor(b, detail::wrapped_number_type(b)), result_type(a, b),                    \
                            [](auto x, auto y) { return x OP y; });                                    \
   }
 XGRAD_COMPARISON(eq, ==)

@@ -16,20 +16,10 @@ using autograd::record;
 using autograd::variable_list;
 using kernels::lit;
 
-namespace {
-
-bool can_cast(ScalarType from, ScalarType to) {
-  if (is_floating_point(from) && !is_floating_point(to)) return false;
-  if (from != kBool && to == kBool) return false;
-  return true;
-}
-
-}  // namespace
-
 void detail::check_inplace_result(const Tensor& self, IntArrayRef shape, ScalarType dtype) {
   XGRAD_CHECK(self.sizes().equals(shape), "output with shape {} doesn't match the broadcast shape {}",
               format_sizes(self.sizes()), format_sizes(shape));
-  XGRAD_CHECK(can_cast(dtype, self.scalar_type()), "result type {} can't be cast to the desired output type {}",
+  XGRAD_CHECK(canCast(dtype, self.scalar_type()), "result type {} can't be cast to the desired output type {}",
               scalar_type_name(dtype), scalar_type_name(self.scalar_type()));
 }
 
@@ -64,6 +54,26 @@ Tensor& with_autograd(Tensor& self, Op&& op, std::initializer_list<Tensor> other
 
 Tensor before(const Tensor& operand, const Tensor& self) { return detail::alias_for_inplace(operand, self); }
 
+/// Whether self's dtype is one the kernels compute in, so the raw in-place paths below can write
+/// into it directly (Note [Compute dtypes] in pointwise.hpp).
+bool computes_in_place(const Tensor& self) { return detail::compute_dtype(self.scalar_type()) == self.scalar_type(); }
+
+/// self = op(self) without autograd for the other dtypes (int8, float16, ...): the out-of-place op
+/// (which converts operands as PyTorch does), written back into self.
+template <class Op>
+Tensor& via_out_of_place(Tensor& self, Op&& op) {
+  detail::check_inplace(self);
+  Tensor result;
+  {
+    NoGradGuard no_grad;
+    result = op(self);
+  }
+  detail::check_inplace_result(self, result.sizes(), result.scalar_type());
+  detail::copy_raw(self, result);
+  self.impl()->storage->bump_version();
+  return self;
+}
+
 /// self = f(self, other) without autograd; `compute` is the promoted dtype.
 template <class F>
 Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
@@ -73,7 +83,7 @@ Tensor& zip_raw(Tensor& self, const Tensor& other, ScalarType compute, F&& f) {
   if (compute == self.scalar_type()) {
     Tensor o = detail::convert(other, compute);
     auto loop = detail::make_loop<3>(self.sizes(), {&self, &self, &o});
-    visit_dtype(compute, [&](auto tag) {
+    detail::visit_compute(compute, [&](auto tag) {
       using T = decltype(tag);
       kernels::binary<T, T>(loop, f);
     });
@@ -109,36 +119,50 @@ Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
 
 Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) {
   if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, before(other, *this), alpha); }, {other});
+  if (!computes_in_place(*this) || !computes_in_place(other) || !this->is_floating_point())
+    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
   if (alpha.toDouble() == 1) return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a + b; });
-  return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return a + b * lit(b, alpha); });
+  // a + alpha * b as one fused multiply-add, as PyTorch's add kernel.
+  return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return xsimd::fma(b, lit(b, alpha), a); });
 }
 Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) {
   if (grad_needed(*this, {})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
+  if (!computes_in_place(*this) || !this->is_floating_point())
+    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
   double v = other.toDouble() * alpha.toDouble();
   return map_raw(*this, result_type(*this, other), [v](auto a) { return a + lit(a, v); });
 }
 Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) {
   if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::sub(s, before(other, *this), alpha); }, {other});
-  return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return a - b * lit(b, alpha); });
+  if (!computes_in_place(*this) || !computes_in_place(other) || !this->is_floating_point())
+    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::sub(s, other, alpha); });
+  Scalar neg_alpha = -alpha;
+  return zip_raw(*this, other, result_type(*this, other), [neg_alpha](auto a, auto b) { return xsimd::fma(b, lit(b, neg_alpha), a); });
 }
 Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) { return add_(-other, alpha); }
 Tensor& Tensor::mul_(const Tensor& other) {
   if (grad_needed(*this, {other}))
     return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, before(other, *this)); }, {other});
+  if (!computes_in_place(*this) || !computes_in_place(other))
+    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
   return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a * b; });
 }
 Tensor& Tensor::mul_(const Scalar& other) {
   if (grad_needed(*this, {})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
+  if (!computes_in_place(*this)) return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
   return map_raw(*this, result_type(*this, other), [other](auto a) { return a * lit(a, other); });
 }
 Tensor& Tensor::div_(const Tensor& other) {
   if (grad_needed(*this, {other}))
     return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, before(other, *this)); }, {other});
+  if (!computes_in_place(*this) || !computes_in_place(other))
+    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
   ScalarType t = result_type(*this, other);
   return zip_raw(*this, other, xgrad::is_floating_point(t) ? t : default_dtype(), [](auto a, auto b) { return a / b; });
 }
 Tensor& Tensor::div_(const Scalar& other) {
   if (grad_needed(*this, {})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
+  if (!computes_in_place(*this)) return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
   ScalarType t = result_type(*this, other);
   return map_raw(*this, xgrad::is_floating_point(t) ? t : default_dtype(), [other](auto a) { return a / lit(a, other); });
 }
@@ -184,7 +208,7 @@ Tensor& fill_scalar(Tensor& self, const Scalar& value, const char* name) {
     });
   }
   detail::check_inplace(self);
-  detail::fill_raw(self, value);
+  detail::fill_raw(self, detail::checked_scalar_in(value, self.scalar_type()));  // 1000 into int8 throws, as in PyTorch
   self.unsafeGetTensorImpl()->storage->bump_version();
   return self;
 }

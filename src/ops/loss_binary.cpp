@@ -79,7 +79,7 @@ Tensor binary_cross_entropy_backward(const Tensor& g, const Tensor& x, const Ten
     if (reduction != Reduction::None) {
       // One fused pass: g (x - y) / max((1 - x) x, eps) / n, in PyTorch's order.
       const double gv = g.item<double>();
-      gx = detail::zip_floating(x, y, x.scalar_type(), [gv, n](auto xv, auto yv) {
+      gx = detail::zip_floating(x, y, x.scalar_type(), {"binary_cross_entropy_backward"}, [gv, n](auto xv, auto yv) {
         using kernels::lit;
         auto denom = (lit(xv, 1.0) - xv) * xv;
         denom = kernels::vselect(denom < lit(xv, kEpsilon), lit(xv, kEpsilon), denom);
@@ -122,7 +122,7 @@ Tensor binary_cross_entropy(const Tensor& self, const Tensor& target, const Tens
   {
     Tensor x = self.detach(), y = target.detach();
     XGRAD_CHECK(all_in_unit_interval(x), "all elements of input should be between 0 and 1");
-    loss = detail::zip_floating(x, y, self.scalar_type(), [](auto xv, auto yv) {
+    loss = detail::zip_floating(x, y, self.scalar_type(), {"binary_cross_entropy"}, [](auto xv, auto yv) {
       using kernels::lit;
       auto log_1mx = xsimd::log1p(-xv), log_x = xsimd::log(xv);  // both clamped at -100
       log_1mx = kernels::vselect(log_1mx < lit(xv, -100.0), lit(xv, -100.0), log_1mx);

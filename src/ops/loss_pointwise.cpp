@@ -62,7 +62,7 @@ Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction) {
   {
     NoGradGuard no_grad;
     loss = apply_loss_reduction(
-        detail::zip_floating(self, target, dt, [](auto a, auto b) { return (a - b) * (a - b); }), reduction);
+        detail::zip_floating(self, target, dt, {"mse_cpu", true, false}, [](auto a, auto b) { return (a - b) * (a - b); }), reduction);
   }
   return record("MseLossBackward0", loss, {self, target}, save(self, target),
                 [reduction](const Tensor& g, const Tensor& x, const Tensor& y) -> variable_list {

@@ -68,7 +68,7 @@ void fill_raw(const Tensor& t, const Scalar& value) {
   auto loop = make_loop<1>(t.sizes(), {&t});
   visit_dtype(t.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::fill<T>(loop, std::is_same<T, bool>::value ? static_cast<T>(value.toBool()) : value.to<T>());
+    kernels::fill<T>(loop, detail::scalar_cast<T>(value));
   });
 }
 

@@ -31,6 +31,51 @@ void copy_raw(const Tensor& dst, const Tensor& src);
 /// Fills every element of `t` with `value`.
 void fill_raw(const Tensor& t, const Scalar& value);
 
+/// The dtype a result of dtype `t` is computed in: int64 for the small integers, float32 for
+/// float16/bfloat16 (see Note [Compute dtypes] in ops/pointwise.hpp).
+constexpr ScalarType compute_dtype(ScalarType t) {
+  if (isIntegralType(t, false)) return kLong;
+  if (isReducedFloatingType(t)) return kFloat;
+  return t;
+}
+
+/// visit_dtype for the compute dtypes only: f(T{}) with T bool, int64_t, float or double.
+template <class F>
+decltype(auto) visit_compute(ScalarType t, F&& f) {
+  switch (t) {
+    case kBool: return f(bool{});
+    case kLong: return f(int64_t{});
+    case kFloat: return f(float{});
+    case kDouble: return f(double{});
+    default: break;
+  }
+  throw Error(fmt::format("internal error: {} is not a compute dtype", scalar_type_name(t)));
+}
+
+/// `t` converted to `dtype` and then widened to its compute dtype.
+inline Tensor to_compute(const Tensor& t, ScalarType dtype) {
+  return convert(convert(t, dtype), compute_dtype(dtype));
+}
+
+/// `s` as it would be after conversion to `dtype` (a Scalar wrapped in a tensor of that dtype):
+/// integers wrap, floats round to float32/float16/bfloat16.
+inline Scalar scalar_in(const Scalar& s, ScalarType dtype) {
+  if (dtype == kDouble || (dtype == kLong && !s.isFloatingPoint())) return s;
+  return visit_dtype(dtype, [&](auto tag) { return Scalar(scalar_cast<decltype(tag)>(s)); });
+}
+
+/// `s` converted to `dtype` with c10's overflow check (Scalar::to<T>()), as PyTorch's kernels
+/// convert alpha and clamp's bounds: 1000 into int8 throws.
+inline Scalar checked_scalar_in(const Scalar& s, ScalarType dtype) {
+  return visit_dtype(dtype, [&](auto tag) { return Scalar(s.to<decltype(tag)>()); });
+}
+
+/// The dtype of a number wrapped in a tensor: the default dtype for a floating value, else int64
+/// or bool.
+inline ScalarType wrapped_number_type(const Scalar& s) {
+  return s.isFloatingPoint() ? default_dtype() : (s.isBoolean() ? kBool : kLong);
+}
+
 /// The strides (in bytes) of `t` laid over `shape`, with 0 on broadcast dims.
 DimVector broadcast_strides_bytes(const Tensor& t, IntArrayRef shape);
 

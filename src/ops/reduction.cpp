@@ -77,11 +77,16 @@ kernels::Loop<2> reduction_loop(const Tensor& out, const Tensor& x, const DimMas
   return loop;
 }
 
+/// The sum in `dtype`. Small integer dtypes sum in int64 and wrap, float16/bfloat16 in float32
+/// and round once at the end, as PyTorch accumulates them (see Note [Compute dtypes] in
+/// pointwise.hpp).
 Tensor sum_raw(const Tensor& x_in, const DimMask& mask, bool keepdim, ScalarType dtype) {
+  if (detail::compute_dtype(dtype) != dtype)
+    return detail::convert(sum_raw(detail::to_compute(x_in, dtype), mask, keepdim, detail::compute_dtype(dtype)), dtype);
   Tensor x = detail::convert(x_in, dtype);
   Tensor out = detail::make_empty(final_shape(x, mask, keepdim), dtype);
   if (out.numel() == 1 && x.is_contiguous()) {  // everything into one value: split across cores
-    visit_dtype(dtype, [&](auto tag) {
+    detail::visit_compute(dtype, [&](auto tag) {
       using T = decltype(tag);
       *out.data_ptr<T>() = kernels::parallel_contiguous_sum(x.data_ptr<T>(), x.numel());
     });
@@ -89,15 +94,18 @@ Tensor sum_raw(const Tensor& x_in, const DimMask& mask, bool keepdim, ScalarType
   }
   detail::fill_raw(out, 0);
   auto loop = reduction_loop(out, x, mask);
-  visit_dtype(dtype, [&](auto tag) { kernels::sum_into<decltype(tag)>(loop); });
+  detail::visit_compute(dtype, [&](auto tag) { kernels::sum_into<decltype(tag)>(loop); });
   return out;
 }
 
 template <bool IsMax>
 Tensor extreme_raw(const Tensor& x, const DimMask& mask, bool keepdim) {
+  const ScalarType c = detail::compute_dtype(x.scalar_type());
+  if (c != x.scalar_type())  // the widened values have the same extremes
+    return detail::convert(extreme_raw<IsMax>(detail::convert(x, c), mask, keepdim), x.scalar_type());
   DimVector kshape = keepdim_shape(x, mask);
   Tensor out = detail::make_empty(kshape, x.scalar_type());
-  visit_dtype(x.scalar_type(), [&](auto tag) {
+  detail::visit_compute(x.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     T init;
     if constexpr (std::is_floating_point<T>::value)
@@ -114,6 +122,11 @@ Tensor extreme_raw(const Tensor& x, const DimMask& mask, bool keepdim) {
 /// Values and indices of the max (or min) along `dim` (moved last and made contiguous first).
 template <bool IsMax>
 std::tuple<Tensor, Tensor> arg_extreme_raw(const Tensor& x, int64_t dim, bool keepdim) {
+  const ScalarType c = detail::compute_dtype(x.scalar_type());
+  if (c != x.scalar_type()) {
+    auto [values, indices] = arg_extreme_raw<IsMax>(detail::convert(x, c), dim, keepdim);
+    return {detail::convert(values, x.scalar_type()), indices};
+  }
   DimMask mask(static_cast<size_t>(x.dim()), false);
   if (x.dim() > 0) mask[dim] = true;
   int64_t n = x.dim() == 0 ? 1 : x.size(dim);
@@ -126,7 +139,7 @@ std::tuple<Tensor, Tensor> arg_extreme_raw(const Tensor& x, int64_t dim, bool ke
   int64_t rows = n == 0 ? 0 : xc.numel() / n;
   Tensor values = detail::make_empty({rows}, x.scalar_type());
   Tensor indices = detail::make_empty({rows}, kLong);
-  visit_dtype(x.scalar_type(), [&](auto tag) {
+  detail::visit_compute(x.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     kernels::arg_extreme_rows<T, IsMax>(xc.data_ptr<T>(), rows, n, values.data_ptr<T>(), indices.data_ptr<int64_t>());
   });
@@ -202,12 +215,15 @@ Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) {
   DimMask mask(static_cast<size_t>(x.dim()), true);
   ScalarType t = dtype.value_or(x.scalar_type());
   int64_t n = x.numel();
-  Tensor s = sum_raw(x, mask, false, t);
-  Tensor out = detail::make_empty({}, t);
-  visit_floating(t, "mean", [&](auto tag) {
+  // float16/bfloat16: sum and divide in float32, round once (PyTorch's mean for them).
+  const ScalarType c = detail::compute_dtype(t);
+  Tensor s = sum_raw(detail::convert(x, t), mask, false, c);
+  Tensor out = detail::make_empty({}, c);
+  visit_floating(c, "mean", [&](auto tag) {
     using T = decltype(tag);
     *out.data_ptr<T>() = *s.data_ptr<T>() / static_cast<T>(n);
   });
+  out = detail::convert(out, t);
   DimVector in_sizes(x.sizes());
   return record("MeanBackward0", out, {x},
                 [in_sizes, n](const Tensor& g) -> variable_list { return {g.expand(in_sizes) / static_cast<double>(n)}; });
@@ -218,13 +234,15 @@ Tensor mean(const Tensor& x, IntArrayRef dim, bool keepdim, std::optional<Scalar
   check_mean_dtype(x, dtype);
   DimMask mask = reduced_mask(x, dim);
   int64_t n = count_reduced(x, mask);
-  Tensor s = sum_raw(x, mask, keepdim, dtype.value_or(x.scalar_type()));
+  const ScalarType t = dtype.value_or(x.scalar_type()), c = detail::compute_dtype(t);
+  Tensor s = sum_raw(detail::convert(x, t), mask, keepdim, c);
   Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
   detail::copy_raw(out, s);
   {
     NoGradGuard no_grad;
     out.div_(static_cast<double>(n));
   }
+  out = detail::convert(out, t);
   DimVector in_sizes(x.sizes());
   return record("MeanBackward1", out, {x}, [in_sizes, mask, keepdim, n](const Tensor& g) -> variable_list {
     return {restore_reduced(g, in_sizes, mask, keepdim) / static_cast<double>(n)};
@@ -322,6 +340,7 @@ Tensor amin(const Tensor& x, IntArrayRef dim, bool keepdim) { return amax_impl<f
 namespace {
 template <bool IsMax>
 Tensor arg_impl(const Tensor& x, std::optional<int64_t> dim, bool keepdim, const char* name) {
+  XGRAD_CHECK(x.scalar_type() != kBool, "\"{}_cpu\" not implemented for 'Bool'", name);
   if (!dim) {
     XGRAD_CHECK(x.numel() > 0, "{}(): Expected reduction dim to be specified for input.numel() == 0.", name);
     Tensor idx = std::get<1>(arg_extreme_raw<IsMax>(detail::contiguous_raw(x).detach().reshape({-1}), 0, false));
@@ -361,14 +380,15 @@ Tensor logsumexp(const Tensor& x_in, IntArrayRef dim, bool keepdim) {
                 });
 }
 
+// all/any give bool, except for uint8 input, which gives uint8 (PyTorch keeps this legacy rule).
 Tensor all(const Tensor& x) {
   Tensor b = detail::contiguous_raw(detail::convert(x, kBool));
-  return scalar_tensor(kernels::all_true(b.data_ptr<bool>(), b.numel()), kBool);
+  return scalar_tensor(kernels::all_true(b.data_ptr<bool>(), b.numel()), x.scalar_type() == kByte ? kByte : kBool);
 }
 
 Tensor any(const Tensor& x) {
   Tensor b = detail::contiguous_raw(detail::convert(x, kBool));
-  return scalar_tensor(kernels::any_true(b.data_ptr<bool>(), b.numel()), kBool);
+  return scalar_tensor(kernels::any_true(b.data_ptr<bool>(), b.numel()), x.scalar_type() == kByte ? kByte : kBool);
 }
 
 }  // namespace xgrad

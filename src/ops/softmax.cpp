@@ -39,6 +39,8 @@ const char* kernel_name(bool log, const Tensor& x, int64_t dim) {
 
 template <bool Log>
 Tensor softmax_raw(const Tensor& x_in, int64_t dim) {
+  if (x_in.scalar_type() == kBFloat16)  // PyTorch's bfloat16 kernel computes in float32, rounding once
+    return detail::convert(softmax_raw<Log>(detail::convert(x_in, kFloat), dim), kBFloat16);
   Tensor x = detail::contiguous_raw(x_in);
   Tensor y = detail::make_empty(x.sizes(), x.scalar_type());
   Geometry geo = geometry(x, dim);
@@ -52,6 +54,9 @@ Tensor softmax_raw(const Tensor& x_in, int64_t dim) {
 template <bool Log>
 Tensor softmax_backward_raw(const Tensor& g_in, const Tensor& y_in, int64_t dim) {
   ScalarType dtype = y_in.scalar_type();
+  if (dtype == kBFloat16)
+    return detail::convert(softmax_backward_raw<Log>(detail::convert(g_in, kFloat), detail::convert(y_in, kFloat), dim),
+                           kBFloat16);
   Tensor g = detail::contiguous_raw(detail::convert(g_in, dtype)), y = detail::contiguous_raw(y_in);
   Tensor gx = detail::make_empty(y.sizes(), dtype);
   Geometry geo = geometry(y, dim);

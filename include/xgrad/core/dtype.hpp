@@ -1,76 +1,173 @@
-// dtype.hpp: the element types a tensor can hold (float32, float64, int64, bool), their names as
-// PyTorch prints them, and PyTorch's type promotion. `visit_dtype` is the one place where a
-// runtime dtype becomes a C++ type for a kernel template. Read next: scalar.hpp.
+// dtype.hpp: the element types a tensor can hold, with libtorch's names and numbering
+// (c10::ScalarType: kByte = uint8, kChar = int8, kShort, kInt, kLong, kHalf, kFloat, kDouble, kBool,
+// kBFloat16), their names as PyTorch prints them, PyTorch's type promotion table, and the default
+// dtype. `visit_dtype` is the one place where a runtime dtype becomes a C++ type for a kernel
+// template. Read next: scalar.hpp.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
 
 #include "xgrad/core/exception.hpp"
+#include "xgrad/core/half.hpp"
 
 namespace xgrad {
 
-/// Ordered by promotion category: bool < integral < floating, and float < double.
-enum class ScalarType : int8_t { Bool = 0, Long = 1, Float = 2, Double = 3 };
+/// The values are c10's, so code that stores or compares them behaves as with libtorch (the gaps
+/// are libtorch's complex and quantized types, which xgrad does not have).
+enum class ScalarType : int8_t {
+  Byte = 0,
+  Char = 1,
+  Short = 2,
+  Int = 3,
+  Long = 4,
+  Half = 5,
+  Float = 6,
+  Double = 7,
+  Bool = 11,
+  BFloat16 = 15,
+  Undefined = 18,
+};
 using Dtype = ScalarType;
 
-constexpr ScalarType kBool = ScalarType::Bool;
+constexpr ScalarType kByte = ScalarType::Byte;
+constexpr ScalarType kUInt8 = ScalarType::Byte;
+constexpr ScalarType kChar = ScalarType::Char;
+constexpr ScalarType kInt8 = ScalarType::Char;
+constexpr ScalarType kShort = ScalarType::Short;
+constexpr ScalarType kInt16 = ScalarType::Short;
+constexpr ScalarType kInt = ScalarType::Int;
+constexpr ScalarType kInt32 = ScalarType::Int;
 constexpr ScalarType kLong = ScalarType::Long;
 constexpr ScalarType kInt64 = ScalarType::Long;
+constexpr ScalarType kHalf = ScalarType::Half;
+constexpr ScalarType kFloat16 = ScalarType::Half;
 constexpr ScalarType kFloat = ScalarType::Float;
 constexpr ScalarType kFloat32 = ScalarType::Float;
 constexpr ScalarType kDouble = ScalarType::Double;
 constexpr ScalarType kFloat64 = ScalarType::Double;
+constexpr ScalarType kBool = ScalarType::Bool;
+constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
 
-inline size_t element_size(ScalarType t) {
-  switch (t) {
-    case ScalarType::Bool: return 1;
-    case ScalarType::Long: return 8;
-    case ScalarType::Float: return 4;
-    case ScalarType::Double: return 8;
-  }
-  return 0;
-}
-inline bool is_floating_point(ScalarType t) { return t == kFloat || t == kDouble; }
-inline bool is_integral(ScalarType t, bool include_bool) {
-  return t == kLong || (include_bool && t == kBool);
-}
+/// Bytes per element (c10::elementSize).
+size_t elementSize(ScalarType t);
+inline size_t element_size(ScalarType t) { return elementSize(t); }
 
-/// The name Python prints after `dtype=torch.`: "float32", "float64", "int64", "bool".
+/// float16, bfloat16, float32, float64 (c10::isFloatingType).
+constexpr bool isFloatingType(ScalarType t) {
+  return t == kHalf || t == kFloat || t == kDouble || t == kBFloat16;
+}
+constexpr bool is_floating_point(ScalarType t) { return isFloatingType(t); }
+/// float16 and bfloat16: stored in 16 bits, computed in float32.
+constexpr bool isReducedFloatingType(ScalarType t) { return t == kHalf || t == kBFloat16; }
+/// uint8, int8, int16, int32, int64, and bool when include_bool (c10::isIntegralType).
+constexpr bool isIntegralType(ScalarType t, bool include_bool) {
+  return t == kByte || t == kChar || t == kShort || t == kInt || t == kLong || (include_bool && t == kBool);
+}
+constexpr bool is_integral(ScalarType t, bool include_bool) { return isIntegralType(t, include_bool); }
+constexpr bool isComplexType(ScalarType) { return false; }
+/// Every type but uint8 and bool can hold negative values (c10::isSignedType).
+constexpr bool isSignedType(ScalarType t) { return t != kByte && t != kBool; }
+
+/// The name Python prints after `dtype=torch.`: "float32", "int32", "uint8", "bfloat16", ...
 const char* dtype_name(ScalarType t);
-/// The name libtorch uses in messages: "Float", "Double", "Long", "Bool".
+/// The name libtorch uses in messages (c10::toString): "Float", "Int", "Byte", "BFloat16", ...
 const char* scalar_type_name(ScalarType t);
-/// The legacy tensor type name used in autograd messages: "torch.FloatTensor", ...
+inline const char* toString(ScalarType t) { return scalar_type_name(t); }
+/// The legacy tensor type name used in autograd messages: "torch.FloatTensor", "torch.ByteTensor", ...
 const char* legacy_type_name(ScalarType t);
 inline std::ostream& operator<<(std::ostream& os, ScalarType t) { return os << scalar_type_name(t); }
 
-/// PyTorch's promote_types: the smallest type both values fit in.
-inline ScalarType promote_types(ScalarType a, ScalarType b) { return a > b ? a : b; }
+/// PyTorch's promote_types: the smallest type both values fit in, by c10's table. Within a kind
+/// the wider type wins; uint8 with int8 gives int16; bool gives way to anything; an integer gives
+/// way to a floating type; float16 with bfloat16 gives float32.
+ScalarType promote_types(ScalarType a, ScalarType b);
+inline ScalarType promoteTypes(ScalarType a, ScalarType b) { return promote_types(a, b); }
 
-/// The default floating dtype (float32, as torch.get_default_dtype()).
-inline ScalarType default_dtype() { return kFloat; }
+/// Whether an op may write a result of type `from` into a tensor of type `to` (c10::canCast):
+/// not floating into integral, and nothing but bool into bool.
+constexpr bool canCast(ScalarType from, ScalarType to) {
+  if (isFloatingType(from) && isIntegralType(to, false)) return false;
+  if (from != kBool && to == kBool) return false;
+  return true;
+}
+
+// ---- the default dtype ----------------------------------------------------------------------
+
+namespace detail {
+extern std::atomic<ScalarType> g_default_dtype;
+}
+/// The dtype floating-point factories give (rand, randn, zeros, tensor({1.5}), ...): float32
+/// unless set_default_dtype changed it (torch.get_default_dtype()).
+inline ScalarType default_dtype() { return detail::g_default_dtype.load(std::memory_order_relaxed); }
+inline ScalarType get_default_dtype_as_scalartype() { return default_dtype(); }
 
 template <class T> struct CppTypeToScalarType;
-template <> struct CppTypeToScalarType<bool> { static constexpr ScalarType value = kBool; };
+template <> struct CppTypeToScalarType<uint8_t> { static constexpr ScalarType value = kByte; };
+template <> struct CppTypeToScalarType<int8_t> { static constexpr ScalarType value = kChar; };
+template <> struct CppTypeToScalarType<int16_t> { static constexpr ScalarType value = kShort; };
+template <> struct CppTypeToScalarType<int32_t> { static constexpr ScalarType value = kInt; };
 template <> struct CppTypeToScalarType<int64_t> { static constexpr ScalarType value = kLong; };
+template <> struct CppTypeToScalarType<Half> { static constexpr ScalarType value = kHalf; };
 template <> struct CppTypeToScalarType<float> { static constexpr ScalarType value = kFloat; };
 template <> struct CppTypeToScalarType<double> { static constexpr ScalarType value = kDouble; };
+template <> struct CppTypeToScalarType<bool> { static constexpr ScalarType value = kBool; };
+template <> struct CppTypeToScalarType<BFloat16> { static constexpr ScalarType value = kBFloat16; };
+
+/// A dtype as a type descriptor, as libtorch's caffe2::TypeMeta, which is what
+/// get_default_dtype() returns and set_default_dtype() takes. It compares equal to its ScalarType
+/// (`torch::get_default_dtype() == torch::kFloat`) and converts to it.
+class TypeMeta {
+ public:
+  constexpr TypeMeta() = default;
+  template <class T>
+  static constexpr TypeMeta Make() { return TypeMeta(CppTypeToScalarType<T>::value); }
+  static constexpr TypeMeta fromScalarType(ScalarType t) { return TypeMeta(t); }
+  constexpr ScalarType toScalarType() const { return type_; }
+  constexpr operator ScalarType() const { return type_; }  // NOLINT(google-explicit-constructor)
+  size_t itemsize() const { return elementSize(type_); }
+  /// The C++ type's name, as c10 reports it: "float", "int", "unsigned char", ...
+  const char* name() const;
+
+ private:
+  constexpr explicit TypeMeta(ScalarType t) : type_(t) {}
+  ScalarType type_ = kFloat;
+};
+inline std::ostream& operator<<(std::ostream& os, TypeMeta t) { return os << t.name(); }
+inline ScalarType typeMetaToScalarType(TypeMeta t) { return t.toScalarType(); }
+inline TypeMeta scalarTypeToTypeMeta(ScalarType t) { return TypeMeta::fromScalarType(t); }
+
+/// torch::get_default_dtype() / torch::set_default_dtype(...). libtorch, unlike Python, accepts
+/// any dtype here; so does xgrad.
+inline TypeMeta get_default_dtype() { return TypeMeta::fromScalarType(default_dtype()); }
+void set_default_dtype(TypeMeta dtype);
 
 /// Calls f(T{}) with T the C++ type of `t`: `visit_dtype(t, [&](auto tag) { using T = decltype(tag); ... })`.
+/// Every dtype, float16 and bfloat16 included: for code that moves or converts elements. Kernels
+/// that compute should take the compute types of ops/pointwise.hpp instead, so the rare dtypes
+/// cost no extra instantiations.
 template <class F>
 decltype(auto) visit_dtype(ScalarType t, F&& f) {
   switch (t) {
-    case ScalarType::Bool: return f(bool{});
+    case ScalarType::Byte: return f(uint8_t{});
+    case ScalarType::Char: return f(int8_t{});
+    case ScalarType::Short: return f(int16_t{});
+    case ScalarType::Int: return f(int32_t{});
     case ScalarType::Long: return f(int64_t{});
+    case ScalarType::Half: return f(Half{});
     case ScalarType::Float: return f(float{});
     case ScalarType::Double: return f(double{});
+    case ScalarType::Bool: return f(bool{});
+    case ScalarType::BFloat16: return f(BFloat16{});
+    case ScalarType::Undefined: break;
   }
   throw Error("unknown dtype");
 }
 
-/// As visit_dtype, for kernels that exist only for floating types; `op` names the kernel in the
-/// error, as PyTorch does: "\"exp_vml_cpu\" not implemented for 'Long'".
+/// As visit_dtype, for kernels that exist only for float32 and float64; `op` names the kernel in
+/// the error, as PyTorch does: "\"exp_vml_cpu\" not implemented for 'Long'".
 template <class F>
 decltype(auto) visit_floating(ScalarType t, const char* op, F&& f) {
   switch (t) {

@@ -5,6 +5,8 @@
 
 #include <functional>
 #include <initializer_list>
+#include <ostream>
+#include <type_traits>
 #include <vector>
 
 #include "xgrad/core/tensor.hpp"
@@ -14,13 +16,14 @@ namespace xgrad {
 Tensor empty(IntArrayRef size, TensorOptions options = {});
 Tensor zeros(IntArrayRef size, TensorOptions options = {});
 Tensor ones(IntArrayRef size, TensorOptions options = {});
-/// The dtype follows the value when options give none: bool -> kBool, integer -> kLong, else kFloat.
+/// The dtype follows the value when options give none: bool -> kBool, integer -> kLong, else the
+/// default dtype. The value must fit the dtype (fill_'s check).
 Tensor full(IntArrayRef size, const Scalar& fill_value, TensorOptions options = {});
 Tensor empty_like(const Tensor& t, std::optional<TensorOptions> options = std::nullopt);
 Tensor zeros_like(const Tensor& t, std::optional<TensorOptions> options = std::nullopt);
 Tensor ones_like(const Tensor& t, std::optional<TensorOptions> options = std::nullopt);
 Tensor full_like(const Tensor& t, const Scalar& fill_value, std::optional<TensorOptions> options = std::nullopt);
-/// [0, end), [start, end) with step; int64 when every argument is an integer, else float32.
+/// [0, end), [start, end) with step; int64 when every argument is an integer, else the default dtype.
 Tensor arange(const Scalar& end, TensorOptions options = {});
 Tensor arange(const Scalar& start, const Scalar& end, TensorOptions options = {});
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, TensorOptions options = {});
@@ -33,34 +36,86 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptio
 Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>& deleter, TensorOptions options = {});
 Tensor scalar_tensor(const Scalar& s, TensorOptions options = {});
 
-/// Nested lists of numbers, as torch::tensor takes them (libtorch's TensorDataContainer):
-/// `torch::tensor({{1., 2.}, {3., 4.}})`. Floating values give float32, integers int64, bools bool.
+/// The dtype a C++ number has in a TensorDataContainer: int is kInt, double kDouble, uint8_t kByte,
+/// ... (libtorch's); other integer types count as int64, long double as double.
+template <class T>
+constexpr ScalarType container_scalar_type() {
+  if constexpr (std::is_same<T, bool>::value || std::is_same<T, uint8_t>::value || std::is_same<T, int8_t>::value ||
+                std::is_same<T, int16_t>::value || std::is_same<T, int32_t>::value ||
+                std::is_same<T, int64_t>::value || std::is_same<T, float>::value || std::is_same<T, double>::value ||
+                std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value)
+    return CppTypeToScalarType<T>::value;
+  else if constexpr (std::is_integral<T>::value)
+    return kLong;
+  else
+    return kDouble;
+}
+template <class T>
+constexpr bool is_tensor_data_v = std::is_arithmetic<T>::value || std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value;
+
+/// What torch::tensor takes (libtorch's torch::detail::TensorDataContainer): a number, an
+/// arbitrarily nested braced list of numbers (`torch::tensor({{1., 2.}, {3., 4.}})`), or a
+/// std::vector / ArrayRef of one C++ type. Without a dtype in the options, integer data gives
+/// int64, floating data the default dtype, and bool, uint8, int8, int16, float16, bfloat16 data
+/// their own dtype. Every element of a list must have the same C++ type and every sub-list the same
+/// sizes, else libtorch's error. Braced lists fill element by element, checked as fill_ checks
+/// (`torch::tensor({1000}, torch::kInt8)` throws); vectors convert as Tensor::to does.
 class TensorDataContainer {
  public:
-  template <class T, std::enable_if_t<std::is_arithmetic<T>::value, int> = 0>
+  /// `{}`: an empty list (size 0, the default dtype).
+  TensorDataContainer();
+  template <class T, std::enable_if_t<is_tensor_data_v<T>, int> = 0>
   TensorDataContainer(T value)  // NOLINT(google-explicit-constructor)
-      : values_{Scalar(value)}, scalar_type_(inferred_type(Scalar(value))) {}
-  TensorDataContainer(std::initializer_list<TensorDataContainer> list);
-  template <class T, std::enable_if_t<std::is_arithmetic<T>::value, int> = 0>
-  TensorDataContainer(const std::vector<T>& values) {  // NOLINT
-    sizes_ = {static_cast<int64_t>(values.size())};
-    for (const T& v : values) values_.emplace_back(v);
-    scalar_type_ = inferred_type(Scalar(T{}));
-    is_scalar_ = false;
-  }
-  template <class T, std::enable_if_t<std::is_arithmetic<T>::value, int> = 0>
-  TensorDataContainer(ArrayRef<T> values) : TensorDataContainer(values.vec()) {}  // NOLINT
+      : scalar_type_(container_scalar_type<T>()), type_(Type::Scalar), scalar_(value), values_{Scalar(value)} {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
+  TensorDataContainer(std::initializer_list<TensorDataContainer> list);  // NOLINT
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+  template <class T, std::enable_if_t<is_tensor_data_v<T>, int> = 0>
+  TensorDataContainer(ArrayRef<T> values)  // NOLINT
+      : TensorDataContainer(values.data(), values.size(), container_scalar_type<T>(), sizeof(T)) {}
+  template <class T, std::enable_if_t<is_tensor_data_v<T>, int> = 0>
+  TensorDataContainer(const std::vector<T>& values)  // NOLINT
+      : TensorDataContainer(values.data(), values.size(), container_scalar_type<T>(), sizeof(T)) {}
+
+  bool is_scalar() const { return type_ == Type::Scalar; }
+  bool is_init_list() const { return type_ == Type::InitList; }
+  bool is_tensor() const { return type_ == Type::Tensor; }
+  /// The number (is_scalar() only).
+  const Scalar& scalar() const;
+  /// The braced list (is_init_list() only); like libtorch's, valid while the list expression is.
+  const std::initializer_list<TensorDataContainer>& init_list() const;
+  /// The values of a vector or ArrayRef, as a 1-d tensor of their type (is_tensor() only).
+  const Tensor& tensor() const;
+  const std::vector<int64_t>& sizes() const { return sizes_; }
+  const ScalarType& scalar_type() const { return scalar_type_; }
 
   Tensor convert_to_tensor(TensorOptions options) const;
-  const std::vector<int64_t>& sizes() const { return sizes_; }
+  /// libtorch's pretty print: `{{1, 2}, {3, 4}}`, `1.1`.
+  void pretty_print_recursive(std::ostream& stream) const;
 
  private:
-  static ScalarType inferred_type(const Scalar& s);
+  enum class Type { Scalar, InitList, Tensor };
+  TensorDataContainer(const void* data, size_t n, ScalarType type, size_t element_bytes);
+
   std::vector<int64_t> sizes_;
-  std::vector<Scalar> values_;  // row-major
   ScalarType scalar_type_ = kFloat;
-  bool is_scalar_ = true;
+  Type type_ = Type::InitList;
+  Scalar scalar_;
+  std::initializer_list<TensorDataContainer> init_list_;
+  Tensor tensor_;
+  std::vector<Scalar> values_;  // every number of a scalar or a braced list, row-major
 };
+
+std::ostream& operator<<(std::ostream& stream, const TensorDataContainer& data);
+
+namespace detail {
+using xgrad::TensorDataContainer;  // libtorch spells it torch::detail::TensorDataContainer
+}  // namespace detail
 
 Tensor tensor(const TensorDataContainer& data, TensorOptions options = {});
 

@@ -25,6 +25,7 @@ class TensorOptions {
  public:
   TensorOptions() = default;
   TensorOptions(ScalarType dtype) : dtype_(dtype), has_dtype_(true) {}  // NOLINT: kFloat converts, as in libtorch
+  TensorOptions(TypeMeta dtype) : TensorOptions(dtype.toScalarType()) {}  // NOLINT
   TensorOptions(Device) {}                                               // NOLINT
 
   TensorOptions dtype(ScalarType d) const {
@@ -42,6 +43,7 @@ class TensorOptions {
   }
   TensorOptions device(Device) const { return *this; }
 
+  /// The dtype given, or else the default dtype at the time of asking (as libtorch).
   ScalarType dtype() const { return has_dtype_ ? dtype_ : default_dtype(); }
   bool has_dtype() const { return has_dtype_; }
   bool requires_grad() const { return requires_grad_; }
