@@ -112,6 +112,10 @@ Tensor Tensor::mul(const Tensor& o) const { return xgrad::mul(*this, o); }
 Tensor Tensor::mul(const Scalar& o) const { return xgrad::mul(*this, o); }
 Tensor Tensor::div(const Tensor& o) const { return xgrad::div(*this, o); }
 Tensor Tensor::div(const Scalar& o) const { return xgrad::div(*this, o); }
+Tensor Tensor::div(const Tensor& o, std::optional<std::string_view> mode) const { return xgrad::div(*this, o, mode); }
+Tensor Tensor::div(const Scalar& o, std::optional<std::string_view> mode) const { return xgrad::div(*this, o, mode); }
+Tensor Tensor::floor_divide(const Tensor& o) const { return xgrad::floor_divide(*this, o); }
+Tensor Tensor::floor_divide(const Scalar& o) const { return xgrad::floor_divide(*this, o); }
 Tensor Tensor::neg() const { return xgrad::neg(*this); }
 Tensor Tensor::exp() const { return xgrad::exp(*this); }
 Tensor Tensor::log() const { return xgrad::log(*this); }

@@ -37,12 +37,12 @@ void unary(const Loop<2>& loop, F&& f) {
 }
 
 /// out = f(a, b): operands {out, a, b}; a and b have type T. Rows where a or b is a broadcast
-/// scalar (stride 0) are vectorised too.
-template <class To, class T, class F>
+/// scalar (stride 0) are vectorised too, unless Simd is false (f takes plain values only).
+template <class To, class T, bool Simd = true, class F>
 void binary(const Loop<3>& loop, F&& f) {
   loop.run_parallel([&](std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
     int64_t i = 0;
-    if constexpr (std::is_same<To, T>::value && kVectorizable<T>) {
+    if constexpr (Simd && std::is_same<To, T>::value && kVectorizable<T>) {
       using B = xsimd::batch<T>;
       constexpr int64_t W = B::size;
       T* out = reinterpret_cast<T*>(p[0]);

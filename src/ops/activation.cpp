@@ -39,7 +39,7 @@ Tensor threshold_backward(const Tensor& g, const Tensor& y, const Scalar& thresh
 /// relu(x) = max(x, 0) (NaN stays NaN)      d/dx = threshold_backward(grad, result, 0)      saves: result
 Tensor relu(const Tensor& x) {
   XGRAD_CHECK(x.scalar_type() != kBool, "Boolean inputs not supported for relu");
-  detail::check_kernel({"clamp_min_cpu"}, x.scalar_type());
+  detail::check_kernel({"clamp_min_cpu", false, true}, x.scalar_type());
   Tensor y = detail::map_all(x, x.scalar_type(), [](auto v) { return vselect(v < lit(v, 0.0), lit(v, 0.0), v); });
   return record("ReluBackward0", y, {x}, save(y),
                 [](const Tensor& g, const Tensor& y) -> variable_list { return {threshold_backward(g, y, 0)}; });
@@ -89,7 +89,7 @@ namespace {
 /// (s = sigmoid(beta x); PyTorch's softplus_double_backward)      saves: g, x
 Tensor softplus_backward(const Tensor& g, const Tensor& x, const Scalar& beta, const Scalar& threshold) {
   const double b = beta.toDouble(), th = threshold.toDouble();
-  Tensor out = detail::zip_floating(g, x, result_type(g, x), [b, th](auto gv, auto xv) {
+  Tensor out = detail::zip_floating(g, x, result_type(g, x), {"softplus_backward_cpu", false, true}, [b, th](auto gv, auto xv) {
     auto bx = xv * lit(xv, b);
     auto z = xsimd::exp(bx);
     return vselect(bx > lit(xv, th), gv, gv * z / (z + lit(xv, 1.0)));
@@ -108,7 +108,7 @@ Tensor softplus_backward(const Tensor& g, const Tensor& x, const Scalar& beta, c
 /// log_sigmoid_backward(g, x) = g * sigmoid(-x), fused
 /// d/dg = log_sigmoid_backward(gg, x), d/dx = gg * g * (s - 1) * s, s = sigmoid(x)      saves: g, x
 Tensor log_sigmoid_backward(const Tensor& g, const Tensor& x) {
-  Tensor out = detail::zip_floating(g, x, result_type(g, x), [](auto gv, auto xv) {
+  Tensor out = detail::zip_floating(g, x, result_type(g, x), {"log_sigmoid_backward_cpu", false, true}, [](auto gv, auto xv) {
     return gv / (lit(xv, 1.0) + xsimd::exp(xv));  // sigmoid(-x) = 1 / (1 + exp(x))
   });
   return record("LogSigmoidBackwardBackward0", out, {g, x}, save(g, x),

@@ -218,7 +218,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, const Scalar& value) {
   XGRAD_CHECK(mask.scalar_type() == kBool, "masked_fill_ only supports boolean masks, but got mask with dtype {}",
               dtype_name(mask.scalar_type()));
   Tensor v = detail::make_empty({}, x.scalar_type());
-  detail::fill_raw(v, value);
+  detail::fill_raw(v, detail::checked_scalar_in(value, v.scalar_type()));  // as PyTorch: 1000 into int8 throws
   Tensor out = where_raw(mask, v, x);
   return record("MaskedFillBackward0", out, {x}, save(mask), [](const Tensor& g, const Tensor& mask) -> variable_list {
     return {masked_fill(g, mask, 0)};

@@ -24,10 +24,12 @@ using autograd::variable_list;
 
 namespace {
 
-void check_same_dtype(const Tensor& a, const Tensor& b) {
+/// Same dtypes, and one PyTorch's CPU kernel `kernel` has: not bool, not float16.
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* kernel = "addmm_impl_cpu_") {
   XGRAD_CHECK(a.scalar_type() == b.scalar_type(), "expected scalar type {} but found {}", scalar_type_name(a.scalar_type()),
               scalar_type_name(b.scalar_type()));
-  XGRAD_CHECK(a.scalar_type() != kBool, "\"addmm_impl_cpu_\" not implemented for 'Bool'");
+  XGRAD_CHECK(a.scalar_type() != kBool && a.scalar_type() != kHalf, "\"{}\" not implemented for '{}'", kernel,
+              scalar_type_name(a.scalar_type()));
 }
 
 /// A 2-d or 3-d tensor as the kernel takes it: a batch of strided matrices (one for 2-d). When
@@ -56,10 +58,28 @@ kernels::BatchRef<T> operand(const Tensor& t, Tensor& keep_alive) {
                           format_sizes(b.strides())));
 }
 
+/// out = beta * out + alpha * a @ b in bfloat16 as PyTorch 1.13's CPU kernels compute it: when b is
+/// column-major and a row-major (a Linear layer's x @ W^T), dot products in float32 rounded once;
+/// otherwise (its gemm_notrans_ and friends) out accumulates one product at a time, each product
+/// rounded to bfloat16 and each sum rounded again. Checked against torch.mm, mv, dot and bmm.
+void bfloat16_gemm(const char* op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha,
+                   const Scalar& beta);
+
 /// out (contiguous, m x n) = alpha * a @ b + beta * out (beta == 0: out's values are ignored).
+/// Integer dtypes multiply in int64 and wrap (see Note [Compute dtypes] in pointwise.hpp), so the
+/// kernels are compiled for int64, float and double only.
 void gemm_into(const char* op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha,
                const Scalar& beta) {
-  visit_dtype(a.scalar_type(), [&](auto tag) {
+  const ScalarType dtype = a.scalar_type(), wide = detail::compute_dtype(dtype);
+  if (dtype == kBFloat16) return bfloat16_gemm(op, out, a, b, alpha, beta);
+  if (wide != dtype) {
+    Tensor out_wide = detail::convert(out, wide);
+    gemm_into(op, out_wide, detail::convert(a, wide), detail::convert(b, wide), detail::checked_scalar_in(alpha, dtype),
+              detail::checked_scalar_in(beta, dtype));
+    detail::copy_raw(out, out_wide);
+    return;
+  }
+  detail::visit_compute(dtype, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (!std::is_same<T, bool>::value) {
       Tensor ka, kb;
@@ -81,10 +101,44 @@ Tensor mm_raw(const Tensor& a, const Tensor& b, const char* op = "mm") {
   return out;
 }
 
+void bfloat16_gemm(const char* op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha,
+                   const Scalar& beta) {
+  const bool b_column_major = b.size(1) > 1 && b.stride(0) == 1 && b.stride(1) != 1;
+  const bool a_row_major = a.size(1) <= 1 || a.stride(1) == 1;
+  const int64_t m = a.size(0), k = a.size(1), n = b.size(1);
+  const float al = alpha.to<float>(), be = beta.to<float>();
+  Tensor af = detail::convert(a, kFloat), bf = detail::convert(b, kFloat);
+  if (b_column_major && a_row_major) {
+    Tensor outf = detail::convert(out, kFloat);
+    gemm_into(op, outf, af, bf, al, be);
+    detail::copy_raw(out, outf);
+    return;
+  }
+  Tensor c = detail::contiguous_raw(out, /*force=*/true);
+  BFloat16* cp = c.data_ptr<BFloat16>();
+  const float* ap = af.data_ptr<float>();
+  const float* bp = bf.data_ptr<float>();
+  if (be == 0)
+    std::fill(cp, cp + m * n, BFloat16(0.0f));
+  else if (be != 1)
+    for (int64_t i = 0; i < m * n; ++i) cp[i] = static_cast<float>(cp[i]) * be;
+  for (int64_t l = 0; l < k; ++l)
+    for (int64_t j = 0; j < n; ++j) {
+      const float val = bp[l * n + j] * al;
+      for (int64_t i = 0; i < m; ++i) cp[i * n + j] += BFloat16(ap[i * k + l] * val);
+    }
+  detail::copy_raw(out, c);
+}
+
 /// out[i] = a[i] @ b[i] for 3-d a and b (batch strides may be 0: a broadcast batch).
 Tensor bmm_raw(const Tensor& a, const Tensor& b) {
   Tensor out = detail::make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
-  visit_dtype(a.scalar_type(), [&](auto tag) {
+  if (detail::compute_dtype(a.scalar_type()) != a.scalar_type()) {  // one product at a time (see gemm_into)
+    NoGradGuard no_grad;
+    for (int64_t i = 0; i < a.size(0); ++i) gemm_into("bmm", out.select(0, i), a.select(0, i), b.select(0, i), 1, 0);
+    return out;
+  }
+  detail::visit_compute(a.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (!std::is_same<T, bool>::value) {
       Tensor ka, kb;
@@ -168,7 +222,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
               b.size(0));
   XGRAD_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].",
               a.size(0), a.size(2), b.size(0), b.size(1));
-  check_same_dtype(a, b);
+  check_same_dtype(a, b, "bmm");
   return record("BmmBackward0", bmm_raw(a, b), {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
     return variable_list{needs_input_grad(0) ? bmm(g, b.transpose(1, 2)) : Tensor(),
                          needs_input_grad(1) ? bmm(a.transpose(1, 2), g) : Tensor()};
@@ -179,7 +233,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
 Tensor mv(const Tensor& a, const Tensor& v) {
   XGRAD_CHECK(a.dim() == 2 && v.dim() == 1, "vector + matrix @ vector expected, got 1, {}, {}", a.dim(), v.dim());
   XGRAD_CHECK(a.size(1) == v.size(0), "size mismatch, got {}, {}x{},{}", a.size(0), a.size(0), a.size(1), v.size(0));
-  check_same_dtype(a, v);
+  check_same_dtype(a, v, "addmv_impl_cpu");
   Tensor out;
   {
     NoGradGuard no_grad;
@@ -198,7 +252,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
               "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same number of elements, but got "
               "{} and {} elements respectively",
               a.numel(), b.numel(), a.numel(), b.numel());
-  check_same_dtype(a, b);
+  check_same_dtype(a, b, "dot");
   Tensor out;
   {
     NoGradGuard no_grad;

@@ -72,8 +72,9 @@ Tensor map_floating(const Tensor& x, const Kernel& kernel, F&& f) {
   return convert(out, dtype);
 }
 
-/// f(a, b) with broadcasting; Out is void for "the compute dtype" or bool (comparisons).
-template <class Out, class F>
+/// f(a, b) with broadcasting; Out is void for "the compute dtype" or bool (comparisons); Simd
+/// false when f takes plain values only.
+template <class Out, bool Simd = true, class F>
 Tensor zip_impl(const Tensor& a, const Tensor& b, ScalarType dtype, F&& f) {
   const ScalarType c = compute_dtype(dtype);
   Tensor ac = to_compute(a, dtype), bc = to_compute(b, dtype);
@@ -82,9 +83,14 @@ Tensor zip_impl(const Tensor& a, const Tensor& b, ScalarType dtype, F&& f) {
   auto loop = make_loop<3>(shape, {&out, &ac, &bc});
   visit_compute(c, [&](auto tag) {
     using T = decltype(tag);
-    kernels::binary<std::conditional_t<std::is_same<Out, bool>::value, bool, T>, T>(loop, f);
+    kernels::binary<std::conditional_t<std::is_same<Out, bool>::value, bool, T>, T, Simd>(loop, f);
   });
   return std::is_same<Out, bool>::value ? out : convert(out, dtype);
+}
+/// As zip, for an f written for plain values only (no SIMD batches).
+template <class F>
+Tensor zip_scalar(const Tensor& a, const Tensor& b, ScalarType dtype, F&& f) {
+  return zip_impl<void, false>(a, b, dtype, std::forward<F>(f));
 }
 /// f(a, b) with broadcasting, computed and returned in `dtype`.
 template <class F>

@@ -63,7 +63,12 @@ TEST_CASE("save_npy writes the bytes np.save writes") {
                           {"f8_scalar.npy", torch::tensor(-2.5, torch::kDouble)},
                           {"i8_4.npy", torch::tensor({int64_t(3), int64_t(-1), int64_t(0), int64_t(1) << 40})},
                           {"b1_3.npy", torch::tensor({true, false, true})},
-                          {"f4_empty.npy", torch::zeros({0, 3})}};
+                          {"f4_empty.npy", torch::zeros({0, 3})},
+                          {"i4_2.npy", torch::tensor({1, 2}, torch::kInt32)},
+                          {"u1_3.npy", torch::tensor({0, 200, 255}, torch::kUInt8)},
+                          {"i1_3.npy", torch::tensor({-128, 5, 127}, torch::kInt8)},
+                          {"i2_2.npy", torch::tensor({-32768, 300}, torch::kInt16)},
+                          {"f2_3.npy", torch::tensor({1.5, -0.0999755859375, 65504.0}, torch::kFloat16)}};
   for (const auto& c : cases) {
     INFO(c.file);
     torch::save_npy(c.tensor, dir / c.file);
@@ -84,6 +89,18 @@ TEST_CASE("load_npy reads numpy's files, C or Fortran order") {
   CHECK(scalar.item<double>() == -2.5);
   CHECK(torch::load_npy(fixture("i8_4.npy")).equal(torch::tensor({int64_t(3), int64_t(-1), int64_t(0), int64_t(1) << 40})));
   CHECK(torch::load_npy(fixture("b1_3.npy")).equal(torch::tensor({true, false, true})));
+  // The other dtypes numpy shares with PyTorch.
+  for (const auto& [file, expected] : std::vector<std::pair<const char*, Tensor>>{
+           {"i4_2.npy", torch::tensor({1, 2}, torch::kInt32)},
+           {"u1_3.npy", torch::tensor({0, 200, 255}, torch::kUInt8)},
+           {"i1_3.npy", torch::tensor({-128, 5, 127}, torch::kInt8)},
+           {"i2_2.npy", torch::tensor({-32768, 300}, torch::kInt16)},
+           {"f2_3.npy", torch::tensor({1.5, -0.0999755859375, 65504.0}, torch::kFloat16)}}) {
+    INFO(file);
+    Tensor t = torch::load_npy(fixture(file));
+    CHECK(t.scalar_type() == expected.scalar_type());
+    CHECK(t.equal(expected));
+  }
   Tensor empty = torch::load_npy(fixture("f4_empty.npy"));
   CHECK(empty.sizes().vec() == std::vector<int64_t>{0, 3});
 }
@@ -91,7 +108,9 @@ TEST_CASE("load_npy reads numpy's files, C or Fortran order") {
 TEST_CASE("load_npy refuses what it cannot read, with the reason") {
   TempDir dir;
   CHECK_THROWS_WITH(torch::load_npy(fixture("f4_big_endian.npy")), Catch::Contains("unsupported .npy dtype '>f4'"));
-  CHECK_THROWS_WITH(torch::load_npy(fixture("i4_2.npy")), Catch::Contains("unsupported .npy dtype '<i4'"));
+  CHECK_THROWS_WITH(torch::load_npy(fixture("u4_2.npy")), Catch::Contains("unsupported .npy dtype '<u4'"));
+  CHECK_THROWS_WITH(torch::save_npy(torch::ones({2}, torch::kBFloat16), dir / "bf16.npy"),
+                    "cannot save a bfloat16 tensor as .npy (numpy has no bfloat16); convert it with .to(torch::kFloat) first");
   CHECK_THROWS_WITH(torch::load_npy(dir / "missing.npy"), Catch::Contains("cannot open"));
   const std::string good = bytes_of(fixture("f4_2x3.npy"));
   write_bytes(dir / "short_data.npy", good.substr(0, good.size() - 4));
