@@ -27,10 +27,15 @@ TEST_CASE("tensors print exactly as Python's repr") {
   for (const auto& c : xgrad_test::reference("print.json").at("cases")) {
     Tensor t = xgrad_test::decode(c);
     if (c.at("requires_grad").get<bool>()) t.set_requires_grad(true);
+    // Python compares the dtype with torch.get_default_dtype() to decide on the suffix.
+    const torch::ScalarType previous = torch::default_dtype();
+    if (c.contains("default_dtype"))
+      torch::set_default_dtype(xgrad_test::decode({{"shape", {0}}, {"dtype", c.at("default_dtype")}, {"values", {}}}).dtype());
     if (!c.at("op").is_null()) t = apply_op(c.at("op").get<std::string>(), t);
     const std::string expected = c.at("repr");
     INFO("case " << n << ", expected:\n" << expected);
     CHECK(torch::repr(t) == expected);
+    torch::set_default_dtype(torch::scalarTypeToTypeMeta(previous));
     ++n;
   }
   CHECK(n > 200);

@@ -26,14 +26,18 @@ inline std::string fnv1a(const unsigned char* p, size_t n) {
   return fmt::format("{:016x}", h);
 }
 
-inline xgrad::ScalarType dtype_of(const json& step) {
-  std::string d = step.value("dtype", "float32");
-  return d == "float64" ? xgrad::kDouble : d == "int64" ? xgrad::kLong : d == "bool" ? xgrad::kBool : xgrad::kFloat;
+inline xgrad::ScalarType dtype_named(const std::string& d) {
+  for (xgrad::ScalarType t : {xgrad::kByte, xgrad::kChar, xgrad::kShort, xgrad::kInt, xgrad::kLong, xgrad::kHalf,
+                              xgrad::kFloat, xgrad::kDouble, xgrad::kBool, xgrad::kBFloat16})
+    if (d == xgrad::dtype_name(t)) return t;
+  throw std::runtime_error("unknown dtype " + d);
 }
+inline xgrad::ScalarType dtype_of(const json& step) { return dtype_named(step.value("dtype", "float32")); }
 
 /// Each element's bit pattern (hex for floats, decimal for integers), as the script writes them.
 inline std::vector<std::string> bits(const Tensor& t_in) {
   Tensor t = t_in.detach().contiguous();
+  Tensor as_long = xgrad::isIntegralType(t.scalar_type(), false) ? t.to(xgrad::kLong).contiguous() : Tensor();
   std::vector<std::string> out;
   for (int64_t i = 0; i < t.numel(); ++i) {
     switch (t.scalar_type()) {
@@ -49,8 +53,15 @@ inline std::vector<std::string> bits(const Tensor& t_in) {
         out.push_back(fmt::format("{:016x}", u));
         break;
       }
-      case xgrad::kLong: out.push_back(std::to_string(t.data_ptr<int64_t>()[i])); break;
+      case xgrad::kHalf:
+      case xgrad::kBFloat16: {
+        uint16_t u;
+        std::memcpy(&u, static_cast<const char*>(t.data_ptr()) + 2 * i, 2);
+        out.push_back(fmt::format("{:04x}", u));
+        break;
+      }
       case xgrad::kBool: out.push_back(t.data_ptr<bool>()[i] ? "1" : "0"); break;
+      default: out.push_back(std::to_string(as_long.data_ptr<int64_t>()[i])); break;  // the integer dtypes
     }
   }
   return out;
@@ -110,7 +121,7 @@ inline std::vector<Tensor> run_step(const json& step, std::optional<xgrad::Gener
     if (!args[1].is_null()) to = args[1].get<int64_t>();
     return {t.random_(args[0].get<int64_t>(), to, gen)};
   }
-  if (op == "randperm") return {xgrad::randperm(step.at("n"), gen)};
+  if (op == "randperm") return {xgrad::randperm(step.at("n"), gen, dtype_named(step.value("dtype", "int64")))};
   if (op == "bernoulli_") return {xgrad::empty(shape_of(step), dt).bernoulli_(step.at("p"), gen)};
   if (op == "bernoulli") {
     Tensor probs = xgrad::rand(shape_of(step), gen, dt);

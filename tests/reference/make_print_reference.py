@@ -34,15 +34,23 @@ def enc(v):
     return v
 
 
-def add(t, requires_grad=False, op=None):
+def add(t, requires_grad=False, op=None, default=None):
     t = t.detach().clone()
     leaf = t.requires_grad_(requires_grad) if t.is_floating_point() else t
+    if default is not None:
+        torch.set_default_dtype(default)
     shown = OPS[op](leaf) if op else leaf
-    CASES.append({
+    text = repr(shown)
+    torch.set_default_dtype(torch.float32)
+    case = {
         "shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
-        "values": [enc(v) for v in t.reshape(-1).tolist()],
-        "requires_grad": requires_grad, "op": op, "repr": repr(shown),
-    })
+        "values": [enc(v) for v in t.detach().float().reshape(-1).tolist()] if t.dtype in (torch.float16, torch.bfloat16)
+        else [enc(v) for v in t.reshape(-1).tolist()],
+        "requires_grad": requires_grad, "op": op, "repr": text,
+    }
+    if default is not None:
+        case["default_dtype"] = str(default).replace("torch.", "")
+    CASES.append(case)
 
 
 T = torch.tensor
@@ -101,6 +109,40 @@ add(torch.arange(1000., 1014., dtype=torch.float64).reshape(2, 7))
 add(torch.arange(9., dtype=torch.float64), requires_grad=True, op="div7")
 add(T([0.5] * 12, dtype=torch.float64), requires_grad=True)
 
+# The other dtypes (printing.md section 8 rows 13, 46-49, 55, 62, and more).
+add(T(7, dtype=torch.int32))
+add(T([1, 2], dtype=torch.int32))
+add(T([1, 2], dtype=torch.uint8))
+add(T([1.5], dtype=torch.float16))
+add(T([1.5], dtype=torch.bfloat16))
+add(torch.zeros(2, 0, dtype=torch.int32))
+add(T([1, 2, 3], dtype=torch.int32).reshape(3, 1))
+add(T([-128, 5, 127], dtype=torch.int8))
+add(T([0, 200, 255], dtype=torch.uint8))
+add(T([-32768, 300, 7], dtype=torch.int16))
+add(T([-2 ** 31, 2 ** 31 - 1], dtype=torch.int32))
+add(T([0.1, 65504., -1e-3, 6e-8], dtype=torch.float16))
+add(T([1.5, nan, -inf, 0.], dtype=torch.float16))
+add(T([0.1, 3e38, -1e-30], dtype=torch.bfloat16))
+add(T(0.1, dtype=torch.float16))
+add(T(-2.5, dtype=torch.bfloat16))
+add(T(200, dtype=torch.uint8))
+for dt in (torch.uint8, torch.int8, torch.int16, torch.int32, torch.float16, torch.bfloat16):
+    add(T([], dtype=dt))
+    add(torch.zeros(0, 2, dtype=dt))
+add(torch.arange(2000).to(torch.int16))
+add(torch.arange(3000).to(torch.float16).reshape(30, 100))
+add(torch.arange(12, dtype=torch.int32).reshape(2, 2, 3) - 5)
+add(T([1., 2.], dtype=torch.float16), requires_grad=True)
+add(T([1., 2.], dtype=torch.bfloat16), requires_grad=True, op="mul2")
+add(T([0.5] * 12, dtype=torch.bfloat16), requires_grad=True)
+# With another default dtype, the float64 suffix goes and float32 gets one (torch.set_default_dtype).
+add(T([1., 2.5], dtype=torch.float64), default=torch.float64)
+add(T([1., 2.5], dtype=torch.float32), default=torch.float64)
+add(T([], dtype=torch.float32), default=torch.float64)
+add(T([], dtype=torch.float64), default=torch.float64)
+add(T(3., dtype=torch.float64), requires_grad=True, op="mul2", default=torch.float64)
+
 # Random tensors across dtypes, ranks, magnitudes and the summarisation threshold.
 g = torch.Generator().manual_seed(7)
 for i in range(160):
@@ -120,6 +162,22 @@ for i in range(160):
         if t.numel() > 1:
             t.view(-1)[0] = nan
     add(t, requires_grad=(i % 7 == 0 and t.is_floating_point()), op=("mul2" if i % 11 == 0 and t.is_floating_point() else None))
+
+# Random tensors of the other dtypes (a separate generator: the cases above stay as they were).
+g = torch.Generator().manual_seed(11)
+OTHER = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.float16, torch.bfloat16]
+for i in range(60):
+    dt = OTHER[i % 6]
+    rank = int(torch.randint(0, 4, (1,), generator=g))
+    shape = [int(torch.randint(1, 6, (1,), generator=g)) for _ in range(rank)]
+    if i % 13 == 0:
+        shape = [int(torch.randint(995, 1010, (1,), generator=g))]
+    if dt.is_floating_point:
+        t = (torch.randn(shape, generator=g) * 10 ** float(torch.randint(-6, 6, (1,), generator=g))).to(dt)
+    else:
+        info = torch.iinfo(dt)
+        t = torch.randint(info.min, info.max + 1, shape, generator=g).to(dt)
+    add(t, requires_grad=(i % 5 == 0 and t.is_floating_point()))
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "print.json")
 with open(out, "w") as f:

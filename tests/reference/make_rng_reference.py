@@ -20,7 +20,9 @@ import struct
 import torch
 import torch.nn.functional as F
 
-FLOAT = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool}
+FLOAT = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool,
+         "int32": torch.int32, "int16": torch.int16, "int8": torch.int8, "uint8": torch.uint8,
+         "float16": torch.float16, "bfloat16": torch.bfloat16}
 CASES = []
 
 
@@ -38,6 +40,8 @@ def bits(t):
         return [f"{struct.unpack('<I', struct.pack('<f', v))[0]:08x}" for v in t.reshape(-1).tolist()]
     if t.dtype == torch.float64:
         return [f"{struct.unpack('<Q', struct.pack('<d', v))[0]:016x}" for v in t.reshape(-1).tolist()]
+    if t.dtype in (torch.float16, torch.bfloat16):
+        return [f"{v & 0xFFFF:04x}" for v in t.view(torch.int16).reshape(-1).tolist()]
     return [str(int(v)) for v in t.reshape(-1).tolist()]
 
 
@@ -45,6 +49,8 @@ def raw_bytes(t):
     t = t.detach().contiguous()
     if t.dtype == torch.bool:
         return bytes(int(v) for v in t.reshape(-1).tolist())
+    if t.dtype in (torch.float16, torch.bfloat16):
+        return t.view(torch.int16).numpy().tobytes()
     return t.numpy().tobytes()
 
 
@@ -88,7 +94,7 @@ def run_step(step, gen):
             return t.random_(a[0], **kw)
         return t.random_(a[0], a[1], **kw)
     if op == "randperm":
-        return torch.randperm(step["n"], **kw)
+        return torch.randperm(step["n"], dtype=FLOAT[step.get("dtype", "int64")], **kw)
     if op == "bernoulli_":
         return torch.empty(shape, dtype=dt).bernoulli_(step["p"], **kw)
     if op == "bernoulli":
@@ -214,6 +220,44 @@ for i, o in ((10, 3), (784, 128), (1, 1), (3, 10), (128, 10)):
         case(f"linear_{i}_{o}_seed{s}", s, [{"op": "linear", "in": i, "out": o}])
 case("linear_no_bias", 0, [{"op": "linear", "in": 10, "out": 3, "bias": False}])
 case("mlp_784_128_10", 0, [{"op": "linear", "in": 784, "out": 128}, {"op": "linear", "in": 128, "out": 10}])
+
+# The other dtypes: integers of every width, and float16/bfloat16 (11- and 8-bit uniforms, their
+# 16-bit Box-Muller, and the scalar path below 16 elements).
+for dt in ("int32", "int16", "int8", "uint8", "float16", "bfloat16"):
+    case(f"random_none_{dt}", 0, [{"op": "random_", "shape": [20], "dtype": dt}])
+    case(f"random_to_{dt}", 0, [{"op": "random_", "shape": [20], "dtype": dt, "args": [10]}])
+    case(f"random_from_none_{dt}", 0, [{"op": "random_", "shape": [20], "dtype": dt, "args": [3, None]}])
+    case(f"randint_{dt}", 3, [{"op": "randint", "low": 0, "high": 100, "shape": [9], "dtype": dt}])
+    case(f"bernoulli_0.3_{dt}", 0, [{"op": "bernoulli_", "shape": [50], "dtype": dt, "p": 0.3}] if dt != "float16" else
+         [{"op": "random_", "shape": [2], "dtype": dt}])
+    case(f"randperm_10_{dt}", 0, [{"op": "randperm", "n": 10, "dtype": dt}])
+for dt in ("int32", "int16", "int8", "float16", "bfloat16"):
+    case(f"random_from_to_{dt}", 0, [{"op": "random_", "shape": [20], "dtype": dt, "args": [-3, 7]}])
+    case(f"random_from_none_neg_{dt}", 0, [{"op": "random_", "shape": [20], "dtype": dt, "args": [-11, None]}])
+case("random_int16_0_300", 0, [{"op": "random_", "shape": [20], "dtype": "int16", "args": [0, 300]}])
+case("random_int32_wide", 0, [{"op": "random_", "shape": [20], "dtype": "int32", "args": [-2 ** 31, 2 ** 31 - 1]}])
+case("random_bfloat16_0_300", 0, [{"op": "random_", "shape": [20], "dtype": "bfloat16", "args": [0, 300]}])
+case("random_bfloat16_2_32", 0, [{"op": "random_", "shape": [20], "dtype": "bfloat16", "args": [0, 2 ** 32]}])
+case("random_float16_0_2000", 0, [{"op": "random_", "shape": [20], "dtype": "float16", "args": [0, 2000]}])
+case("random_float16_0_5000", 0, [{"op": "random_", "shape": [20], "dtype": "float16", "args": [0, 5000]}])
+case("random_bfloat16_int64_min_none", 0, [{"op": "random_", "shape": [20], "dtype": "bfloat16", "args": [-2 ** 63, None]}])
+for dt in ("float16", "bfloat16"):
+    for n in (1, 5, 15, 16, 17, 40, 100):
+        case(f"rand_{n}_{dt}", 0, [{"op": "rand", "shape": [n], "dtype": dt}])
+        case(f"randn_{n}_{dt}", 0, [{"op": "randn", "shape": [n], "dtype": dt}])
+    for n in (5, 16, 40):
+        case(f"normal_0.5_2.5_{n}_{dt}", 7, [{"op": "normal_", "shape": [n], "dtype": dt, "mean": 0.5, "std": 2.5}])
+        case(f"normal_-1.3_0.37_{n}_{dt}", 7, [{"op": "normal_", "shape": [n], "dtype": dt, "mean": -1.3, "std": 0.37}])
+    for lo, hi in ((-0.1, 0.1), (-3.7, 12.25), (2, 2.5), (-1, 1)):
+        case(f"uniform_{lo}_{hi}_{dt}", 3, [{"op": "uniform_", "shape": [37], "dtype": dt, "from": lo, "to": hi}])
+    case(f"normal_transposed_{dt}", 0, [{"op": "normal_transposed", "shape": [20, 20], "dtype": dt}])
+    case(f"randn_seed42_1000_{dt}", 42, [{"op": "randn", "shape": [1000], "dtype": dt}])
+case("bernoulli_0.5_bfloat16", 0, [{"op": "bernoulli_", "shape": [50], "dtype": "bfloat16", "p": 0.5}])
+case("bernoulli_probs_bfloat16", 0, [{"op": "bernoulli", "shape": [30], "dtype": "bfloat16"}])
+case("mixed_dtypes", 5, [{"op": "randn", "shape": [3], "dtype": "float16"}, {"op": "randn", "shape": [1], "dtype": "float32"},
+                         {"op": "randint", "low": -5, "high": 5, "shape": [7], "dtype": "int8"},
+                         {"op": "rand", "shape": [20], "dtype": "bfloat16"}, {"op": "randn", "shape": [18], "dtype": "float16"},
+                         {"op": "random_", "shape": [5], "dtype": "uint8"}, {"op": "randn", "shape": [1], "dtype": "bfloat16"}])
 
 # Everything interleaved: the state must carry over exactly from one kind of draw to the next.
 case("interleaved", 11, [

@@ -22,11 +22,15 @@ const nlohmann::json& reference(const std::string& file) {
 Tensor decode(const nlohmann::json& j) {
   std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
   std::string dtype = j.at("dtype").get<std::string>();
-  xgrad::ScalarType t = dtype == "float32"   ? xgrad::kFloat
-                        : dtype == "float64" ? xgrad::kDouble
-                        : dtype == "int64"   ? xgrad::kLong
-                        : dtype == "bool"    ? xgrad::kBool
-                                             : throw std::runtime_error("dtype " + dtype);
+  xgrad::ScalarType t = xgrad::kFloat;
+  bool known = false;
+  for (xgrad::ScalarType d : {xgrad::kByte, xgrad::kChar, xgrad::kShort, xgrad::kInt, xgrad::kLong, xgrad::kHalf,
+                              xgrad::kFloat, xgrad::kDouble, xgrad::kBool, xgrad::kBFloat16})
+    if (dtype == xgrad::dtype_name(d)) {
+      t = d;
+      known = true;
+    }
+  if (!known) throw std::runtime_error("dtype " + dtype);
   Tensor out = xgrad::empty(shape, xgrad::kDouble);
   const auto& values = j.at("values");
   double* p = out.data_ptr<double>();

@@ -143,6 +143,9 @@ inline TypeMeta scalarTypeToTypeMeta(ScalarType t) { return TypeMeta::fromScalar
 /// any dtype here; so does xgrad.
 inline TypeMeta get_default_dtype() { return TypeMeta::fromScalarType(default_dtype()); }
 void set_default_dtype(TypeMeta dtype);
+/// Also from a ScalarType, so libtorch's `torch::set_default_dtype(t.dtype())` compiles here, where
+/// Tensor::dtype() gives the ScalarType.
+inline void set_default_dtype(ScalarType dtype) { set_default_dtype(TypeMeta::fromScalarType(dtype)); }
 
 /// Calls f(T{}) with T the C++ type of `t`: `visit_dtype(t, [&](auto tag) { using T = decltype(tag); ... })`.
 /// Every dtype, float16 and bfloat16 included: for code that moves or converts elements. Kernels
