@@ -79,28 +79,39 @@ void ternary(const Loop<4>& loop, F&& f) {
   });
 }
 
-/// Copies with conversion: operands {out, a}, with PyTorch's conversion of each element
+/// Converts one row of n elements (strides in bytes), with PyTorch's conversion of each element
 /// (core/convert.hpp).
 template <class To, class Ta>
-void convert(const Loop<2>& loop) {
-  loop.run_parallel([&](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
-    if (std::is_same<To, Ta>::value && s[0] == sizeof(To) && s[1] == sizeof(Ta)) {
-      std::memcpy(p[0], p[1], static_cast<size_t>(n) * sizeof(To));
-      return;
-    }
-    if (s[0] == sizeof(To) && s[1] == sizeof(Ta)) {  // contiguous: a loop the compiler can vectorise
-      To* out = reinterpret_cast<To*>(p[0]);
-      const Ta* a = reinterpret_cast<const Ta*>(p[1]);
-      for (int64_t i = 0; i < n; ++i) out[i] = detail::convert<To>(a[i]);
-      return;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      Ta v;
-      std::memcpy(&v, p[1] + i * s[1], sizeof(Ta));
-      const To r = detail::convert<To>(v);
-      std::memcpy(p[0] + i * s[0], &r, sizeof(To));
-    }
+void convert_row(char* out, const char* a, int64_t out_stride, int64_t a_stride, int64_t n) {
+  if (std::is_same<To, Ta>::value && out_stride == sizeof(To) && a_stride == sizeof(Ta)) {
+    std::memcpy(out, a, static_cast<size_t>(n) * sizeof(To));
+    return;
+  }
+  if (out_stride == sizeof(To) && a_stride == sizeof(Ta)) {  // contiguous: a loop the compiler can vectorise
+    To* o = reinterpret_cast<To*>(out);
+    const Ta* x = reinterpret_cast<const Ta*>(a);
+    for (int64_t i = 0; i < n; ++i) o[i] = detail::convert<To>(x[i]);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    Ta v;
+    std::memcpy(&v, a + i * a_stride, sizeof(Ta));
+    const To r = detail::convert<To>(v);
+    std::memcpy(out + i * out_stride, &r, sizeof(To));
+  }
+}
+using ConvertRow = void (*)(char*, const char*, int64_t, int64_t, int64_t);
+
+/// Copies with conversion: operands {out, a}, each row converted by `row`. The loop is compiled
+/// once; only the small row function exists per pair of types.
+inline void convert(const Loop<2>& loop, ConvertRow row) {
+  loop.run_parallel([row](std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+    row(p[0], p[1], s[0], s[1], n);
   });
+}
+template <class To, class Ta>
+void convert(const Loop<2>& loop) {
+  convert(loop, &convert_row<To, Ta>);
 }
 
 /// out = value everywhere: operands {out}.

@@ -21,7 +21,9 @@ enum class Rounding { Trunc, Floor };
 /// a / b rounded toward zero, or down; for integers, INT64_MIN / -1 wraps instead of trapping.
 template <class T>
 T divide(T a, T b, Rounding mode) {
-  if constexpr (std::is_integral<T>::value) {
+  if constexpr (std::is_same<T, bool>::value) {
+    return a;  // never called: bool is refused before
+  } else if constexpr (std::is_integral<T>::value) {
     if (b == 0) throw Error("ZeroDivisionError");
     if (b == -1) return static_cast<T>(-static_cast<uint64_t>(a));  // the one quotient that overflows
     const T quot = a / b;

@@ -76,7 +76,7 @@ void check_sub(const Tensor& a, ScalarType other) {
               "mask, use the `~` or `logical_not()` operator instead.");
 }
 /// x + alpha * y in the compute type: one fused multiply-add for floating types (as PyTorch's
-/// vectorised add kernel), wrapping integer arithmetic otherwise.
+/// vectorised add kernel; exact x + y when alpha is 1), wrapping integer arithmetic otherwise.
 template <class V>
 V add_scaled(const V& x, const V& y, const Scalar& alpha) {
   if constexpr (std::is_floating_point<kernels::scalar_of_t<V>>::value)
@@ -84,23 +84,41 @@ V add_scaled(const V& x, const V& y, const Scalar& alpha) {
   else
     return x + y * lit(y, alpha);
 }
+// The kernels of add, sub, rsub and mul as named function objects, so each is compiled once and
+// shared (a lambda per call site would be a kernel per call site).
+struct AddScaled {  // x + alpha * y
+  Scalar alpha;
+  template <class V> V operator()(const V& x, const V& y) const { return add_scaled(x, y, alpha); }
+};
+struct AddScaledNumber {  // x + alpha * v
+  Scalar v, alpha;
+  template <class V> V operator()(const V& x) const { return add_scaled(x, lit(x, v), alpha); }
+};
+struct NumberAddScaled {  // v + alpha * x
+  Scalar v, alpha;
+  template <class V> V operator()(const V& x) const { return add_scaled(lit(x, v), x, alpha); }
+};
+struct MulNumber {  // x * v
+  Scalar v;
+  template <class V> V operator()(const V& x) const {
+    if constexpr (std::is_same<V, bool>::value)
+      return x && lit(x, v);
+    else
+      return x * lit(x, v);
+  }
+};
 /// a + alpha * b in `dtype` (alpha already checked). float16 rounds alpha * b to float16 before the
 /// addition, as c10::Half arithmetic does in PyTorch's kernel.
 Tensor add_raw(const Tensor& a, const Tensor& b, const Scalar& alpha, ScalarType dtype) {
-  if (is_one(alpha)) return detail::zip(a, b, dtype, [](auto x, auto y) { return x + y; });
-  if (dtype == kHalf) {
-    Tensor scaled = detail::map_all(b, dtype, [alpha](auto y) { return y * lit(y, alpha); });
-    return detail::zip(a, scaled, dtype, [](auto x, auto y) { return x + y; });
-  }
-  return detail::zip(a, b, dtype, [alpha](auto x, auto y) { return add_scaled(x, y, alpha); });
+  if (dtype == kHalf && !is_one(alpha)) return detail::zip(a, detail::map_all(b, dtype, MulNumber{alpha}), dtype, AddScaled{1});
+  return detail::zip(a, b, dtype, AddScaled{alpha});
 }
 /// a + alpha * s for a number s, as PyTorch's add of a wrapped number (s and alpha in `dtype`).
 Tensor add_scalar_raw(const Tensor& a, const Scalar& s, const Scalar& alpha, ScalarType dtype) {
   Scalar v = detail::scalar_in(s, dtype);
-  if (is_one(alpha)) return detail::map_all(a, dtype, [v](auto x) { return x + lit(x, v); });
-  if (dtype == kHalf) v = detail::scalar_in(Scalar(v.toDouble() * alpha.toDouble()), kHalf);
-  if (dtype == kHalf) return detail::map_all(a, dtype, [v](auto x) { return x + lit(x, v); });
-  return detail::map_all(a, dtype, [v, alpha](auto x) { return add_scaled(x, lit(x, v), alpha); });
+  if (dtype == kHalf && !is_one(alpha))  // float16: alpha * s rounded first
+    return detail::map_all(a, dtype, AddScaledNumber{detail::scalar_in(Scalar(v.toDouble() * alpha.toDouble()), kHalf), 1});
+  return detail::map_all(a, dtype, AddScaledNumber{v, alpha});
 }
 }  // namespace
 
@@ -141,14 +159,9 @@ Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   check_sub(a, detail::wrapped_number_type(b));
   ScalarType dtype = result_type(a, b);
   Scalar bv = detail::scalar_in(b, dtype), av = checked_alpha(dtype, -alpha);
-  Tensor out;
-  if (is_one(alpha))
-    out = detail::map_all(a, dtype, [bv](auto x) { return lit(x, bv) - x; });
-  else if (dtype == kHalf)
-    out = detail::map_all(detail::map_all(a, dtype, [av](auto x) { return x * lit(x, av); }), dtype,
-                          [bv](auto x) { return lit(x, bv) + x; });
-  else
-    out = detail::map_all(a, dtype, [bv, av](auto x) { return add_scaled(lit(x, bv), x, av); });
+  Tensor out = dtype == kHalf && !is_one(alpha)  // float16: alpha * a rounded first
+                   ? detail::map_all(detail::map_all(a, dtype, MulNumber{av}), dtype, NumberAddScaled{bv, 1})
+                   : detail::map_all(a, dtype, NumberAddScaled{bv, av});
   Scalar neg_alpha = -alpha;
   return record("RsubBackward1", out, {a}, [neg_alpha](const Tensor& g) -> variable_list { return {g * neg_alpha}; });
 }
@@ -164,7 +177,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor mul(const Tensor& a, const Scalar& b) {
   ScalarType dtype = result_type(a, b);
   Scalar s = detail::scalar_in(b, dtype);
-  Tensor out = detail::map_all(a, dtype, [s](auto x) { return x * lit(x, s); });
+  Tensor out = detail::map_all(a, dtype, MulNumber{s});
   return record("MulBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g * s}; });
 }
 
