@@ -585,7 +585,12 @@ bool equal(const Tensor& a, const Tensor& b) {
   return all(eq(a, b)).item<bool>();
 }
 
+/// Both tensors must have one dtype (no promotion here, as in PyTorch).
 Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  XGRAD_CHECK(a.scalar_type() == b.scalar_type(), "{} did not match {}", scalar_type_name(a.scalar_type()),
+              scalar_type_name(b.scalar_type()));
+  XGRAD_CHECK(rtol >= 0, "rtol must be greater than or equal to zero, but got {}", rtol);
+  XGRAD_CHECK(atol >= 0, "atol must be greater than or equal to zero, but got {}", atol);
   ScalarType dtype = floating_result(result_type(a, b));
   return detail::compare(a, b, dtype, [rtol, atol, equal_nan](auto x, auto y) {
     if (std::isnan(x) || std::isnan(y)) return equal_nan && std::isnan(x) && std::isnan(y);
@@ -601,10 +606,12 @@ bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool e
 // ---- copies -----------------------------------------------------------------------------------
 
 /// to(x, dtype): the values in another dtype      d/dx = grad.to(x.dtype)
+/// An integer or bool result is not differentiable: like PyTorch, it gets no grad_fn.
 Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy) {
   if (x.scalar_type() == dtype && !copy) return x;
   Tensor y = detail::make_empty(x.sizes(), dtype);
   detail::copy_raw(y, x);
+  if (!isFloatingType(dtype)) return y;
   ScalarType from = x.scalar_type();
   return record("ToCopyBackward0", y, {x}, [from](const Tensor& g) -> variable_list { return {g.to(from)}; });
 }

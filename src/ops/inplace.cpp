@@ -234,8 +234,9 @@ Tensor& Tensor::fill_(const Tensor& value) {
 }
 
 /// copy_(src): src's values (broadcast, converted) into self      d/dself = 0, d/dsrc = grad
+/// Into an integer or bool tensor nothing is recorded: that result is not differentiable.
 Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
-  if (grad_needed(*this, {src})) {
+  if (isFloatingType(scalar_type()) && grad_needed(*this, {src})) {
     return with_autograd(*this, [&](const Tensor& s) {
       Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
       Tensor from = before(src, *this);

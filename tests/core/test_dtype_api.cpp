@@ -242,4 +242,26 @@ TEST_CASE("to() among all dtypes: no copy for the same dtype, conversions exact 
   h.sum().backward();
   CHECK(g.grad().scalar_type() == torch::kFloat);
   CHECK(g.grad().equal(torch::ones({2})));
+  // An integer or bool result is not differentiable: no grad_fn, as in PyTorch
+  // (x.to(torch.int32).grad_fn is None; torch.zeros(2, dtype=torch.int32).copy_(x) too).
+  for (torch::ScalarType dt : {torch::kInt32, torch::kLong, torch::kUInt8, torch::kBool}) {
+    Tensor i = g.to(dt);
+    CHECK_FALSE(i.requires_grad());
+    CHECK(i.grad_fn() == nullptr);
+  }
+  CHECK_FALSE(g.type_as(torch::ones({1}, torch::kLong)).requires_grad());
+  Tensor into = torch::zeros({2}, torch::kInt32);
+  into.copy_(g);
+  CHECK(into.equal(torch::tensor({1, 2}, torch::kInt32)));  // 1.5, 2.5 truncated
+  CHECK_FALSE(into.requires_grad());
+  CHECK(g.to(torch::kBFloat16).grad_fn()->name() == "ToCopyBackward0");
+}
+
+TEST_CASE("isclose and allclose take one dtype and non-negative tolerances, with PyTorch's messages") {
+  CHECK_THROWS_WITH(torch::allclose(torch::ones({2}, torch::kInt), torch::ones({2})), "Int did not match Float");
+  CHECK_THROWS_WITH(torch::isclose(torch::ones({2}, torch::kHalf), torch::ones({2})), "Half did not match Float");
+  CHECK_THROWS_WITH(torch::isclose(torch::ones({2}), torch::ones({2}), -1), "rtol must be greater than or equal to zero, but got -1");
+  CHECK_THROWS_WITH(torch::isclose(torch::ones({2}), torch::ones({2}), 1e-5, -1), "atol must be greater than or equal to zero, but got -1");
+  CHECK(torch::allclose(torch::tensor({1, 2}, torch::kInt16), torch::tensor({1, 2}, torch::kInt16)));
+  CHECK(torch::equal(torch::ones({2}, torch::kHalf), torch::ones({2})));  // equal promotes (PyTorch: True)
 }

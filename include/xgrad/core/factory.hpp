@@ -78,7 +78,8 @@ class TensorDataContainer {
   template <class T, std::enable_if_t<is_tensor_data_v<T>, int> = 0>
   TensorDataContainer(ArrayRef<T> values)  // NOLINT
       : TensorDataContainer(values.data(), values.size(), container_scalar_type<T>(), sizeof(T)) {}
-  template <class T, std::enable_if_t<is_tensor_data_v<T>, int> = 0>
+  /// Not std::vector<bool> (a bitfield without data()); libtorch has no such constructor either.
+  template <class T, std::enable_if_t<is_tensor_data_v<T> && !std::is_same<T, bool>::value, int> = 0>
   TensorDataContainer(const std::vector<T>& values)  // NOLINT
       : TensorDataContainer(values.data(), values.size(), container_scalar_type<T>(), sizeof(T)) {}
 
