@@ -33,7 +33,8 @@ using autograd::variable_list;
 
 namespace {
 
-bool is_mask(ScalarType t) { return t == kBool; }
+/// A bool or (deprecated, with PyTorch's warning) uint8 tensor indexes as a mask.
+bool is_mask(ScalarType t) { return t == kBool || t == kByte; }
 
 /// Where the elements of x[indices] are in x (See Note [Advanced indexing]).
 struct IndexPlan {
@@ -58,6 +59,8 @@ std::vector<Tensor> expand_masks(const Tensor& self, const std::vector<Tensor>& 
       out.push_back(index);
       continue;
     }
+    if (index.scalar_type() == kByte)
+      warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.");
     for (int64_t j = 0; j < index.dim(); ++j) {
       int64_t src = static_cast<int64_t>(out.size()) + j;
       if (index.size(j) != self.size(src))

@@ -83,7 +83,7 @@ int64_t count_specified_dimensions(ArrayRef<TensorIndex> indices) {
   for (const TensorIndex& obj : indices) {
     if (obj.is_tensor()) {
       const Tensor& t = obj.tensor();
-      count += t.scalar_type() == kBool ? t.dim() : 1;
+      count += t.scalar_type() == kBool || t.scalar_type() == kByte ? t.dim() : 1;  // masks use their dims
     } else if (!obj.is_none() && !obj.is_ellipsis() && !obj.is_boolean()) {
       ++count;
     }
@@ -119,9 +119,9 @@ Tensor handle_dim(const Tensor& prev, const Tensor& original, const TensorIndex&
   const Tensor& tensor = index.tensor();
   const ScalarType type = tensor.scalar_type();
   if (tensor.dim() == 0 && !is_floating_point(type)) {
-    if (type != kBool) return apply_select(prev, dim, tensor.item<int64_t>(), real_dim);
-    Tensor result = prev.unsqueeze(dim);
-    record_tensor_index(bool_to_indexing_tensor(tensor.item<bool>()), out_indices, dim);
+    if (type != kBool && type != kByte) return apply_select(prev, dim, tensor.item<int64_t>(), real_dim);
+    Tensor result = prev.unsqueeze(dim);  // a 0-d bool or uint8 tensor indexes as True/False
+    record_tensor_index(bool_to_indexing_tensor(tensor.item<int64_t>() != 0), out_indices, dim);
     return result;
   }
   record_tensor_index(tensor, out_indices, dim);

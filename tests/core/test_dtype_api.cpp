@@ -265,3 +265,21 @@ TEST_CASE("isclose and allclose take one dtype and non-negative tolerances, with
   CHECK(torch::allclose(torch::tensor({1, 2}, torch::kInt16), torch::tensor({1, 2}, torch::kInt16)));
   CHECK(torch::equal(torch::ones({2}, torch::kHalf), torch::ones({2})));  // equal promotes (PyTorch: True)
 }
+
+TEST_CASE("a uint8 index tensor is a mask (deprecated in PyTorch, which warns), as a bool one") {
+  using torch::indexing::Slice;
+  Tensor x = torch::arange(6.).reshape({2, 3});
+  // x[torch.tensor([1, 0], dtype=torch.uint8)] -> tensor([[0., 1., 2.]])
+  CHECK(x.index({torch::tensor({1, 0}, torch::kUInt8)}).equal(torch::tensor({{0., 1., 2.}})));
+  // y[uint8 mask] = -1 -> [[-1, 1, -1], [3, 4, -1]]
+  Tensor y = x.clone();
+  y.index_put_({torch::tensor({{1, 0, 1}, {0, 0, 1}}, torch::kUInt8)}, -1);
+  CHECK(y.equal(torch::tensor({{-1., 1., -1.}, {3., 4., -1.}})));
+  CHECK_THROWS_WITH(x.index({torch::tensor({1, 0}, torch::kInt32)}), "tensors used as indices must be long, byte or bool tensors");
+  // A 0-d uint8 tensor indexes as True/False (x[torch.tensor(2, dtype=torch.uint8)] has shape [1, 3]);
+  // a 0-d int32 one selects.
+  Tensor r = torch::arange(3.);
+  CHECK(r.index({torch::tensor(2, torch::kUInt8)}).sizes().vec() == std::vector<int64_t>{1, 3});
+  CHECK(r.index({torch::tensor(0, torch::kUInt8)}).sizes().vec() == std::vector<int64_t>{0, 3});
+  CHECK(r.index({torch::tensor(2, torch::kInt32)}).item<double>() == 2.0);
+}
