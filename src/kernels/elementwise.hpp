@@ -90,13 +90,13 @@ void convert_row(char* out, const char* a, int64_t out_stride, int64_t a_stride,
   if (out_stride == sizeof(To) && a_stride == sizeof(Ta)) {  // contiguous: a loop the compiler can vectorise
     To* o = reinterpret_cast<To*>(out);
     const Ta* x = reinterpret_cast<const Ta*>(a);
-    for (int64_t i = 0; i < n; ++i) o[i] = detail::convert<To>(x[i]);
+    for (int64_t i = 0; i < n; ++i) o[i] = xgrad::detail::convert<To>(x[i]);
     return;
   }
   for (int64_t i = 0; i < n; ++i) {
     Ta v;
     std::memcpy(&v, a + i * a_stride, sizeof(Ta));
-    const To r = detail::convert<To>(v);
+    const To r = xgrad::detail::convert<To>(v);
     std::memcpy(out + i * out_stride, &r, sizeof(To));
   }
 }
