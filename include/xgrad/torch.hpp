@@ -2,7 +2,7 @@
 //   #include <xgrad/torch.hpp>   instead of   #include <torch/torch.h>
 // and every torch:: name below resolves to xgrad's. libtorch code also writes at:: (ATen) and
 // c10:: for the same names (at::Tensor, c10::irange, c10::Error): here all three are xgrad, as in
-// libtorch, where torch:: includes at:: and at:: includes c10::. The TORCH_CHECK family of macros
+// libtorch, where torch:: includes at:: and at:: includes c10:: (and caffe2::TypeMeta). The TORCH_CHECK family of macros
 // comes with it (core/macros.hpp).
 #pragma once
 
@@ -21,3 +21,4 @@ using std::make_unique;
 namespace torch = xgrad;
 namespace at = xgrad;
 namespace c10 = xgrad;
+namespace caffe2 = xgrad;  // caffe2::TypeMeta, the type torch::get_default_dtype() returns

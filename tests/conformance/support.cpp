@@ -15,6 +15,8 @@ void WarningCapture::process(const SourceLocation& /*source_location*/, const st
   messages_.push_back(msg);
 }
 
+std::mutex AutoDefaultDtypeMode::default_dtype_mutex;
+
 bool pointer_equal(at::Tensor first, at::Tensor second) { return first.data_ptr() == second.data_ptr(); }
 
 int count_substr_occurrences(const std::string& str, const std::string& substr) {

@@ -154,6 +154,23 @@ inline void assert_tensor_not_equal(at::Tensor x, at::Tensor y) {
 
 int count_substr_occurrences(const std::string& str, const std::string& substr);
 
+// For its lifetime, the default dtype is default_dtype (tests that create tensors without a dtype
+// under float64, say); one such guard at a time across threads, as libtorch's.
+struct AutoDefaultDtypeMode {
+  static std::mutex default_dtype_mutex;
+
+  AutoDefaultDtypeMode(c10::ScalarType default_dtype)
+      : prev_default_dtype(torch::typeMetaToScalarType(torch::get_default_dtype())) {
+    default_dtype_mutex.lock();
+    torch::set_default_dtype(torch::scalarTypeToTypeMeta(default_dtype));
+  }
+  ~AutoDefaultDtypeMode() {
+    default_dtype_mutex.unlock();
+    torch::set_default_dtype(torch::scalarTypeToTypeMeta(prev_default_dtype));
+  }
+  c10::ScalarType prev_default_dtype;
+};
+
 // x is a view whose CreationMeta (how it was made: under no_grad, in inference mode, ...) is
 // creation_meta. libtorch's casts x's TensorImpl's autograd meta; xgrad's view state is found by
 // autograd::get_view_autograd_meta.
