@@ -20,10 +20,9 @@ using kernels::lit;
 using kernels::visnan;
 using kernels::vselect;
 
-namespace {
 /// threshold_backward(g, y, t) = g where y > t, else 0 (NaN in y lets g through): relu's
-/// derivative with y = relu(x), t = 0, as a node of its own (PyTorch's), so that a create_graph
-/// gradient of relu requires grad as PyTorch's does.
+/// derivative with y = relu(x), t = 0, and threshold's, as a node of its own (PyTorch's), so that
+/// a create_graph gradient of relu requires grad as PyTorch's does.
 /// d/dg = threshold_backward(gg, y, t), d/dy = 0      saves: y
 Tensor threshold_backward(const Tensor& g, const Tensor& y, const Scalar& threshold) {
   const double t = threshold.toDouble();
@@ -34,7 +33,6 @@ Tensor threshold_backward(const Tensor& g, const Tensor& y, const Scalar& thresh
                           needs_input_grad(1) ? zeros_like(gg) : Tensor()};
                 });
 }
-}  // namespace
 
 /// relu(x) = max(x, 0) (NaN stays NaN)      d/dx = threshold_backward(grad, result, 0)      saves: result
 Tensor relu(const Tensor& x) {

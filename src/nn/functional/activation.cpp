@@ -1,7 +1,9 @@
-// functional/activation.cpp: the F:: activations, forwarding to the ops.
+// functional/activation.cpp: the F:: activations, forwarding to the ops, and the few Python
+// composes itself (softsign, tanhshrink, softmin).
 #include "xgrad/nn/functional/activation.hpp"
 
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/elementwise.hpp"
 
 namespace xgrad::nn::functional {
 
@@ -17,5 +19,59 @@ Tensor relu(Tensor input, const ReLUFuncOptions& options) {
 }
 Tensor sigmoid(const Tensor& input) { return xgrad::sigmoid(input); }
 Tensor tanh(const Tensor& input) { return xgrad::tanh(input); }
+
+Tensor elu(Tensor input, const ELUFuncOptions& options) {
+  return options.inplace() ? xgrad::elu_(input, options.alpha()) : xgrad::elu(input, options.alpha());
+}
+Tensor selu(Tensor input, const SELUFuncOptions& options) {
+  return options.inplace() ? xgrad::selu_(input) : xgrad::selu(input);
+}
+Tensor celu(Tensor input, const CELUFuncOptions& options) {
+  return options.inplace() ? xgrad::celu_(input, options.alpha()) : xgrad::celu(input, options.alpha());
+}
+Tensor gelu(const Tensor& input, const GELUFuncOptions& options) { return xgrad::gelu(input, options.approximate()); }
+Tensor silu(const Tensor& input) { return xgrad::silu(input); }
+Tensor mish(const Tensor& input) { return xgrad::mish(input); }
+Tensor hardtanh(Tensor input, const HardtanhFuncOptions& options) {
+  return options.inplace() ? xgrad::hardtanh_(input, options.min_val(), options.max_val())
+                           : xgrad::hardtanh(input, options.min_val(), options.max_val());
+}
+Tensor relu6(Tensor input, const ReLU6FuncOptions& options) {
+  return options.inplace() ? xgrad::relu6_(input) : xgrad::relu6(input);
+}
+Tensor leaky_relu(Tensor input, const LeakyReLUFuncOptions& options) {
+  return options.inplace() ? xgrad::leaky_relu_(input, options.negative_slope())
+                           : xgrad::leaky_relu(input, options.negative_slope());
+}
+Tensor prelu(const Tensor& input, const Tensor& weight) { return xgrad::prelu(input, weight); }
+Tensor rrelu(Tensor input, const RReLUFuncOptions& options) {
+  return options.inplace() ? xgrad::rrelu_(input, options.lower(), options.upper(), options.training())
+                           : xgrad::rrelu(input, options.lower(), options.upper(), options.training());
+}
+Tensor softplus(const Tensor& input, const SoftplusFuncOptions& options) {
+  return xgrad::softplus(input, options.beta(), options.threshold());
+}
+Tensor softsign(const Tensor& input) { return input / (input.abs() + 1); }
+Tensor softshrink(const Tensor& input, const SoftshrinkFuncOptions& options) {
+  return xgrad::softshrink(input, options.lambda());
+}
+Tensor hardshrink(const Tensor& input, const HardshrinkFuncOptions& options) {
+  return xgrad::hardshrink(input, options.lambda());
+}
+Tensor tanhshrink(const Tensor& input) { return input - input.tanh(); }
+Tensor threshold(Tensor input, const ThresholdFuncOptions& options) {
+  return options.inplace() ? xgrad::threshold_(input, options.threshold(), options.value())
+                           : xgrad::threshold(input, options.threshold(), options.value());
+}
+Tensor glu(const Tensor& input, const GLUFuncOptions& options) { return xgrad::glu(input, options.dim()); }
+Tensor hardsigmoid(Tensor input, const HardsigmoidFuncOptions& options) {
+  return options.inplace() ? xgrad::hardsigmoid_(input) : xgrad::hardsigmoid(input);
+}
+Tensor hardswish(Tensor input, const HardswishFuncOptions& options) {
+  return options.inplace() ? xgrad::hardswish_(input) : xgrad::hardswish(input);
+}
+Tensor softmin(const Tensor& input, const SoftminFuncOptions& options) {
+  return xgrad::softmax(-input, options.dim(), options.dtype());
+}
 
 }  // namespace xgrad::nn::functional
