@@ -177,6 +177,10 @@ Tensor Tensor::amin(IntArrayRef dim, bool keepdim) const { return xgrad::amin(*t
 Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const { return xgrad::argmax(*this, dim, keepdim); }
 Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const { return xgrad::argmin(*this, dim, keepdim); }
 Tensor Tensor::logsumexp(IntArrayRef dim, bool keepdim) const { return xgrad::logsumexp(*this, dim, keepdim); }
+Tensor Tensor::norm(const Scalar& p) const { return xgrad::norm(*this, p); }
+Tensor Tensor::norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim) const {
+  return xgrad::norm(*this, p, dim, keepdim);
+}
 Tensor Tensor::softmax(int64_t dim, std::optional<ScalarType> dtype) const { return xgrad::softmax(*this, dim, dtype); }
 Tensor Tensor::log_softmax(int64_t dim, std::optional<ScalarType> dtype) const {
   return xgrad::log_softmax(*this, dim, dtype);

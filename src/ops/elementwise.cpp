@@ -241,9 +241,8 @@ Tensor rsqrt(const Tensor& x) {
   });
 }
 
-namespace {
-/// sgn(x): sign(x) for real dtypes, recorded as PyTorch's SgnBackward0 (abs's derivative uses
-/// sgn, so a create_graph gradient of abs shows it)      d/dx = 0
+/// sgn(x): sign(x) for real dtypes, recorded as PyTorch's SgnBackward0 (abs's and norm's
+/// derivatives use sgn, so a create_graph gradient of abs shows it)      d/dx = 0
 Tensor sgn(const Tensor& x) {
   Tensor y;
   {
@@ -252,7 +251,6 @@ Tensor sgn(const Tensor& x) {
   }
   return record("SgnBackward0", y, {x}, [](const Tensor& g) -> variable_list { return {zeros_like(g)}; });
 }
-}  // namespace
 
 /// abs(x) = |x|      d/dx = grad * sgn(x)      saves: x
 Tensor abs(const Tensor& x) {

@@ -23,6 +23,10 @@ Tensor amin(const Tensor& x, IntArrayRef dim = {}, bool keepdim = false);
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
 Tensor argmin(const Tensor& x, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
 Tensor logsumexp(const Tensor& x, IntArrayRef dim, bool keepdim = false);
+/// The p-norm of all elements or over dims (NormBackward1, as Python names both): (sum |x|^p)^(1/p), with
+/// p = inf the largest |x|, p = 0 the count of nonzeros. Defined in src/ops/norm.cpp.
+Tensor norm(const Tensor& x, const Scalar& p = 2);
+Tensor norm(const Tensor& x, const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim = false);
 Tensor all(const Tensor& x);
 Tensor any(const Tensor& x);
 

@@ -1,10 +1,11 @@
-// modules/linear.cpp: Linear's parameters, initialisation and forward.
+// modules/linear.cpp: Linear's and Bilinear's parameters, initialisation and forward.
 #include "xgrad/nn/modules/linear.hpp"
 
 #include <cmath>
 
 #include "xgrad/core/factory.hpp"
 #include "xgrad/nn/init.hpp"
+#include "xgrad/ops/distance.hpp"
 #include "xgrad/ops/linalg.hpp"
 
 namespace xgrad::nn {
@@ -44,5 +45,35 @@ void LinearImpl::pretty_print(std::ostream& stream) const {
 }
 
 Tensor LinearImpl::forward(const Tensor& input) { return functional::linear(input, weight, bias); }
+
+Tensor functional::bilinear(const Tensor& input1, const Tensor& input2, const Tensor& weight, const Tensor& bias) {
+  return xgrad::bilinear(input1, input2, weight, bias);
+}
+
+BilinearImpl::BilinearImpl(const BilinearOptions& options_) : options(options_) { reset(); }
+
+void BilinearImpl::reset() {
+  weight = register_parameter("weight",
+                              empty({options.out_features(), options.in1_features(), options.in2_features()}));
+  bias = register_parameter("bias", options.bias() ? empty({options.out_features()}) : Tensor(), false);
+  if (bias.defined()) bias.set_requires_grad(true);
+  reset_parameters();
+}
+
+void BilinearImpl::reset_parameters() {
+  const double bound = 1.0 / std::sqrt(static_cast<double>(weight.size(1)));
+  init::uniform_(weight, -bound, bound);
+  if (bias.defined()) init::uniform_(bias, -bound, bound);
+}
+
+void BilinearImpl::pretty_print(std::ostream& stream) const {
+  stream << std::boolalpha << "torch::nn::Bilinear(in1_features=" << options.in1_features()
+         << ", in2_features=" << options.in2_features() << ", out_features=" << options.out_features()
+         << ", bias=" << options.bias() << ")";
+}
+
+Tensor BilinearImpl::forward(const Tensor& input1, const Tensor& input2) {
+  return functional::bilinear(input1, input2, weight, bias);
+}
 
 }  // namespace xgrad::nn
