@@ -34,6 +34,12 @@ TEST_CASE("loss modules equal their functional forms") {
   CHECK(mlm(x, my).equal(F::multilabel_margin_loss(x, my)));
   torch::nn::MultiLabelSoftMarginLoss mlsm(torch::nn::MultiLabelSoftMarginLossOptions().weight(w));
   CHECK(mlsm(x, t).equal(F::multilabel_soft_margin_loss(x, t, F::MultilabelSoftMarginLossFuncOptions().weight(w))));
+  torch::nn::SmoothL1Loss sl1(torch::nn::SmoothL1LossOptions(torch::kSum).beta(0.5));
+  CHECK(sl1(x, t).equal(F::smooth_l1_loss(x, t, F::SmoothL1LossFuncOptions(torch::kSum).beta(0.5))));
+  torch::nn::HuberLoss huber(torch::nn::HuberLossOptions().delta(0.3));
+  CHECK(huber(x, t).equal(F::huber_loss(x, t, F::HuberLossFuncOptions().delta(0.3))));
+  torch::nn::SoftMarginLoss sm(torch::kNone);
+  CHECK(sm(x, torch::sign(t - 0.5)).equal(F::soft_margin_loss(x, torch::sign(t - 0.5), torch::kNone)));
 }
 
 TEST_CASE("a loss module keeps its weight as a buffer and prints like libtorch") {
@@ -47,6 +53,15 @@ TEST_CASE("a loss module keeps its weight as a buffer and prints like libtorch")
   std::ostringstream os;
   os << ce;
   CHECK(os.str() == "torch::nn::CrossEntropyLoss()");
+  auto str = [](const auto& module) {
+    std::ostringstream s;
+    s << module;
+    return s.str();
+  };
+  // libtorch's test/cpp/api/modules.cpp (PrettyPrint*) and its loss.cpp.
+  CHECK(str(torch::nn::SmoothL1Loss()) == "torch::nn::SmoothL1Loss()");
+  CHECK(str(torch::nn::HuberLoss()) == "torch::nn::HuberLoss()");
+  CHECK(str(torch::nn::SoftMarginLoss()) == "torch::nn::SoftMarginLoss()");
   std::ostringstream os2;
   os2 << torch::nn::LogSoftmax(1);
   CHECK(os2.str() == "torch::nn::LogSoftmax(dim=1)");

@@ -27,7 +27,8 @@ FNS = {
     "l1_loss": F.l1_loss, "mse_loss": F.mse_loss, "kl_div": F.kl_div, "binary_cross_entropy": F.binary_cross_entropy,
     "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits, "nll_loss": F.nll_loss,
     "cross_entropy": F.cross_entropy, "multilabel_margin_loss": F.multilabel_margin_loss,
-    "multilabel_soft_margin_loss": F.multilabel_soft_margin_loss,
+    "multilabel_soft_margin_loss": F.multilabel_soft_margin_loss, "smooth_l1_loss": F.smooth_l1_loss,
+    "huber_loss": F.huber_loss, "soft_margin_loss": F.soft_margin_loss,
 }
 
 
@@ -69,8 +70,8 @@ def case(name, fn, inp, target, target_grad=False, gradcheck=True, **options):
     CASES.append(entry)
 
 
-def error(name, fn, inp, target, **options):
-    case(name, fn, inp, target, gradcheck=False, **options)
+def error(name, fn, inp, target, target_grad=False, **options):
+    case(name, fn, inp, target, target_grad=target_grad, gradcheck=False, **options)
     assert "error" in CASES[-1], name
 
 
@@ -200,6 +201,37 @@ error("mlm_target_below_minus_one", "multilabel_margin_loss", MX, torch.tensor([
 error("mlm_target_shape", "multilabel_margin_loss", MX, torch.zeros(3, 4, dtype=torch.long))
 error("mlm_3d", "multilabel_margin_loss", torch.zeros(2, 3, 4), torch.zeros(2, 3, 4, dtype=torch.long))
 error("mlsm_0d", "multilabel_soft_margin_loss", torch.tensor(1.), torch.tensor(1.))
+
+# ---- smooth l1, huber, soft margin (one node each) ----------------------------------------------
+SA, SB = torch.randn(3, 4) * 2, torch.randn(3, 4) * 2
+SY = torch.sign(torch.randn(3, 4))
+for r in R:
+    case(f"smooth_l1_{r}", "smooth_l1_loss", SA, SB, target_grad=True, reduction=r)
+    case(f"smooth_l1_beta_{r}", "smooth_l1_loss", SA, SB, target_grad=True, reduction=r, beta=0.5)
+    case(f"smooth_l1_beta0_{r}", "smooth_l1_loss", SA, SB, target_grad=True, reduction=r, beta=0.0)
+    case(f"huber_{r}", "huber_loss", SA, SB, target_grad=True, reduction=r)
+    case(f"huber_delta_{r}", "huber_loss", SA, SB, target_grad=True, reduction=r, delta=2.5)
+    case(f"soft_margin_{r}", "soft_margin_loss", SA, SY, reduction=r)
+    case(f"soft_margin_float_target_{r}", "soft_margin_loss", SA, torch.randn(3, 4), reduction=r)
+case("smooth_l1_broadcast", "smooth_l1_loss", torch.randn(3, 1), torch.randn(3), target_grad=True, beta=0.7)
+case("huber_broadcast", "huber_loss", torch.randn(3, 1), torch.randn(3), target_grad=True, reduction="sum", delta=0.3)
+case("smooth_l1_legacy_sum", "smooth_l1_loss", SA, SB, size_average=False, beta=2.0)
+case("smooth_l1_legacy_none", "smooth_l1_loss", SA, SB, reduce=False)
+case("soft_margin_legacy_none", "soft_margin_loss", SA, SY, reduce=False)
+case("smooth_l1_double", "smooth_l1_loss", SA.double(), SB.double(), target_grad=True, beta=1.5)
+case("huber_double", "huber_loss", SA.double(), SB.double(), target_grad=True, delta=0.5)
+case("soft_margin_double", "soft_margin_loss", SA.double(), SY.double())
+case("soft_margin_double_target", "soft_margin_loss", SA, SY.double())
+case("soft_margin_extreme", "soft_margin_loss", torch.tensor([100., -100., 30.]), torch.tensor([-1., -1., 1.]), gradcheck=False)
+case("smooth_l1_empty_mean", "smooth_l1_loss", torch.zeros(0), torch.zeros(0), gradcheck=False)
+error("smooth_l1_negative_beta", "smooth_l1_loss", SA, SB, beta=-1.0)
+error("smooth_l1_long", "smooth_l1_loss", torch.ones(3, dtype=torch.long), torch.ones(3, dtype=torch.long))
+error("smooth_l1_shapes", "smooth_l1_loss", torch.ones(3), torch.ones(2))
+error("huber_zero_delta", "huber_loss", SA, SB, delta=0.0)
+error("huber_long", "huber_loss", torch.ones(3, dtype=torch.long), torch.ones(3, dtype=torch.long))
+error("soft_margin_long", "soft_margin_loss", torch.ones(3, dtype=torch.long), torch.ones(3, dtype=torch.long))
+error("soft_margin_target_grad", "soft_margin_loss", SA, SY, target_grad=True)
+error("soft_margin_shapes", "soft_margin_loss", torch.ones(3), torch.ones(2))
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loss.json")
 with open(out, "w") as f:

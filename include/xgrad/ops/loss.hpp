@@ -37,6 +37,12 @@ Tensor mse_loss(const Tensor& self, const Tensor& target, int64_t reduction = Re
 Tensor l1_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
 Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean, bool log_target = false);
 Tensor multilabel_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
+/// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (SmoothL1LossBackward0). src/ops/loss_smooth.cpp.
+Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean, double beta = 1.0);
+/// 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta) (HuberLossBackward0).
+Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean, double delta = 1.0);
+/// log(1 + exp(-y x)) (SoftMarginLossBackward0).
+Tensor soft_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
 
 /// Applies a Reduction code to an unreduced loss: as is, mean, or sum.
 Tensor apply_loss_reduction(const Tensor& unreduced, int64_t reduction);

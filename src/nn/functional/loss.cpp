@@ -116,4 +116,22 @@ Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
   return loss;
 }
 
+/// Python's smooth_l1_loss: the target broadcast (with a warning), the legacy flags, then the op.
+/// libtorch 1.13 passes its beta argument and drops options.beta(); see the header.
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options,
+                      std::optional<double> beta) {
+  auto t = broadcast_with_warning(input, target);
+  return xgrad::smooth_l1_loss(t[0], t[1], to_aten(effective_reduction(options)), beta.value_or(options.beta()));
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options) {
+  auto t = broadcast_with_warning(input, target);
+  return xgrad::huber_loss(t[0], t[1], to_aten(effective_reduction(options)), options.delta());
+}
+
+/// Python's soft_margin_loss neither broadcasts nor warns: the op broadcasts.
+Tensor soft_margin_loss(const Tensor& input, const Tensor& target, const SoftMarginLossFuncOptions& options) {
+  return xgrad::soft_margin_loss(input, target, to_aten(effective_reduction(options)));
+}
+
 }  // namespace xgrad::nn::functional

@@ -48,5 +48,8 @@ XGRAD_LOSS_MODULE_DEFINE(NLLLoss, nll_loss)
 XGRAD_LOSS_MODULE_DEFINE(CrossEntropyLoss, cross_entropy)
 XGRAD_LOSS_MODULE_DEFINE(MultiLabelMarginLoss, multilabel_margin_loss)
 XGRAD_LOSS_MODULE_DEFINE(MultiLabelSoftMarginLoss, multilabel_soft_margin_loss)
+XGRAD_LOSS_MODULE_DEFINE(SmoothL1Loss, smooth_l1_loss)
+XGRAD_LOSS_MODULE_DEFINE(HuberLoss, huber_loss)
+XGRAD_LOSS_MODULE_DEFINE(SoftMarginLoss, soft_margin_loss)
 
 }  // namespace xgrad::nn

@@ -21,4 +21,11 @@ Tensor multilabel_margin_loss(const Tensor& input, const Tensor& target,
 Tensor multilabel_soft_margin_loss(const Tensor& input, const Tensor& target,
                                    const MultilabelSoftMarginLossFuncOptions& options = {});
 
+/// libtorch 1.13's F::smooth_l1_loss ignores options.beta() (it takes beta as a 4th argument
+/// only); xgrad follows Python: options.beta() is used, and a 4th argument, when given, wins.
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options = {},
+                      std::optional<double> beta = std::nullopt);
+Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options = {});
+Tensor soft_margin_loss(const Tensor& input, const Tensor& target, const SoftMarginLossFuncOptions& options = {});
+
 }  // namespace xgrad::nn::functional

@@ -29,6 +29,9 @@ XGRAD_LOSS_MODULE(NLLLoss, NLLLossOptions, nll_loss);
 XGRAD_LOSS_MODULE(CrossEntropyLoss, CrossEntropyLossOptions, cross_entropy);
 XGRAD_LOSS_MODULE(MultiLabelMarginLoss, MultiLabelMarginLossOptions, multilabel_margin_loss);
 XGRAD_LOSS_MODULE(MultiLabelSoftMarginLoss, MultiLabelSoftMarginLossOptions, multilabel_soft_margin_loss);
+XGRAD_LOSS_MODULE(SmoothL1Loss, SmoothL1LossOptions, smooth_l1_loss);
+XGRAD_LOSS_MODULE(HuberLoss, HuberLossOptions, huber_loss);
+XGRAD_LOSS_MODULE(SoftMarginLoss, SoftMarginLossOptions, soft_margin_loss);
 
 #undef XGRAD_LOSS_MODULE
 

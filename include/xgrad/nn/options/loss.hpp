@@ -114,6 +114,32 @@ struct MultiLabelSoftMarginLossOptions {
   XGRAD_LEGACY_REDUCTION_ARGS;
 };
 
+struct SmoothL1LossOptions {
+  using reduction_t = LossReduction;
+  SmoothL1LossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  /// Where the loss turns from quadratic to linear (0: the l1 loss).
+  XGRAD_ARG(double, beta) = 1.0;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct HuberLossOptions {
+  using reduction_t = LossReduction;
+  HuberLossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  /// Where the loss turns from quadratic to linear (> 0).
+  XGRAD_ARG(double, delta) = 1.0;
+  /// Python's huber_loss has no legacy flags; they are here only so the options are alike.
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct SoftMarginLossOptions {
+  using reduction_t = LossReduction;
+  SoftMarginLossOptions(reduction_t reduction = kMean) : reduction_(reduction) {}  // NOLINT
+  XGRAD_ARG(reduction_t, reduction);
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
 /// The reduction a loss applies: `reduction`, unless size_average or reduce was given; then
 /// PyTorch's legacy rule (an unset flag counts as true): reduce=false -> none, else
 /// size_average=false -> sum, else mean.
@@ -134,6 +160,9 @@ using NLLLossFuncOptions = NLLLossOptions;
 using CrossEntropyFuncOptions = CrossEntropyLossOptions;
 using MultilabelMarginLossFuncOptions = MultiLabelMarginLossOptions;
 using MultilabelSoftMarginLossFuncOptions = MultiLabelSoftMarginLossOptions;
+using SmoothL1LossFuncOptions = SmoothL1LossOptions;
+using HuberLossFuncOptions = HuberLossOptions;
+using SoftMarginLossFuncOptions = SoftMarginLossOptions;
 }  // namespace functional
 
 }  // namespace nn
