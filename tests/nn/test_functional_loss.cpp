@@ -35,7 +35,8 @@ Options& legacy(Options& opts, const json& o) {
 }
 
 /// The F:: call a case describes; `as_double` converts its floating options (for gradcheck).
-Tensor call(const std::string& fn, const json& o, const Tensor& input, const Tensor& target, bool as_double) {
+Tensor call(const std::string& fn, const json& o, const Tensor& input, const Tensor& target, bool as_double,
+            const Tensor& input2 = {}) {
   auto r = reduction_of(o);
   if (fn == "cross_entropy") {
     auto opts = F::CrossEntropyFuncOptions().reduction(r).weight(tensor_option(o, "weight", as_double));
@@ -89,6 +90,18 @@ Tensor call(const std::string& fn, const json& o, const Tensor& input, const Ten
     F::SoftMarginLossFuncOptions opts(r);
     return F::soft_margin_loss(input, target, legacy(opts, o));
   }
+  if (fn == "margin_ranking_loss") {
+    auto opts = F::MarginRankingLossFuncOptions().reduction(r).margin(o.value("margin", 0.0));
+    return F::margin_ranking_loss(input, input2, target, legacy(opts, o));
+  }
+  if (fn == "hinge_embedding_loss") {
+    auto opts = F::HingeEmbeddingLossFuncOptions().reduction(r).margin(o.value("margin", 1.0));
+    return F::hinge_embedding_loss(input, target, legacy(opts, o));
+  }
+  if (fn == "cosine_embedding_loss") {
+    auto opts = F::CosineEmbeddingLossFuncOptions().reduction(r).margin(o.value("margin", 0.0));
+    return F::cosine_embedding_loss(input, input2, target, legacy(opts, o));
+  }
   throw std::runtime_error("unknown loss " + fn);
 }
 
@@ -113,11 +126,14 @@ TEST_CASE("every loss case of loss.json gives PyTorch's value, grad_fn, gradient
     Tensor target = xgrad_test::decode(c.at("target"));
     const bool target_grad = c.at("target_grad").get<bool>();
     if (target_grad) target.set_requires_grad(true);
+    // The losses of two inputs (margin_ranking_loss, ...) take input2 between input and target.
+    Tensor input2 = c.contains("input2") ? xgrad_test::decode(c.at("input2")) : Tensor();
+    if (input2.defined() && input2.is_floating_point()) input2.set_requires_grad(true);
     ++n;
     if (c.contains("error")) {
       ++errors;
       try {
-        call(fn, o, input, target, false);
+        call(fn, o, input, target, false, input2);
         FAIL("no exception; PyTorch raised " << c.at("error").dump());
       } catch (const std::exception& e) {
         CHECK(type_of(e) == c.at("error").at("type").get<std::string>());
@@ -125,7 +141,7 @@ TEST_CASE("every loss case of loss.json gives PyTorch's value, grad_fn, gradient
       }
       continue;
     }
-    Tensor out = call(fn, o, input, target, false);
+    Tensor out = call(fn, o, input, target, false, input2);
     Tensor expected = xgrad_test::decode(c.at("output"));
     CHECK(out.scalar_type() == expected.scalar_type());
     CHECK_CLOSE(out, expected, 1e-5, 1e-6);
@@ -136,6 +152,7 @@ TEST_CASE("every loss case of loss.json gives PyTorch's value, grad_fn, gradient
     REQUIRE(out.grad_fn() != nullptr);
     CHECK(out.grad_fn()->name() == c.at("grad_fn").get<std::string>());
     torch::autograd::variable_list wrt{input};
+    if (input2.defined()) wrt.push_back(input2);
     if (target_grad) wrt.push_back(target);
     auto grads = torch::autograd::grad({out}, wrt, {xgrad_test::decode(c.at("upstream"))}, std::nullopt, false, true);
     for (size_t k = 0; k < wrt.size(); ++k) {
@@ -147,12 +164,18 @@ TEST_CASE("every loss case of loss.json gives PyTorch's value, grad_fn, gradient
       Tensor xd = input.detach().to(torch::kDouble).requires_grad_();
       Tensor td = target.is_floating_point() ? target.detach().to(torch::kDouble) : target.detach();
       if (target_grad) td.requires_grad_();
-      CHECK_NOTHROW(torch::autograd::gradcheck(
-          [&](const xgrad_test::Inputs& v) { return call(fn, o, v[0], v[1], true); }, {xd, td}));
+      if (input2.defined()) {
+        Tensor x2d = input2.detach().to(torch::kDouble).requires_grad_();
+        CHECK_NOTHROW(torch::autograd::gradcheck(
+            [&](const xgrad_test::Inputs& v) { return call(fn, o, v[0], v[2], true, v[1]); }, {xd, x2d, td}));
+      } else {
+        CHECK_NOTHROW(torch::autograd::gradcheck(
+            [&](const xgrad_test::Inputs& v) { return call(fn, o, v[0], v[1], true); }, {xd, td}));
+      }
     }
   }
-  CHECK(n >= 211);
-  CHECK(errors >= 38);
+  CHECK(n >= 242);
+  CHECK(errors >= 42);
 }
 
 TEST_CASE("the legacy size_average and reduce flags map as PyTorch maps them") {

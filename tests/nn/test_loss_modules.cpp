@@ -38,6 +38,14 @@ TEST_CASE("loss modules equal their functional forms") {
   CHECK(sl1(x, t).equal(F::smooth_l1_loss(x, t, F::SmoothL1LossFuncOptions(torch::kSum).beta(0.5))));
   torch::nn::HuberLoss huber(torch::nn::HuberLossOptions().delta(0.3));
   CHECK(huber(x, t).equal(F::huber_loss(x, t, F::HuberLossFuncOptions().delta(0.3))));
+  auto x2 = torch::randn({4, 5}), ey = torch::tensor({1.0f, -1.0f, -1.0f, 1.0f});
+  torch::nn::CosineEmbeddingLoss cel(torch::nn::CosineEmbeddingLossOptions().margin(0.2));
+  CHECK(cel(x, x2, ey).equal(F::cosine_embedding_loss(x, x2, ey, F::CosineEmbeddingLossFuncOptions().margin(0.2))));
+  torch::nn::MarginRankingLoss mrl(torch::nn::MarginRankingLossOptions().margin(0.1).reduction(torch::kSum));
+  auto c0 = x.select(1, 0), c1 = x2.select(1, 0);
+  CHECK(mrl(c0, c1, ey).equal(F::margin_ranking_loss(c0, c1, ey, F::MarginRankingLossFuncOptions().margin(0.1).reduction(torch::kSum))));
+  torch::nn::HingeEmbeddingLoss hel(torch::nn::HingeEmbeddingLossOptions().margin(2));
+  CHECK(hel(x, torch::sign(t - 0.5)).equal(F::hinge_embedding_loss(x, torch::sign(t - 0.5), F::HingeEmbeddingLossFuncOptions().margin(2))));
   torch::nn::SoftMarginLoss sm(torch::kNone);
   CHECK(sm(x, torch::sign(t - 0.5)).equal(F::soft_margin_loss(x, torch::sign(t - 0.5), torch::kNone)));
 }
@@ -62,6 +70,11 @@ TEST_CASE("a loss module keeps its weight as a buffer and prints like libtorch")
   CHECK(str(torch::nn::SmoothL1Loss()) == "torch::nn::SmoothL1Loss()");
   CHECK(str(torch::nn::HuberLoss()) == "torch::nn::HuberLoss()");
   CHECK(str(torch::nn::SoftMarginLoss()) == "torch::nn::SoftMarginLoss()");
+  CHECK(str(torch::nn::HingeEmbeddingLoss(torch::nn::HingeEmbeddingLossOptions().margin(4))) ==
+        "torch::nn::HingeEmbeddingLoss(margin=4)");
+  CHECK(str(torch::nn::CosineEmbeddingLoss(torch::nn::CosineEmbeddingLossOptions().margin(0.25))) ==
+        "torch::nn::CosineEmbeddingLoss(margin=0.25)");
+  CHECK(str(torch::nn::MarginRankingLoss()) == "torch::nn::MarginRankingLoss()");
   std::ostringstream os2;
   os2 << torch::nn::LogSoftmax(1);
   CHECK(os2.str() == "torch::nn::LogSoftmax(dim=1)");

@@ -29,6 +29,8 @@ FNS = {
     "cross_entropy": F.cross_entropy, "multilabel_margin_loss": F.multilabel_margin_loss,
     "multilabel_soft_margin_loss": F.multilabel_soft_margin_loss, "smooth_l1_loss": F.smooth_l1_loss,
     "huber_loss": F.huber_loss, "soft_margin_loss": F.soft_margin_loss,
+    "margin_ranking_loss": F.margin_ranking_loss, "hinge_embedding_loss": F.hinge_embedding_loss,
+    "cosine_embedding_loss": F.cosine_embedding_loss,
 }
 
 
@@ -45,16 +47,22 @@ def enc(t):
     return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "values": vals}
 
 
-def case(name, fn, inp, target, target_grad=False, gradcheck=True, **options):
+def case(name, fn, inp, target, target_grad=False, gradcheck=True, input2=None, **options):
+    """input2: the second input of the losses that compare two (margin_ranking_loss, ...), passed
+    between input and target as Python takes it."""
     inp = inp.detach().clone().requires_grad_(inp.is_floating_point())
     target = target.detach().clone()
+    if input2 is not None:
+        input2 = input2.detach().clone().requires_grad_(input2.is_floating_point())
     if target_grad:
         target.requires_grad_(True)
     entry = {"name": name, "fn": fn, "input": enc(inp), "target": enc(target), "target_grad": target_grad,
              "options": {k: (enc(v) if isinstance(v, torch.Tensor) else v) for k, v in options.items()},
              "gradcheck": gradcheck}
+    if input2 is not None:
+        entry["input2"] = enc(input2)
     try:
-        out = FNS[fn](inp, target, **options)
+        out = FNS[fn](inp, target, **options) if input2 is None else FNS[fn](inp, input2, target, **options)
     except Exception as e:  # noqa: BLE001
         entry["error"] = {"type": type(e).__name__, "message": str(e)}
         CASES.append(entry)
@@ -63,15 +71,15 @@ def case(name, fn, inp, target, target_grad=False, gradcheck=True, **options):
     entry["grad_fn"] = type(out.grad_fn).__name__ if out.grad_fn is not None else None
     if out.requires_grad:
         g = torch.randn(out.shape, dtype=out.dtype)
-        wrt = [inp] + ([target] if target_grad else [])
+        wrt = [inp] + ([input2] if input2 is not None else []) + ([target] if target_grad else [])
         grads = torch.autograd.grad(out, wrt, g, allow_unused=True)
         entry["upstream"] = enc(g)
         entry["grads"] = [enc(x) for x in grads]
     CASES.append(entry)
 
 
-def error(name, fn, inp, target, target_grad=False, **options):
-    case(name, fn, inp, target, target_grad=target_grad, gradcheck=False, **options)
+def error(name, fn, inp, target, target_grad=False, input2=None, **options):
+    case(name, fn, inp, target, target_grad=target_grad, gradcheck=False, input2=input2, **options)
     assert "error" in CASES[-1], name
 
 
@@ -232,6 +240,31 @@ error("huber_long", "huber_loss", torch.ones(3, dtype=torch.long), torch.ones(3,
 error("soft_margin_long", "soft_margin_loss", torch.ones(3, dtype=torch.long), torch.ones(3, dtype=torch.long))
 error("soft_margin_target_grad", "soft_margin_loss", SA, SY, target_grad=True)
 error("soft_margin_shapes", "soft_margin_loss", torch.ones(3), torch.ones(2))
+
+# ---- margin ranking, hinge embedding, cosine embedding (composites) -------------------------------
+E1, E2 = torch.randn(4, 5), torch.randn(4, 5)
+EY = torch.tensor([1., -1., -1., 1.])
+HY = torch.sign(torch.randn(3, 4))
+for r in R:
+    case(f"margin_ranking_{r}", "margin_ranking_loss", E1[:, 0], EY, input2=E2[:, 0], reduction=r)
+    case(f"margin_ranking_margin_{r}", "margin_ranking_loss", E1[:, 0], EY, input2=E2[:, 0], reduction=r, margin=0.4)
+    case(f"hinge_embedding_{r}", "hinge_embedding_loss", SA, HY, reduction=r)
+    case(f"hinge_embedding_margin_{r}", "hinge_embedding_loss", SA, HY, reduction=r, margin=2.5)
+    case(f"cosine_embedding_{r}", "cosine_embedding_loss", E1, EY, input2=E2, reduction=r)
+    case(f"cosine_embedding_margin_{r}", "cosine_embedding_loss", E1, EY, input2=E2, reduction=r, margin=-0.3)
+case("margin_ranking_2d", "margin_ranking_loss", E1, torch.sign(torch.randn(4, 5)), input2=E2, margin=0.1)
+case("margin_ranking_0d", "margin_ranking_loss", E1[0, 0], torch.tensor(-1.), input2=E2[0, 0], reduction="sum")
+case("margin_ranking_target_grad", "margin_ranking_loss", E1[:, 0], EY, input2=E2[:, 0], target_grad=True, margin=0.2)
+case("hinge_embedding_other_target", "hinge_embedding_loss", SA, torch.tensor([1., -1., 0., 2.]), reduction="none")
+case("hinge_embedding_legacy_sum", "hinge_embedding_loss", SA, HY, size_average=False)
+case("cosine_embedding_0d_target", "cosine_embedding_loss", E1[0], torch.tensor(-1.), input2=E2[0], margin=-0.5)
+case("cosine_embedding_other_target", "cosine_embedding_loss", E1, torch.tensor([1., 0., -1., 2.]), input2=E2, reduction="none")
+case("cosine_embedding_double", "cosine_embedding_loss", E1.double(), EY.double(), input2=E2.double())
+case("hinge_embedding_double", "hinge_embedding_loss", SA.double(), HY.double(), margin=0.5)
+error("margin_ranking_dims", "margin_ranking_loss", E1, EY, input2=E2)
+error("cosine_embedding_2d_target", "cosine_embedding_loss", E1, torch.ones(4, 5), input2=E2)
+error("cosine_embedding_1d_target_1d_inputs", "cosine_embedding_loss", E1[0], EY, input2=E2[0])
+error("cosine_embedding_0d_target_2d_inputs", "cosine_embedding_loss", E1, torch.tensor(1.), input2=E2)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loss.json")
 with open(out, "w") as f:

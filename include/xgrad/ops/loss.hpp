@@ -44,6 +44,16 @@ Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction = 
 /// log(1 + exp(-y x)) (SoftMarginLossBackward0).
 Tensor soft_margin_loss(const Tensor& self, const Tensor& target, int64_t reduction = Reduction::Mean);
 
+/// max(0, -y (x1 - x2) + margin), composite as ATen. src/ops/loss_embedding.cpp.
+Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, double margin = 0.0,
+                           int64_t reduction = Reduction::Mean);
+/// x where y == 1, max(0, margin - x) where y == -1, composite as ATen.
+Tensor hinge_embedding_loss(const Tensor& self, const Tensor& target, double margin = 1.0,
+                            int64_t reduction = Reduction::Mean);
+/// 1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1, composite as ATen.
+Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, double margin = 0.0,
+                             int64_t reduction = Reduction::Mean);
+
 /// Applies a Reduction code to an unreduced loss: as is, mean, or sum.
 Tensor apply_loss_reduction(const Tensor& unreduced, int64_t reduction);
 

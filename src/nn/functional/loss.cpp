@@ -134,4 +134,25 @@ Tensor soft_margin_loss(const Tensor& input, const Tensor& target, const SoftMar
   return xgrad::soft_margin_loss(input, target, to_aten(effective_reduction(options)));
 }
 
+/// Python checks the three ranks before ATen's composite.
+Tensor margin_ranking_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
+                           const MarginRankingLossFuncOptions& options) {
+  int64_t reduction = to_aten(effective_reduction(options));
+  if (input1.dim() != input2.dim() || input1.dim() != target.dim())
+    detail::fail<Error>(
+        "margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: {}, input2: {}, "
+        "target: {} ",
+        format_torch_size(input1.sizes()), format_torch_size(input2.sizes()), format_torch_size(target.sizes()));
+  return xgrad::margin_ranking_loss(input1, input2, target, options.margin(), reduction);
+}
+
+Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, const HingeEmbeddingLossFuncOptions& options) {
+  return xgrad::hinge_embedding_loss(input, target, options.margin(), to_aten(effective_reduction(options)));
+}
+
+Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
+                             const CosineEmbeddingLossFuncOptions& options) {
+  return xgrad::cosine_embedding_loss(input1, input2, target, options.margin(), to_aten(effective_reduction(options)));
+}
+
 }  // namespace xgrad::nn::functional

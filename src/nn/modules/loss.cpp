@@ -52,4 +52,25 @@ XGRAD_LOSS_MODULE_DEFINE(SmoothL1Loss, smooth_l1_loss)
 XGRAD_LOSS_MODULE_DEFINE(HuberLoss, huber_loss)
 XGRAD_LOSS_MODULE_DEFINE(SoftMarginLoss, soft_margin_loss)
 
+// HingeEmbeddingLoss prints its margin (libtorch's loss.cpp), so it is defined by hand.
+void HingeEmbeddingLossImpl::reset() {}
+void HingeEmbeddingLossImpl::pretty_print(std::ostream& stream) const {
+  stream << "torch::nn::HingeEmbeddingLoss(margin=" << options.margin() << ")";
+}
+Tensor HingeEmbeddingLossImpl::forward(const Tensor& input, const Tensor& target) {
+  return functional::hinge_embedding_loss(input, target, options);
+}
+
+void MarginRankingLossImpl::pretty_print(std::ostream& stream) const { stream << "torch::nn::MarginRankingLoss()"; }
+Tensor MarginRankingLossImpl::forward(const Tensor& input1, const Tensor& input2, const Tensor& target) {
+  return functional::margin_ranking_loss(input1, input2, target, options);
+}
+
+void CosineEmbeddingLossImpl::pretty_print(std::ostream& stream) const {
+  stream << "torch::nn::CosineEmbeddingLoss(margin=" << options.margin() << ")";
+}
+Tensor CosineEmbeddingLossImpl::forward(const Tensor& input1, const Tensor& input2, const Tensor& target) {
+  return functional::cosine_embedding_loss(input1, input2, target, options);
+}
+
 }  // namespace xgrad::nn

@@ -32,7 +32,24 @@ XGRAD_LOSS_MODULE(MultiLabelSoftMarginLoss, MultiLabelSoftMarginLossOptions, mul
 XGRAD_LOSS_MODULE(SmoothL1Loss, SmoothL1LossOptions, smooth_l1_loss);
 XGRAD_LOSS_MODULE(HuberLoss, HuberLossOptions, huber_loss);
 XGRAD_LOSS_MODULE(SoftMarginLoss, SoftMarginLossOptions, soft_margin_loss);
+XGRAD_LOSS_MODULE(HingeEmbeddingLoss, HingeEmbeddingLossOptions, hinge_embedding_loss);
 
+/// The losses of two inputs and a target: forward(input1, input2, target).
+#define XGRAD_LOSS_MODULE3(Name, Options)                                                \
+  class Name##Impl : public Cloneable<Name##Impl> {                                     \
+   public:                                                                              \
+    explicit Name##Impl(Options options_ = {}) : options(std::move(options_)) {}       \
+    void reset() override {}                                                            \
+    void pretty_print(std::ostream& stream) const override;                             \
+    Tensor forward(const Tensor& input1, const Tensor& input2, const Tensor& target);   \
+    Options options;                                                                    \
+  };                                                                                    \
+  TORCH_MODULE(Name)
+
+XGRAD_LOSS_MODULE3(MarginRankingLoss, MarginRankingLossOptions);
+XGRAD_LOSS_MODULE3(CosineEmbeddingLoss, CosineEmbeddingLossOptions);
+
+#undef XGRAD_LOSS_MODULE3
 #undef XGRAD_LOSS_MODULE
 
 }  // namespace xgrad::nn

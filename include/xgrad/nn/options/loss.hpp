@@ -140,6 +140,27 @@ struct SoftMarginLossOptions {
   XGRAD_LEGACY_REDUCTION_ARGS;
 };
 
+struct MarginRankingLossOptions {
+  using reduction_t = LossReduction;
+  XGRAD_ARG(double, margin) = 0;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct HingeEmbeddingLossOptions {
+  using reduction_t = LossReduction;
+  XGRAD_ARG(double, margin) = 1.0;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct CosineEmbeddingLossOptions {
+  using reduction_t = LossReduction;
+  XGRAD_ARG(double, margin) = 0.0;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
 /// The reduction a loss applies: `reduction`, unless size_average or reduce was given; then
 /// PyTorch's legacy rule (an unset flag counts as true): reduce=false -> none, else
 /// size_average=false -> sum, else mean.
@@ -163,6 +184,9 @@ using MultilabelSoftMarginLossFuncOptions = MultiLabelSoftMarginLossOptions;
 using SmoothL1LossFuncOptions = SmoothL1LossOptions;
 using HuberLossFuncOptions = HuberLossOptions;
 using SoftMarginLossFuncOptions = SoftMarginLossOptions;
+using MarginRankingLossFuncOptions = MarginRankingLossOptions;
+using HingeEmbeddingLossFuncOptions = HingeEmbeddingLossOptions;
+using CosineEmbeddingLossFuncOptions = CosineEmbeddingLossOptions;
 }  // namespace functional
 
 }  // namespace nn
