@@ -25,7 +25,7 @@ using autograd::variable_list;
 /// hardtanh_backward(g, x) = g where min < x < max, else 0
 /// d/dg = hardtanh_backward(gg, x), d/dx = 0      saves: x
 Tensor hardtanh_backward(const Tensor& grad_output, const Tensor& self, const Scalar& min_val, const Scalar& max_val) {
-  Tensor out = detail::zip_with(grad_output, self, kernels::HardtanhBackward{min_val.toDouble(), max_val.toDouble()});
+  Tensor out = detail::zip_with(grad_output, self, "hardshrink_backward_cpu", kernels::HardtanhBackward{min_val.toDouble(), max_val.toDouble()});
   return record("HardtanhBackwardBackward0", out, {grad_output, self}, save(self),
                 [min_val, max_val](const Tensor& gg, const Tensor& x) -> variable_list {
                   return {needs_input_grad(0) ? hardtanh_backward(gg, x, min_val, max_val) : Tensor(),
@@ -71,7 +71,7 @@ Tensor leaky_relu_backward(const Tensor& grad_output, const Tensor& self, const 
               "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
               "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
               "in-place leakRelu backward calculation with negative slope");
-  Tensor out = detail::zip_with(grad_output, self, kernels::LeakyReluBackward{negative_slope.toDouble()});
+  Tensor out = detail::zip_with(grad_output, self, "leaky_relu_backward_cpu", kernels::LeakyReluBackward{negative_slope.toDouble()});
   return record("LeakyReluBackwardBackward0", out, {grad_output, self}, save(self),
                 [negative_slope, self_is_result](const Tensor& gg, const Tensor& x) -> variable_list {
                   return {needs_input_grad(0) ? leaky_relu_backward(gg, x, negative_slope, self_is_result) : Tensor(),
@@ -202,7 +202,7 @@ std::tuple<Tensor, Tensor> prelu_backward(const Tensor& grad_output, const Tenso
 /// d/dx, d/dw = prelu_backward(grad, x, w)      saves: x, w
 Tensor prelu(const Tensor& self, const Tensor& weight) {
   check_prelu(self, weight);
-  Tensor y = detail::zip_floating(self, weight_over_input(weight.detach(), self), self.scalar_type(), [](auto x, auto w) {
+  Tensor y = detail::zip_floating(self, weight_over_input(weight.detach(), self), self.scalar_type(), {"prelu_cpu"}, [](auto x, auto w) {
     return kernels::vselect(x > kernels::lit(x, 0.0), x, w * x);
   });
   return record("PreluBackward0", y, {self, weight}, save(self, weight),

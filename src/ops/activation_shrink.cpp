@@ -20,7 +20,7 @@ namespace {
 /// (SoftshrinkBackwardBackward0 or HardshrinkBackwardBackward0).
 /// d/dg = shrink_backward(gg, x), d/dx = 0      saves: x
 Tensor shrink_backward(const char* name, const Tensor& g, const Tensor& x, const Scalar& lambd) {
-  Tensor out = detail::zip_with(g, x, kernels::ShrinkBackward{lambd.toDouble()});
+  Tensor out = detail::zip_with(g, x, "shrink_backward_cpu", kernels::ShrinkBackward{lambd.toDouble()});
   return record(name, out, {g, x}, save(x), [name, lambd](const Tensor& gg, const Tensor& x) -> variable_list {
     return {needs_input_grad(0) ? shrink_backward(name, gg, x, lambd) : Tensor(),
             needs_input_grad(1) ? zeros_like(gg) : Tensor()};

@@ -52,7 +52,7 @@ Tensor gelu_double_backward(const Tensor& gg, const Tensor& g, const Tensor& x, 
 /// d/dg = gelu_backward(gg, x), d/dx = gelu_double_backward(gg, g, x)      saves: g, x
 Tensor gelu_backward(const Tensor& grad_output, const Tensor& self, const std::string& approximate) {
   const bool tanh_approx = gelu_is_tanh(approximate);
-  Tensor out = detail::zip_typed<kernels::GeluBackward>(grad_output, self, tanh_approx);
+  Tensor out = detail::zip_typed<kernels::GeluBackward>(grad_output, self, "GeluBackwardKernelImpl", tanh_approx);
   return record("GeluBackwardBackward0", out, {grad_output, self}, save(grad_output, self),
                 [approximate, tanh_approx](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
                   return {needs_input_grad(0) ? gelu_backward(gg, x, approximate) : Tensor(),
@@ -80,7 +80,7 @@ Tensor one_minus(const Tensor& t) { return full_like(t, 1.0) - t; }
 Tensor silu_node(const Tensor& x) {
   return record("SiluBackward0", detail::map_with(x, "silu_cpu", kernels::Silu{}), {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list {
-                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, kernels::SiluBackward{})};
+                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, "silu_backward_cpu", kernels::SiluBackward{})};
                   // create_graph: PyTorch's infinitely_differentiable_silu_backward
                   Tensor s = sigmoid(x);
                   return {g * s * detail::add_scalar_aten(x * one_minus(s), 1.0)};
@@ -90,7 +90,7 @@ Tensor silu_node(const Tensor& x) {
 Tensor mish_node(const Tensor& x) {
   return record("MishBackward0", detail::map_with(x, "mish_cpu", kernels::Mish{}), {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list {
-                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, kernels::MishBackward{})};
+                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, "mish_backward_cpu", kernels::MishBackward{})};
                   // create_graph: PyTorch's infinitely_differentiable_mish_backward
                   Tensor s = sigmoid(x);
                   Tensor t = tanh(log1p(exp(x)));
@@ -117,7 +117,7 @@ namespace {
 /// create_graph its result requires grad through a node named NotImplemented, which throws when
 /// a second derivative is asked of it. So does xgrad's.
 Tensor hardsigmoid_backward(const Tensor& g, const Tensor& x) {
-  Tensor out = detail::zip_with(g, x, kernels::HardsigmoidBackward{});
+  Tensor out = detail::zip_with(g, x, "hardsigmoid_backward_cpu", kernels::HardsigmoidBackward{});
   return record("NotImplemented", out, {g, x}, [](const Tensor&) -> variable_list {
     throw Error("derivative for aten::hardsigmoid_backward is not implemented");
   });
@@ -131,7 +131,7 @@ Tensor hardsigmoid_node(const Tensor& x) {
 /// hardswish_backward(g, x) = 0 for x < -3, g (x / 3 + 1/2) for x <= 3, else g
 /// d/dg = hardswish_backward(gg, x), d/dx = gg g / 3 for -3 < x < 3, else 0      saves: g, x
 Tensor hardswish_backward(const Tensor& g, const Tensor& x) {
-  Tensor out = detail::zip_with(g, x, kernels::HardswishBackward{});
+  Tensor out = detail::zip_with(g, x, "hardswish_backward_cpu", kernels::HardswishBackward{});
   return record("HardswishBackwardBackward0", out, {g, x}, save(g, x),
                 [](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
                   Tensor dx;

@@ -50,15 +50,15 @@ template <template <class> class Functor, class... Args>
 Tensor map_typed(const Tensor& x, const char* name, Args... args) {
   XGRAD_CHECK(is_floating_point(x.scalar_type()), "\"{}\" not implemented for '{}'", name,
               scalar_type_name(x.scalar_type()));
-  return map_floating(x, [=](auto v) {
+  return map_floating(x, Kernel{name}, [=](auto v) {
     using T = kernels::scalar_of_t<decltype(v)>;
     return Functor<T>{args...}(v);
   });
 }
 /// f(g, x) elementwise with broadcasting, in g and x's promoted floating type.
 template <template <class> class Functor, class... Args>
-Tensor zip_typed(const Tensor& g, const Tensor& x, Args... args) {
-  return zip_floating(g, x, result_type(g, x), [=](auto a, auto b) {
+Tensor zip_typed(const Tensor& g, const Tensor& x, const char* name, Args... args) {
+  return zip_floating(g, x, result_type(g, x), Kernel{name}, [=](auto a, auto b) {
     using T = kernels::scalar_of_t<decltype(a)>;
     return Functor<T>{args...}(a, b);
   });
@@ -68,11 +68,11 @@ template <class F>
 Tensor map_with(const Tensor& x, const char* name, F f) {
   XGRAD_CHECK(is_floating_point(x.scalar_type()), "\"{}\" not implemented for '{}'", name,
               scalar_type_name(x.scalar_type()));
-  return map_floating(x, f);
+  return map_floating(x, Kernel{name}, f);
 }
 template <class F>
-Tensor zip_with(const Tensor& g, const Tensor& x, F f) {
-  return zip_floating(g, x, result_type(g, x), f);
+Tensor zip_with(const Tensor& g, const Tensor& x, const char* name, F f) {
+  return zip_floating(g, x, result_type(g, x), Kernel{name}, f);
 }
 
 }  // namespace xgrad::detail

@@ -112,19 +112,19 @@ Tensor smooth_l1_loss(const Tensor& self, const Tensor& target, int64_t reductio
   PointwiseLoss loss{
       "SmoothL1LossBackward0", "SmoothL1LossBackwardBackward0", true,
       [beta](const Tensor& x, const Tensor& y) {
-        return detail::zip_floating(x, y, x.scalar_type(), [beta](auto a, auto b) {
+        return detail::zip_floating(x, y, x.scalar_type(), {"smooth_l1_cpu"}, [beta](auto a, auto b) {
           auto z = vabs(a - b);
           return vselect(z < lit(z, beta), lit(z, 0.5) * z * z / lit(z, beta), z - lit(z, 0.5) * lit(z, beta));
         });
       },
       [beta](const Tensor& x, const Tensor& y) {
-        return detail::zip_floating(x, y, x.scalar_type(), [beta](auto a, auto b) {
+        return detail::zip_floating(x, y, x.scalar_type(), {"smooth_l1_backward_cpu_out"}, [beta](auto a, auto b) {
           auto d = a - b;
           return vselect(d <= lit(d, -beta), lit(d, -1.0), vselect(d >= lit(d, beta), lit(d, 1.0), d / lit(d, beta)));
         });
       },
       [beta](const Tensor& x, const Tensor& y) {
-        return detail::zip_floating(x, y, x.scalar_type(), [beta](auto a, auto b) {
+        return detail::zip_floating(x, y, x.scalar_type(), {"smooth_l1_backward_cpu_out"}, [beta](auto a, auto b) {
           auto z = vabs(a - b);
           return vselect(z < lit(z, beta), lit(z, 1.0) / lit(z, beta), lit(z, 0.0));
         });
@@ -140,19 +140,19 @@ Tensor huber_loss(const Tensor& self, const Tensor& target, int64_t reduction, d
   PointwiseLoss loss{
       "HuberLossBackward0", "HuberLossBackwardBackward0", true,
       [delta](const Tensor& x, const Tensor& y) {
-        return detail::zip_floating(x, y, x.scalar_type(), [delta](auto a, auto b) {
+        return detail::zip_floating(x, y, x.scalar_type(), {"huber_cpu"}, [delta](auto a, auto b) {
           auto z = vabs(a - b);
           return vselect(z < lit(z, delta), lit(z, 0.5) * z * z, lit(z, delta) * (z - lit(z, 0.5) * lit(z, delta)));
         });
       },
       [delta](const Tensor& x, const Tensor& y) {
-        return detail::zip_floating(x, y, x.scalar_type(), [delta](auto a, auto b) {
+        return detail::zip_floating(x, y, x.scalar_type(), {"huber_backward_cpu_out"}, [delta](auto a, auto b) {
           auto d = a - b;
           return vselect(d <= lit(d, -delta), lit(d, -delta), vselect(d >= lit(d, delta), lit(d, delta), d));
         });
       },
       [delta](const Tensor& x, const Tensor& y) {
-        return detail::zip_floating(x, y, x.scalar_type(), [delta](auto a, auto b) {
+        return detail::zip_floating(x, y, x.scalar_type(), {"huber_backward_cpu_out"}, [delta](auto a, auto b) {
           auto z = vabs(a - b);
           return vselect(z <= lit(z, delta), lit(z, 1.0), lit(z, 0.0));
         });
