@@ -18,23 +18,37 @@ Node::Node(uint64_t sequence_nr) : sequence_nr_(sequence_nr) {}
 // Note [Destroying long graphs]
 // A graph is a chain of shared_ptrs: a node owns the nodes its edges point to. Letting C++
 // destroy a chain of 100,000 nodes the natural way recurses 100,000 deep and overflows the stack.
-// So a dying node first takes over every child it alone owns, and their children in turn, into a
-// flat list; each is then destroyed with its edges already emptied, one at a time. A node's saved
-// inputs also own their grad_fns (the node's children), so each node releases its saved tensors
-// before its children are counted: otherwise a child would look shared and escape the list.
+// So a dying node moves its edges' nodes into a flat list, and the list is emptied one node at a
+// time: a node nobody else holds any more dies there, its own edges moved into the list first, so
+// its destruction has nothing left to recurse into; a node still held elsewhere just loses one
+// owner (its last owner, if in the list, comes later). A node's saved inputs also own their
+// grad_fns (the node's children), so a dying node releases its saved tensors before its children
+// are looked at. A node may own nodes outside its edges too (CopySlices owns the in-place op's
+// node and hands it to its edges as it dies): its ~Node runs while the list is being emptied and
+// adds to that list instead of starting a second one inside the first, so the depth stays one
+// node whatever the graph.
 Node::~Node() {
-  std::vector<std::shared_ptr<Node>> orphans;
-  auto adopt = [&orphans](std::vector<Edge>& edges) {
+  thread_local std::vector<std::shared_ptr<Node>>* draining = nullptr;  // the list being emptied
+  auto adopt = [](std::vector<Edge>& edges, std::vector<std::shared_ptr<Node>>& list) {
     for (Edge& e : edges)
-      if (e.function && e.function.use_count() == 1) orphans.push_back(std::move(e.function));
+      if (e.function) list.push_back(std::move(e.function));
   };
-  adopt(next_edges_);
+  if (draining) {
+    adopt(next_edges_, *draining);
+    return;
+  }
+  std::vector<std::shared_ptr<Node>> orphans;
+  adopt(next_edges_, orphans);
+  draining = &orphans;
   while (!orphans.empty()) {
     std::shared_ptr<Node> n = std::move(orphans.back());
     orphans.pop_back();
-    n->release_variables();
-    adopt(n->next_edges_);
-  }  // n is destroyed here, with nothing left to recurse into
+    if (n.use_count() == 1) {
+      n->release_variables();
+      adopt(n->next_edges_, orphans);
+    }
+  }  // n is destroyed here (or loses this owner), with nothing left to recurse into
+  draining = nullptr;
 }
 
 uint32_t Node::add_input_metadata(const Tensor& output) {
