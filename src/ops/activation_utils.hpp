@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kernels/activation.hpp"
+#include "ops/inplace.hpp"
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/grad_mode.hpp"
@@ -12,34 +13,24 @@
 
 namespace xgrad::detail {
 
-/// Runs `op` (the out-of-place form) as an in-place op on `self`, the way inplace.cpp's in-place
-/// ops are recorded (Note [In-place ops and autograd]): without autograd the result is written
-/// into self; with it, op runs on a snapshot of self that keeps self's place in the graph, the
-/// result is written into self's storage, and self becomes the output of op's node. An op that
-/// saves its result for backward (elu_ saves it as EluBackward1 does) saves op's own output, which
-/// holds the same values.
+/// Runs `op` (the out-of-place form) as an in-place op on `self`. Without autograd the result is
+/// simply written into self (no snapshot: the optimizer's and inference's path stays one pass).
+/// With it, the op is recorded as every in-place op is, by inplace.hpp's inplace_with_autograd
+/// (Note [In-place ops and autograd]): op runs on a snapshot of self, and when self is a view its
+/// base's history becomes a CopySlices around op's node, as in PyTorch. An op that saves its
+/// result for backward (elu_ saves it as EluBackward1 does) saves op's own output, which holds the
+/// same values.
 template <class Op>
 Tensor& activation_inplace(Tensor& self, Op&& op) {
+  if (autograd::compute_requires_grad({self})) return inplace_with_autograd(self, {}, std::forward<Op>(op));
   check_inplace(self);
-  if (!autograd::compute_requires_grad({self})) {
-    Tensor result;
-    {
-      NoGradGuard no_grad;
-      result = op(self);
-    }
-    copy_raw(self, result);
-    self.unsafeGetTensorImpl()->storage->bump_version();
-    return self;
+  Tensor result;
+  {
+    NoGradGuard no_grad;
+    result = op(self);
   }
-  XGRAD_CHECK(!self.is_view(),
-              "xgrad does not support in-place operations on a view while autograd records them (PyTorch would "
-              "record CopySlices); use the out-of-place operation instead");
-  Tensor snapshot = contiguous_raw(self, /*force=*/true);
-  if (self.grad_fn()) autograd::set_history(snapshot, self.grad_fn(), self.output_nr());
-  Tensor result = op(snapshot);
   copy_raw(self, result);
   self.unsafeGetTensorImpl()->storage->bump_version();
-  if (result.grad_fn()) autograd::set_history(self, result.grad_fn(), result.output_nr());
   return self;
 }
 

@@ -277,6 +277,42 @@ TEST_CASE("activations: in place without autograd writes the input; modules forw
   CHECK_CLOSE(torch::nn::Threshold(0.5, -1.0)(torch::tensor({0.2f, 0.7f})), torch::tensor({-1.0f, 0.7f}));
 }
 
+TEST_CASE("activations: in place on a view of a graph records CopySlices, as PyTorch", "[activation][views]") {
+  // y = 2x; an in-place activation on y[1:, 1:]; (y * w).sum().backward(). Numbers: python3-torch.
+  using Fn = std::function<void(Tensor&)>;
+  const std::vector<std::tuple<std::string, Fn, std::vector<float>, std::vector<float>>> cases = {
+      {"elu_", [](Tensor& v) { F::elu(v, F::ELUFuncOptions().alpha(0.5).inplace(true)); },
+       {-3.0f, 0.5f, 4.0f, 1.0f, -0.38843491673469543f, -0.4987606108188629f, 2.5f, -0.1648399829864502f, 8.0f},
+       {2.0f, 4.0f, 6.0f, 8.0f, 1.1156508922576904f, 0.01487267017364502f, 14.0f, 5.362560272216797f, 18.0f}},
+      {"hardtanh_", [](Tensor& v) { torch::hardtanh_(v, -1.0, 1.0); },
+       {-3.0f, 0.5f, 4.0f, 1.0f, -1.0f, -1.0f, 2.5f, -0.4000000059604645f, 1.0f},
+       {2.0f, 4.0f, 6.0f, 8.0f, 0.0f, 0.0f, 14.0f, 16.0f, 0.0f}},
+      {"leaky_relu_", [](Tensor& v) { F::leaky_relu(v, F::LeakyReLUFuncOptions().negative_slope(0.1).inplace(true)); },
+       {-3.0f, 0.5f, 4.0f, 1.0f, -0.15000000596046448f, -0.6000000238418579f, 2.5f, -0.04000000283122063f, 8.0f},
+       {2.0f, 4.0f, 6.0f, 8.0f, 1.0f, 1.2000000476837158f, 14.0f, 1.600000023841858f, 18.0f}},
+      {"silu_", [](Tensor& v) { torch::silu_(v); },
+       {-3.0f, 0.5f, 4.0f, 1.0f, -0.2736382782459259f, -0.014835738576948643f, 2.5f, -0.16052494943141937f, 7.997317314147949f},
+       {2.0f, 4.0f, 6.0f, 8.0f, -0.4129416048526764f, -0.14791718125343323f, 14.0f, 4.883328914642334f, 18.042236328125f}},
+      {"threshold_", [](Tensor& v) { F::threshold(v, F::ThresholdFuncOptions(0.3, -2.0).inplace(true)); },
+       {-3.0f, 0.5f, 4.0f, 1.0f, -2.0f, -2.0f, 2.5f, -2.0f, 8.0f},
+       {2.0f, 4.0f, 6.0f, 8.0f, 0.0f, 0.0f, 14.0f, 0.0f, 18.0f}},
+  };
+  for (const auto& [name, fn, values, grads] : cases) {
+    SECTION(name) {
+      Tensor x = torch::tensor({{-1.5f, 0.25f, 2.0f}, {0.5f, -0.75f, -3.0f}, {1.25f, -0.2f, 4.0f}}).requires_grad_();
+      Tensor w = torch::arange(1, 10).reshape({3, 3}).to(torch::kFloat);
+      Tensor y = x * 2;
+      Tensor v = y.slice(0, 1).slice(1, 1);
+      fn(v);
+      CHECK(y.grad_fn()->name() == "CopySlices");
+      CHECK(v.grad_fn()->name() == "AsStridedBackward0");
+      (y * w).sum().backward();
+      CHECK_CLOSE(y.detach().flatten(), torch::tensor(values));
+      CHECK_CLOSE(x.grad().flatten(), torch::tensor(grads));
+    }
+  }
+}
+
 TEST_CASE("activation modules print as libtorch prints them", "[activation]") {
   namespace nn = torch::nn;
   auto str = [](const auto& module) {
