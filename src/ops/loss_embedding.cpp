@@ -1,11 +1,12 @@
 // loss_embedding.cpp: the losses that compare pairs of inputs, composed of ops exactly as ATen
 // composes them (so their grad_fn chains read as PyTorch's): margin_ranking_loss,
-// hinge_embedding_loss and cosine_embedding_loss. Read next: loss_smooth.cpp.
+// hinge_embedding_loss, cosine_embedding_loss and triplet_margin_loss. Read next: loss_smooth.cpp.
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/grad_mode.hpp"
+#include "xgrad/ops/distance.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/loss.hpp"
@@ -76,6 +77,25 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
   Tensor output_pos = where(eq(target, 1), pos, zeros);
   Tensor output_neg = where(eq(target, -1), neg, zeros);
   return apply_loss_reduction(output_pos + output_neg, reduction);
+}
+
+/// triplet_margin_loss(a, p, n) = max(0, margin + d(a, p) - d(a, n)), d(u, v) = ||u - v + eps||_p
+/// over the last dim; with swap, d(a, n) becomes min(d(a, n), d(p, n)). Then the reduction.
+/// Composite, as ATen: NormBackward1 <- AddBackward1 <- SubBackward0 for each distance,
+/// MinimumBackward0, AddBackward1, SubBackward0, ClampMinBackward0 (gradient passes at 0).
+Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative, double margin,
+                           double p, double eps, bool swap, int64_t reduction) {
+  const int64_t a_dim = anchor.dim(), p_dim = positive.dim(), n_dim = negative.dim();
+  XGRAD_CHECK(a_dim == p_dim && p_dim == n_dim, "All inputs should have same dimension but got {}D, {}D and {}D inputs.",
+              a_dim, p_dim, n_dim);
+  Tensor dist_pos = pairwise_distance(anchor, positive, p, eps);
+  Tensor dist_neg = pairwise_distance(anchor, negative, p, eps);
+  if (swap) {
+    Tensor dist_swap = pairwise_distance(positive, negative, p, eps);
+    dist_neg = minimum(dist_neg, dist_swap);
+  }
+  Tensor output = clamp_min(detail::add_scalar_aten(dist_pos, margin) - dist_neg, 0);
+  return apply_loss_reduction(output, reduction);
 }
 
 }  // namespace xgrad

@@ -1,12 +1,14 @@
 // loss_pointwise.cpp: losses that are elementwise before their reduction: mse_loss (one node,
 // MseLossBackward0), and l1_loss and kl_div, which PyTorch composes from ops (so their grad_fn
 // chains are those ops': MeanBackward0 <- AbsBackward0 <- SubBackward0 for l1). Read next:
-// loss_multilabel.cpp.
+// loss_multilabel.cpp. poisson_nll_loss is here too, composed as ATen composes it.
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/grad_mode.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/indexing.hpp"
+#include "ops/op_utils.hpp"
 #include "xgrad/ops/loss.hpp"
 #include "xgrad/ops/reduction.hpp"
 
@@ -83,6 +85,29 @@ Tensor kl_div(const Tensor& self, const Tensor& target, int64_t reduction, bool 
               "kl_div: Integral inputs not supported.");
   Tensor out = log_target ? exp(target) * (target - self) : xlogy(target, target) - target * self;
   return apply_loss_reduction(out, reduction);
+}
+
+/// poisson_nll_loss(x, y) = exp(x) - y x (log_input), or x - y log(x + eps); with full, the
+/// Stirling term y log y - y + 0.5 log(2 pi y) is added where y > 1. Then the reduction.
+/// Composite, as ATen: d/dx = exp(x) - y or 1 - y / (x + eps); d/dy = -x or -log(x + eps)
+/// (+ log y + 1 / (2 y) where y > 1 with full).
+Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_input, bool full, double eps,
+                        int64_t reduction) {
+  Tensor loss;
+  if (log_input) {
+    loss = exp(input) - target * input;
+  } else {
+    loss = input - target * log(detail::add_scalar_aten(input, eps));
+  }
+  if (full) {
+    constexpr double kPi = 3.14159265358979323846;
+    // One statement each, in ATen's order of evaluation, so the nodes are made in PyTorch's order.
+    Tensor first = target * log(target) - target;
+    Tensor second = detail::mul_scalar_aten(log(detail::mul_scalar_aten(target, 2 * kPi)), 0.5);
+    Tensor stirling_term = first + second;
+    loss = loss + stirling_term.masked_fill(le(target, 1), 0);  // ATen's loss += (AddBackward0)
+  }
+  return apply_loss_reduction(loss, reduction);
 }
 
 }  // namespace xgrad

@@ -54,6 +54,25 @@ Tensor hinge_embedding_loss(const Tensor& self, const Tensor& target, double mar
 Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, double margin = 0.0,
                              int64_t reduction = Reduction::Mean);
 
+/// (1/C) sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p per sample (MultiMarginLossBackward0).
+/// src/ops/loss_multimargin.cpp.
+Tensor multi_margin_loss(const Tensor& self, const Tensor& target, int64_t p = 1, double margin = 1.0,
+                         const Tensor& weight = {}, int64_t reduction = Reduction::Mean);
+/// max(0, margin + d(a, p) - d(a, n)), d = pairwise_distance, composite as ATen. src/ops/loss_embedding.cpp.
+Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative, double margin = 1.0,
+                           double p = 2, double eps = 1e-6, bool swap = false, int64_t reduction = Reduction::Mean);
+/// exp(x) - y x (log_input) or x - y log(x + eps), + Stirling's term where y > 1 if full; composite
+/// as ATen. src/ops/loss_pointwise.cpp.
+Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, bool log_input = true, bool full = false,
+                        double eps = 1e-8, int64_t reduction = Reduction::Mean);
+/// The connectionist temporal classification loss of (T, N, C) or (T, C) log-probabilities
+/// (CtcLossBackward0, then zero_infinity and the reduction). src/ops/loss_ctc.cpp.
+Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths, IntArrayRef target_lengths,
+                int64_t blank = 0, int64_t reduction = Reduction::Mean, bool zero_infinity = false);
+Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                const Tensor& target_lengths, int64_t blank = 0, int64_t reduction = Reduction::Mean,
+                bool zero_infinity = false);
+
 /// Applies a Reduction code to an unreduced loss: as is, mean, or sum.
 Tensor apply_loss_reduction(const Tensor& unreduced, int64_t reduction);
 

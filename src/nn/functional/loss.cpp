@@ -5,7 +5,9 @@
 
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/warning.hpp"
+#include "xgrad/core/grad_mode.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/distance.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/loss.hpp"
 #include "xgrad/ops/reduction.hpp"
@@ -153,6 +155,86 @@ Tensor hinge_embedding_loss(const Tensor& input, const Tensor& target, const Hin
 Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target,
                              const CosineEmbeddingLossFuncOptions& options) {
   return xgrad::cosine_embedding_loss(input1, input2, target, options.margin(), to_aten(effective_reduction(options)));
+}
+
+/// Python checks p and the weight's rank before the op (ValueError).
+Tensor multi_margin_loss(const Tensor& input, const Tensor& target, const MultiMarginLossFuncOptions& options) {
+  int64_t reduction = to_aten(effective_reduction(options));
+  if (options.p() != 1 && options.p() != 2) throw ValueError("only p == 1 and p == 2 supported");
+  if (options.weight().defined() && options.weight().dim() != 1) throw ValueError("weight must be one-dimensional");
+  return xgrad::multi_margin_loss(input, target, options.p(), options.margin(), options.weight(), reduction);
+}
+
+Tensor triplet_margin_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative,
+                           const TripletMarginLossFuncOptions& options) {
+  return xgrad::triplet_margin_loss(anchor, positive, negative, options.margin(), options.p(), options.eps(),
+                                    options.swap(), to_aten(effective_reduction(options)));
+}
+
+/// Python's composition (libtorch 1.13 writes clamp_min and a C++ scalar add; Python's graph is
+/// SubBackward0, AddBackward0, ClampBackward1, and that is the one followed here).
+Tensor triplet_margin_with_distance_loss(const Tensor& anchor, const Tensor& positive, const Tensor& negative,
+                                         const TripletMarginWithDistanceLossFuncOptions& options) {
+  int64_t reduction = to_aten(options.reduction());
+  auto distance = [&](const Tensor& a, const Tensor& b) {
+    return options.distance_function() ? (*options.distance_function())(a, b) : pairwise_distance(a, b);
+  };
+  Tensor positive_dist = distance(anchor, positive);
+  Tensor negative_dist = distance(anchor, negative);
+  if (options.swap()) {
+    Tensor swap_dist = distance(positive, negative);
+    negative_dist = minimum(negative_dist, swap_dist);
+  }
+  Tensor output = clamp(positive_dist - negative_dist + options.margin(), 0.0);
+  if (reduction == Reduction::Mean) return output.mean();
+  if (reduction == Reduction::Sum) return output.sum();
+  return output;
+}
+
+Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                const Tensor& target_lengths, const CTCLossFuncOptions& options) {
+  return xgrad::ctc_loss(log_probs, targets, input_lengths, target_lengths, options.blank(),
+                         to_aten(options.reduction()), options.zero_infinity());
+}
+
+Tensor poisson_nll_loss(const Tensor& input, const Tensor& target, const PoissonNLLLossFuncOptions& options) {
+  LossReduction r = effective_reduction(options);
+  if (r == kBatchMean) throw ValueError("batchmean is not valid");
+  return xgrad::poisson_nll_loss(input, target, options.log_input(), options.full(), options.eps(), to_aten(r));
+}
+
+/// Python's gaussian_nll_loss (libtorch 1.13 has none): var broadcast over the last dim when it has
+/// one dim less or a last dim of 1, clamped at eps on a clone without a graph (so the gradient
+/// reaches var as if unclamped), then 0.5 (log v + (x - y)^2 / v) [+ 0.5 log(2 pi)].
+Tensor gaussian_nll_loss(const Tensor& input, const Tensor& target, const Tensor& var_in,
+                         const GaussianNLLLossFuncOptions& options) {
+  Tensor var = var_in;
+  if (!var.sizes().equals(input.sizes())) {
+    // Python compares input.size()[:-1] with var.size() and with var.size()[:-1].
+    auto drop_last = [](IntArrayRef s) { return std::vector<int64_t>(s.begin(), s.end() - (s.empty() ? 0 : 1)); };
+    const std::vector<int64_t> leading = drop_last(input.sizes());
+    const std::vector<int64_t> var_sizes(var.sizes().begin(), var.sizes().end());
+    if (leading == var_sizes) {
+      var = var.unsqueeze(-1);
+    } else if (var.dim() > 0 && leading == drop_last(var.sizes()) && var.size(-1) == 1) {
+      // homoscedastic: var broadcasts over the last dim
+    } else {
+      throw ValueError("var is of incorrect size");
+    }
+  }
+  LossReduction r = options.reduction();
+  if (r == kBatchMean) throw ValueError("batchmean is not valid");
+  if (lt(var, 0).any().item<bool>()) throw ValueError("var has negative entry/entries");
+  var = var.clone();
+  {
+    NoGradGuard no_grad;
+    var.clamp_min_(options.eps());
+  }
+  Tensor loss = 0.5 * (log(var) + pow(input - target, 2) / var);
+  if (options.full()) loss = loss + 0.5 * std::log(2 * 3.14159265358979323846);
+  if (r == kMean) return loss.mean();
+  if (r == kSum) return loss.sum();
+  return loss;
 }
 
 }  // namespace xgrad::nn::functional

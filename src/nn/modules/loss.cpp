@@ -51,6 +51,22 @@ XGRAD_LOSS_MODULE_DEFINE(MultiLabelSoftMarginLoss, multilabel_soft_margin_loss)
 XGRAD_LOSS_MODULE_DEFINE(SmoothL1Loss, smooth_l1_loss)
 XGRAD_LOSS_MODULE_DEFINE(HuberLoss, huber_loss)
 XGRAD_LOSS_MODULE_DEFINE(SoftMarginLoss, soft_margin_loss)
+XGRAD_LOSS_MODULE_DEFINE(PoissonNLLLoss, poisson_nll_loss)
+
+// MultiMarginLoss checks p in its constructor and registers its weight (libtorch's loss.cpp).
+void MultiMarginLossImpl::reset() {
+  if (options.p() != 1 && options.p() != 2) throw ValueError("only p == 1 and p == 2 supported");
+  XGRAD_CHECK(!options.weight().defined() || options.weight().dim() == 1, "weight must be one-dimensional");
+  if (options.weight().defined() && !buffers_.contains("weight"))
+    options.weight() = register_buffer("weight", options.weight());
+}
+void MultiMarginLossImpl::pretty_print(std::ostream& stream) const {
+  stream << "torch::nn::MultiMarginLoss(p=" << options.p() << ", margin=" << options.margin() << ")";
+}
+Tensor MultiMarginLossImpl::forward(const Tensor& input, const Tensor& target) {
+  if (buffers_.contains("weight")) options.weight() = buffers_["weight"];
+  return functional::multi_margin_loss(input, target, options);
+}
 
 // HingeEmbeddingLoss prints its margin (libtorch's loss.cpp), so it is defined by hand.
 void HingeEmbeddingLossImpl::reset() {}
@@ -71,6 +87,33 @@ void CosineEmbeddingLossImpl::pretty_print(std::ostream& stream) const {
 }
 Tensor CosineEmbeddingLossImpl::forward(const Tensor& input1, const Tensor& input2, const Tensor& target) {
   return functional::cosine_embedding_loss(input1, input2, target, options);
+}
+
+void TripletMarginLossImpl::pretty_print(std::ostream& stream) const {
+  stream << std::boolalpha << "torch::nn::TripletMarginLoss(margin=" << options.margin() << ", p=" << options.p()
+         << ", eps=" << options.eps() << ", swap=" << options.swap() << ")";
+}
+Tensor TripletMarginLossImpl::forward(const Tensor& anchor, const Tensor& positive, const Tensor& negative) {
+  return functional::triplet_margin_loss(anchor, positive, negative, options);
+}
+
+void TripletMarginWithDistanceLossImpl::pretty_print(std::ostream& stream) const {
+  stream << std::boolalpha << "torch::nn::TripletMarginWithDistanceLoss(margin=" << options.margin()
+         << ", swap=" << options.swap() << ")";
+}
+Tensor TripletMarginWithDistanceLossImpl::forward(const Tensor& anchor, const Tensor& positive, const Tensor& negative) {
+  return functional::triplet_margin_with_distance_loss(anchor, positive, negative, options);
+}
+
+void GaussianNLLLossImpl::pretty_print(std::ostream& stream) const { stream << "torch::nn::GaussianNLLLoss()"; }
+Tensor GaussianNLLLossImpl::forward(const Tensor& input, const Tensor& target, const Tensor& var) {
+  return functional::gaussian_nll_loss(input, target, var, options);
+}
+
+void CTCLossImpl::pretty_print(std::ostream& stream) const { stream << "torch::nn::CTCLoss()"; }
+Tensor CTCLossImpl::forward(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                            const Tensor& target_lengths) {
+  return functional::ctc_loss(log_probs, targets, input_lengths, target_lengths, options);
 }
 
 }  // namespace xgrad::nn

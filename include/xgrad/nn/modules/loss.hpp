@@ -33,6 +33,8 @@ XGRAD_LOSS_MODULE(SmoothL1Loss, SmoothL1LossOptions, smooth_l1_loss);
 XGRAD_LOSS_MODULE(HuberLoss, HuberLossOptions, huber_loss);
 XGRAD_LOSS_MODULE(SoftMarginLoss, SoftMarginLossOptions, soft_margin_loss);
 XGRAD_LOSS_MODULE(HingeEmbeddingLoss, HingeEmbeddingLossOptions, hinge_embedding_loss);
+XGRAD_LOSS_MODULE(MultiMarginLoss, MultiMarginLossOptions, multi_margin_loss);
+XGRAD_LOSS_MODULE(PoissonNLLLoss, PoissonNLLLossOptions, poisson_nll_loss);
 
 /// The losses of two inputs and a target: forward(input1, input2, target).
 #define XGRAD_LOSS_MODULE3(Name, Options)                                                \
@@ -48,6 +50,23 @@ XGRAD_LOSS_MODULE(HingeEmbeddingLoss, HingeEmbeddingLossOptions, hinge_embedding
 
 XGRAD_LOSS_MODULE3(MarginRankingLoss, MarginRankingLossOptions);
 XGRAD_LOSS_MODULE3(CosineEmbeddingLoss, CosineEmbeddingLossOptions);
+/// forward(anchor, positive, negative).
+XGRAD_LOSS_MODULE3(TripletMarginLoss, TripletMarginLossOptions);
+XGRAD_LOSS_MODULE3(TripletMarginWithDistanceLoss, TripletMarginWithDistanceLossOptions);
+/// forward(input, target, var); not in libtorch 1.13 (Python's nn.GaussianNLLLoss).
+XGRAD_LOSS_MODULE3(GaussianNLLLoss, GaussianNLLLossOptions);
+
+/// forward(log_probs, targets, input_lengths, target_lengths).
+class CTCLossImpl : public Cloneable<CTCLossImpl> {
+ public:
+  explicit CTCLossImpl(CTCLossOptions options_ = {}) : options(std::move(options_)) {}
+  void reset() override {}
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                 const Tensor& target_lengths);
+  CTCLossOptions options;
+};
+TORCH_MODULE(CTCLoss);
 
 #undef XGRAD_LOSS_MODULE3
 #undef XGRAD_LOSS_MODULE

@@ -5,6 +5,7 @@
 // Read next: functional/loss.hpp.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "xgrad/core/tensor.hpp"
@@ -161,6 +162,72 @@ struct CosineEmbeddingLossOptions {
   XGRAD_LEGACY_REDUCTION_ARGS;
 };
 
+struct MultiMarginLossOptions {
+  using reduction_t = LossReduction;
+  /// 1 or 2: the power of each hinge.
+  XGRAD_ARG(int64_t, p) = 1;
+  XGRAD_ARG(double, margin) = 1.0;
+  /// A weight per class (indexed by each sample's target).
+  XGRAD_ARG(Tensor, weight) = {};
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct TripletMarginLossOptions {
+  using reduction_t = LossReduction;
+  XGRAD_ARG(double, margin) = 1.0;
+  /// The norm of pairwise_distance.
+  XGRAD_ARG(double, p) = 2.0;
+  /// Added to each difference before its norm.
+  XGRAD_ARG(double, eps) = 1e-6;
+  /// Use min(d(a, n), d(p, n)) as the negative distance.
+  XGRAD_ARG(bool, swap) = false;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+struct TripletMarginWithDistanceLossOptions {
+  using reduction_t = LossReduction;
+  using distance_function_t = std::function<Tensor(const Tensor&, const Tensor&)>;
+  /// Default (nullopt): pairwise_distance with p = 2, eps = 1e-6.
+  XGRAD_ARG(std::optional<distance_function_t>, distance_function) = std::nullopt;
+  XGRAD_ARG(double, margin) = 1.0;
+  XGRAD_ARG(bool, swap) = false;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+};
+
+struct CTCLossOptions {
+  using reduction_t = LossReduction;
+  /// The blank label.
+  XGRAD_ARG(int64_t, blank) = 0;
+  /// 'mean' divides each sample's loss by its target length before averaging.
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  /// Infinite losses (no alignment exists) and their gradients become 0.
+  XGRAD_ARG(bool, zero_infinity) = false;
+};
+
+struct PoissonNLLLossOptions {
+  using reduction_t = LossReduction;
+  /// The input is log(rate) (else the rate itself).
+  XGRAD_ARG(bool, log_input) = true;
+  /// Add Stirling's approximation of log(y!) where y > 1.
+  XGRAD_ARG(bool, full) = false;
+  /// Keeps log(x + eps) finite when log_input is false.
+  XGRAD_ARG(double, eps) = 1e-8;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+  XGRAD_LEGACY_REDUCTION_ARGS;
+};
+
+/// libtorch 1.13 has no GaussianNLLLoss; xgrad offers Python's (torch.nn.GaussianNLLLoss).
+struct GaussianNLLLossOptions {
+  using reduction_t = LossReduction;
+  /// Add 0.5 log(2 pi).
+  XGRAD_ARG(bool, full) = false;
+  /// The variance is clamped at eps (the gradient passes as if it were not).
+  XGRAD_ARG(double, eps) = 1e-6;
+  XGRAD_ARG(reduction_t, reduction) = kMean;
+};
+
 /// The reduction a loss applies: `reduction`, unless size_average or reduce was given; then
 /// PyTorch's legacy rule (an unset flag counts as true): reduce=false -> none, else
 /// size_average=false -> sum, else mean.
@@ -187,6 +254,12 @@ using SoftMarginLossFuncOptions = SoftMarginLossOptions;
 using MarginRankingLossFuncOptions = MarginRankingLossOptions;
 using HingeEmbeddingLossFuncOptions = HingeEmbeddingLossOptions;
 using CosineEmbeddingLossFuncOptions = CosineEmbeddingLossOptions;
+using MultiMarginLossFuncOptions = MultiMarginLossOptions;
+using TripletMarginLossFuncOptions = TripletMarginLossOptions;
+using TripletMarginWithDistanceLossFuncOptions = TripletMarginWithDistanceLossOptions;
+using CTCLossFuncOptions = CTCLossOptions;
+using PoissonNLLLossFuncOptions = PoissonNLLLossOptions;
+using GaussianNLLLossFuncOptions = GaussianNLLLossOptions;
 }  // namespace functional
 
 }  // namespace nn
