@@ -1,7 +1,7 @@
 // loss_pointwise.cpp: losses that are elementwise before their reduction: mse_loss (one node,
-// MseLossBackward0), and l1_loss and kl_div, which PyTorch composes from ops (so their grad_fn
-// chains are those ops': MeanBackward0 <- AbsBackward0 <- SubBackward0 for l1). Read next:
-// loss_multilabel.cpp. poisson_nll_loss is here too, composed as ATen composes it.
+// MseLossBackward0), and l1_loss, kl_div and poisson_nll_loss, which PyTorch composes from ops (so
+// their grad_fn chains are those ops': MeanBackward0 <- AbsBackward0 <- SubBackward0 for l1).
+// Read next: loss_multilabel.cpp.
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"

@@ -211,6 +211,8 @@ TEST_CASE("the new loss modules print as libtorch's and call their functions") {
         "torch::nn::TripletMarginWithDistanceLoss(margin=1.5, swap=true)");
   CHECK(str(torch::nn::CTCLoss(torch::nn::CTCLossOptions().blank(42))) == "torch::nn::CTCLoss()");
   CHECK(str(torch::nn::PoissonNLLLoss()) == "torch::nn::PoissonNLLLoss()");
+  CHECK(str(torch::nn::MultiMarginLoss(torch::nn::MultiMarginLossOptions().p(2).margin(0.5).reduction(torch::kSum))) ==
+        "torch::nn::MultiMarginLoss(p=2, margin=0.5, weight=[ Tensor (undefined) ], reduction=kSum)");
   CHECK(str(torch::nn::GaussianNLLLoss()) == "torch::nn::GaussianNLLLoss()");
   CHECK_THROWS_AS(torch::nn::MultiMarginLoss(torch::nn::MultiMarginLossOptions().p(3)), torch::ValueError);
 

@@ -60,8 +60,16 @@ void MultiMarginLossImpl::reset() {
   if (options.weight().defined() && !buffers_.contains("weight"))
     options.weight() = register_buffer("weight", options.weight());
 }
+/// libtorch prints p, margin, weight and reduction; an undefined weight as libtorch prints one (a
+/// defined one in xgrad's Python-style printing, which differs from libtorch's).
 void MultiMarginLossImpl::pretty_print(std::ostream& stream) const {
-  stream << "torch::nn::MultiMarginLoss(p=" << options.p() << ", margin=" << options.margin() << ")";
+  const LossReduction r = options.reduction();
+  stream << "torch::nn::MultiMarginLoss(p=" << options.p() << ", margin=" << options.margin() << ", weight=";
+  if (options.weight().defined())
+    stream << options.weight();
+  else
+    stream << "[ Tensor (undefined) ]";
+  stream << ", reduction=" << (r == kNone ? "kNone" : r == kSum ? "kSum" : r == kMean ? "kMean" : "kBatchMean") << ")";
 }
 Tensor MultiMarginLossImpl::forward(const Tensor& input, const Tensor& target) {
   if (buffers_.contains("weight")) options.weight() = buffers_["weight"];
