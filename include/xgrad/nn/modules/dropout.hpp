@@ -1,6 +1,7 @@
 // modules/dropout.hpp: nn::Dropout, nn::Dropout2d and nn::Dropout3d (PyTorch's draws, active only
-// in training mode; the 2d/3d ones drop whole channels), nn::Flatten, nn::Unflatten, nn::Identity,
-// and F::dropout, F::dropout2d, F::dropout3d and F::one_hot. Read next: nn/serialize.hpp.
+// in training mode; the 2d/3d ones drop whole channels), nn::AlphaDropout and
+// nn::FeatureAlphaDropout (src/nn/modules/alpha_dropout.cpp), nn::Flatten, nn::Unflatten,
+// nn::Identity, and their F:: forms and F::one_hot. Read next: nn/serialize.hpp.
 #pragma once
 
 #include <vector>
@@ -18,6 +19,8 @@ struct DropoutOptions {
 
 using Dropout2dOptions = DropoutOptions;
 using Dropout3dOptions = DropoutOptions;
+using AlphaDropoutOptions = DropoutOptions;
+using FeatureAlphaDropoutOptions = DropoutOptions;
 
 struct FlattenOptions {
   XGRAD_ARG(int64_t, start_dim) = 1;
@@ -46,6 +49,22 @@ Tensor dropout(Tensor input, const DropoutFuncOptions& options = {});
 Tensor dropout2d(Tensor input, const Dropout2dFuncOptions& options = {});
 /// The same for (N, C, D, H, W) or unbatched (C, D, H, W) inputs.
 Tensor dropout3d(Tensor input, const Dropout3dFuncOptions& options = {});
+/// Options of F::alpha_dropout and F::feature_alpha_dropout; training is off by default (libtorch).
+struct AlphaDropoutFuncOptions {
+  XGRAD_ARG(double, p) = 0.5;
+  XGRAD_ARG(bool, training) = false;
+  XGRAD_ARG(bool, inplace) = false;
+};
+using FeatureAlphaDropoutFuncOptions = AlphaDropoutFuncOptions;
+namespace detail {
+Tensor alpha_dropout(Tensor input, double p, bool training, bool inplace);
+Tensor feature_alpha_dropout(Tensor input, double p, bool training, bool inplace);
+}  // namespace detail
+/// SELU-preserving dropout: dropped elements are set to -alpha' (SELU's negative saturation) and
+/// the result is scaled and shifted back to the input's mean and variance (torch::alpha_dropout).
+Tensor alpha_dropout(Tensor input, const AlphaDropoutFuncOptions& options = {});
+/// The same dropping whole channels (torch::feature_alpha_dropout).
+Tensor feature_alpha_dropout(Tensor input, const FeatureAlphaDropoutFuncOptions& options = {});
 /// (..., num_classes) of 0 and 1, int64; num_classes = -1 means max(tensor) + 1.
 Tensor one_hot(const Tensor& tensor, int64_t num_classes = -1);
 }  // namespace functional
@@ -79,6 +98,26 @@ class Dropout3dImpl : public Cloneable<Dropout3dImpl> {
   Dropout3dOptions options;
 };
 TORCH_MODULE(Dropout3d);
+
+class AlphaDropoutImpl : public Cloneable<AlphaDropoutImpl> {
+ public:
+  explicit AlphaDropoutImpl(const AlphaDropoutOptions& options_ = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  AlphaDropoutOptions options;
+};
+TORCH_MODULE(AlphaDropout);
+
+class FeatureAlphaDropoutImpl : public Cloneable<FeatureAlphaDropoutImpl> {
+ public:
+  explicit FeatureAlphaDropoutImpl(const FeatureAlphaDropoutOptions& options_ = {});
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  Tensor forward(const Tensor& input);
+  FeatureAlphaDropoutOptions options;
+};
+TORCH_MODULE(FeatureAlphaDropout);
 
 class FlattenImpl : public Cloneable<FlattenImpl> {
  public:
@@ -116,6 +155,14 @@ namespace xgrad {
 /// PyTorch draws it (bernoulli_(1 - p), divided by 1 - p), then input * noise (MulBackward0).
 Tensor feature_dropout(const Tensor& input, double p, bool train);
 Tensor& feature_dropout_(Tensor& input, double p, bool train);
+/// torch::alpha_dropout: with noise ~ Bernoulli(1 - p), a = 1 / sqrt((alpha^2 p + 1)(1 - p)),
+/// alpha = 1.7580993408473766, b = (noise - 1) alpha a + alpha a p:
+///   y = x * (noise a) + b   (MulBackward0, then AddBackward0 from the in-place add_)
+Tensor alpha_dropout(const Tensor& input, double p, bool train);
+Tensor& alpha_dropout_(Tensor& input, double p, bool train);
+/// The same with one noise value per (sample, channel).
+Tensor feature_alpha_dropout(const Tensor& input, double p, bool train);
+Tensor& feature_alpha_dropout_(Tensor& input, double p, bool train);
 /// torch::one_hot.
 inline Tensor one_hot(const Tensor& tensor, int64_t num_classes = -1) { return nn::functional::one_hot(tensor, num_classes); }
 }  // namespace xgrad
