@@ -78,7 +78,6 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   Tensor scale;
   if (!plain) {
     std::vector<int64_t> count = scale_grad_by_freq ? counts_per_entry(ip, n, rows) : std::vector<int64_t>();
-    scale = empty({n, 1}, weight.scalar_type());
     Tensor s64 = empty({n, 1}, kDouble);
     double* sp = s64.data_ptr<double>();
     for (int64_t k = 0; k < n; ++k)
@@ -87,8 +86,8 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, int64_t padding_id
   }
   const ScalarType dt = weight.scalar_type();
   return record("EmbeddingBackward0", out, {weight}, save(idx, scale),
-                [rows, dim, dt](const Tensor& g, const Tensor& idx, const Tensor& scale) -> variable_list {
-                  Tensor rows_grad = g.reshape({-1, dim});
+                [rows, dim, n, dt](const Tensor& g, const Tensor& idx, const Tensor& scale) -> variable_list {
+                  Tensor rows_grad = g.reshape({n, dim});
                   if (scale.defined()) rows_grad = rows_grad * scale;
                   return {index_add(zeros({rows, dim}, dt), 0, idx, rows_grad)};
                 });
