@@ -172,3 +172,8 @@ TEST_CASE("alpha dropout draws PyTorch's mask, bit for bit") {
   CHECK_THROWS_WITH(F::feature_alpha_dropout(torch::ones({3}), F::FeatureAlphaDropoutFuncOptions().training(true)),
                     "Feature dropout requires at least 2 dimensions in the input");
 }
+
+TEST_CASE("the alpha dropout layers refuse a p outside [0, 1] as Python does") {
+  CHECK_THROWS_AS(nn::AlphaDropout(1.5), torch::ValueError);
+  CHECK_THROWS_WITH(nn::FeatureAlphaDropout(-0.5), "dropout probability has to be between 0 and 1, but got -0.5");
+}

@@ -80,7 +80,7 @@ Tensor functional::feature_alpha_dropout(Tensor input, const FeatureAlphaDropout
 
 AlphaDropoutImpl::AlphaDropoutImpl(const AlphaDropoutOptions& options_) : options(options_) { reset(); }
 void AlphaDropoutImpl::reset() {
-  XGRAD_CHECK(options.p() >= 0 && options.p() <= 1, "dropout probability has to be between 0 and 1, but got {}",
+  XGRAD_CHECK_T(ValueError, options.p() >= 0 && options.p() <= 1, "dropout probability has to be between 0 and 1, but got {}",
               options.p());
 }
 void AlphaDropoutImpl::pretty_print(std::ostream& stream) const {
@@ -94,7 +94,7 @@ FeatureAlphaDropoutImpl::FeatureAlphaDropoutImpl(const FeatureAlphaDropoutOption
   reset();
 }
 void FeatureAlphaDropoutImpl::reset() {
-  XGRAD_CHECK(options.p() >= 0 && options.p() <= 1, "dropout probability has to be between 0 and 1, but got {}",
+  XGRAD_CHECK_T(ValueError, options.p() >= 0 && options.p() <= 1, "dropout probability has to be between 0 and 1, but got {}",
               options.p());
 }
 void FeatureAlphaDropoutImpl::pretty_print(std::ostream& stream) const {
