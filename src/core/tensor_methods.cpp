@@ -91,6 +91,7 @@ Tensor Tensor::squeeze(int64_t dim) const { return xgrad::squeeze(*this, dim); }
 Tensor Tensor::unsqueeze(int64_t dim) const { return xgrad::unsqueeze(*this, dim); }
 Tensor Tensor::expand(IntArrayRef size, bool) const { return xgrad::expand(*this, size); }
 Tensor Tensor::expand_as(const Tensor& o) const { return xgrad::expand(*this, o.sizes()); }
+Tensor Tensor::repeat(IntArrayRef repeats) const { return xgrad::repeat(*this, repeats); }
 std::vector<Tensor> Tensor::unbind(int64_t dim) const { return xgrad::unbind(*this, dim); }
 std::vector<Tensor> Tensor::split(int64_t size, int64_t dim) const { return xgrad::split(*this, size, dim); }
 std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const { return xgrad::chunk(*this, chunks, dim); }

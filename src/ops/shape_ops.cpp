@@ -469,6 +469,49 @@ Tensor stack(TensorList tensors, int64_t dim) {
   });
 }
 
+/// repeat(x, repeats): x tiled repeats[d] times along each dim; extra leading repeats add dims.
+/// d/dx: the tiles' gradients summed (PyTorch's repeat_backward: the gradient reshaped so that each
+/// repeated dim splits into (repeat, size), then summed over the repeat dims)
+Tensor repeat(const Tensor& x, IntArrayRef repeats) {
+  XGRAD_CHECK(static_cast<int64_t>(repeats.size()) >= x.dim(),
+              "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  const size_t lead = repeats.size() - static_cast<size_t>(x.dim());
+  DimVector padded(lead, 1), tiles, tiled, target;
+  for (int64_t s : x.sizes()) padded.push_back(s);
+  for (size_t i = 0; i < repeats.size(); ++i) {
+    XGRAD_CHECK(repeats[i] >= 0, "Trying to create tensor with negative dimension {}: {}", repeats[i] * padded[i],
+                format_sizes(repeats));
+    tiles.push_back(1);
+    tiles.push_back(padded[i]);
+    tiled.push_back(repeats[i]);
+    tiled.push_back(padded[i]);
+    target.push_back(repeats[i] * padded[i]);
+  }
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = detail::contiguous_raw(expand(reshape(x, tiles), tiled), /*force=*/true).view(target);
+  }
+  DimVector in_sizes(x.sizes()), reps(repeats);
+  ScalarType dtype = x.scalar_type();
+  return record("RepeatBackward0", out, {x}, [in_sizes, reps, dtype](const Tensor& g_in) -> variable_list {
+    if (std::find(reps.begin(), reps.end(), 0) != reps.end()) return {zeros(in_sizes, dtype)};
+    Tensor g = g_in;
+    const size_t lead_dims = reps.size() - in_sizes.size();
+    for (size_t i = 0; i < lead_dims; ++i) g = sum(g, {0}, false);
+    DimVector grad_size, sum_dims;
+    for (size_t d = 0; d < in_sizes.size(); ++d) {
+      if (reps[d + lead_dims] != 1) {
+        grad_size.push_back(reps[d + lead_dims]);
+        sum_dims.push_back(static_cast<int64_t>(grad_size.size()) - 1);
+      }
+      grad_size.push_back(in_sizes[d]);
+    }
+    if (!sum_dims.empty()) g = sum(reshape(g, grad_size), sum_dims);
+    return {g};
+  });
+}
+
 std::vector<Tensor> broadcast_tensors(TensorList tensors) {
   DimVector shape;
   for (const Tensor& t : tensors) shape = infer_size(shape, t.sizes());

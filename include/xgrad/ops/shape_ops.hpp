@@ -31,6 +31,8 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim = 0);
 Tensor cat(TensorList tensors, int64_t dim = 0);
 Tensor stack(TensorList tensors, int64_t dim = 0);
 std::vector<Tensor> broadcast_tensors(TensorList tensors);
+/// x tiled repeats[d] times along each dim (RepeatBackward0).
+Tensor repeat(const Tensor& x, IntArrayRef repeats);
 
 // ---- views with a given geometry (src/ops/as_strided.cpp) ---------------------------------------
 Tensor as_strided(const Tensor& x, IntArrayRef size, IntArrayRef stride,
