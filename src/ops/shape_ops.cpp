@@ -478,14 +478,14 @@ Tensor repeat(const Tensor& x, IntArrayRef repeats) {
   const size_t lead = repeats.size() - static_cast<size_t>(x.dim());
   DimVector padded(lead, 1), tiles, tiled, target;
   for (int64_t s : x.sizes()) padded.push_back(s);
+  for (size_t i = 0; i < repeats.size(); ++i) target.push_back(repeats[i] * padded[i]);
+  for (int64_t s : target)
+    XGRAD_CHECK(s >= 0, "Trying to create tensor with negative dimension {}: {}", s, format_sizes(target));
   for (size_t i = 0; i < repeats.size(); ++i) {
-    XGRAD_CHECK(repeats[i] >= 0, "Trying to create tensor with negative dimension {}: {}", repeats[i] * padded[i],
-                format_sizes(repeats));
     tiles.push_back(1);
     tiles.push_back(padded[i]);
     tiled.push_back(repeats[i]);
     tiled.push_back(padded[i]);
-    target.push_back(repeats[i] * padded[i]);
   }
   Tensor out;
   {

@@ -78,3 +78,19 @@ TEST_CASE("shape errors carry PyTorch's messages") {
   CHECK_THROWS_WITH(torch::ones({3}).narrow(0, 2, 2), "start (2) + length (2) exceeds dimension size (3).");
   CHECK_THROWS_WITH(x.reshape({5}), "shape '[5]' is invalid for input of size 6");
 }
+
+TEST_CASE("repeat tiles a tensor and sums the tiles' gradients, as PyTorch") {
+  auto x = torch::tensor({{1.0f, 2.0f}, {3.0f, 4.0f}}, torch::requires_grad());
+  auto y = x.repeat({2, 1, 3});
+  CHECK(y.sizes().vec() == std::vector<int64_t>{2, 2, 6});
+  CHECK(y.grad_fn()->name() == "RepeatBackward0");
+  CHECK(y.select(0, 1).equal(torch::tensor({{1.0f, 2.0f, 1.0f, 2.0f, 1.0f, 2.0f}, {3.0f, 4.0f, 3.0f, 4.0f, 3.0f, 4.0f}})));
+  y.backward(torch::arange(24, torch::kFloat).view({2, 2, 6}));
+  CHECK(x.grad().equal(torch::tensor({{48.0f, 54.0f}, {84.0f, 90.0f}})));  // python3-torch's numbers
+  CHECK(x.repeat({0, 2}).sizes().vec() == std::vector<int64_t>{0, 4});
+  CHECK_THROWS_WITH(x.repeat({2}),
+                    "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  CHECK_THROWS_WITH(x.repeat({2, -1}), "Trying to create tensor with negative dimension -2: [4, -2]");
+  auto d = torch::tensor({0.5, -1.5, 2.0}, torch::dtype(torch::kDouble).requires_grad(true));
+  CHECK(torch::autograd::gradcheck([](const std::vector<torch::Tensor>& a) { return a[0].repeat({2, 2}); }, {d}));
+}
