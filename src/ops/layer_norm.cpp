@@ -4,7 +4,7 @@
 // differentiable outputs (NativeGroupNormBackward0); its backward is a fused kernel, except under
 // create_graph (or when mean or rstd has a gradient), where it is composed of ops as PyTorch's
 // infinitely_differentiable_native_group_norm_backward is, so the gradient's graph is PyTorch's.
-// The loops are in kernels/layer_norm.hpp. Read next: embedding.cpp.
+// The loops are in kernels/layer_norm.hpp. Read next: nn/functional/normalization.cpp.
 #include <cmath>
 
 #include "kernels/layer_norm.hpp"
