@@ -247,3 +247,34 @@ TEST_CASE("batch norm of an empty batch and torch::native_batch_norm's saved sta
   CHECK(i2.numel() == 0);
   CHECK(o2.equal(x.detach()));
 }
+
+TEST_CASE("reset_running_stats and reset_parameters bring BatchNorm back to its start", "[norm]") {
+  nn::BatchNorm1d bn(3);
+  for (int i = 0; i < 3; ++i) bn(torch::randn({4, 3}) * 2 + 1);
+  {
+    torch::NoGradGuard no_grad;
+    bn->weight.mul_(3);
+    bn->bias.add_(1);
+  }
+  CHECK(bn->num_batches_tracked.item<int64_t>() == 3);
+  CHECK_FALSE(bn->running_mean.equal(torch::zeros({3})));
+  bn->reset_running_stats();
+  CHECK(bn->running_mean.equal(torch::zeros({3})));
+  CHECK(bn->running_var.equal(torch::ones({3})));
+  CHECK(bn->num_batches_tracked.item<int64_t>() == 0);
+  CHECK(bn->weight.equal(torch::ones({3})) == false);  // parameters are left alone
+  bn(torch::randn({4, 3}));
+  bn->reset_parameters();  // the running statistics and the parameters
+  CHECK(bn->running_mean.equal(torch::zeros({3})));
+  CHECK(bn->num_batches_tracked.item<int64_t>() == 0);
+  CHECK(bn->weight.equal(torch::ones({3})));
+  CHECK(bn->bias.equal(torch::zeros({3})));
+  CHECK(bn->weight.requires_grad());
+
+  // momentum None: the running mean is the plain average of the batches' means
+  nn::BatchNorm1d avg(nn::BatchNorm1dOptions(2).momentum(std::nullopt).affine(false));
+  auto a = torch::tensor({{1.0f, 2.0f}, {3.0f, 6.0f}}), b = torch::tensor({{5.0f, 0.0f}, {7.0f, 2.0f}});
+  avg(a);
+  avg(b);
+  CHECK(avg->running_mean.allclose(torch::tensor({4.0f, 2.5f})));  // ((2, 4) + (6, 1)) / 2, from 0 after step 1
+}
