@@ -1,0 +1,276 @@
+// test_rnn.cpp: nn::RNN, nn::LSTM, nn::GRU and their cells against PyTorch's numbers
+// (tests/reference/rnn.json, from make_rnn_reference.py): initial parameters bit for bit, outputs,
+// final states, grad_fn names and every gradient; PyTorch's errors; float64 gradchecks.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <sstream>
+#include <memory>
+
+#include "support/reference.hpp"
+
+using namespace xgrad;
+using xgrad_test::decode;
+using xgrad_test::reference;
+using nlohmann::json;
+using xgrad::autograd::variable_list;
+
+namespace {
+
+/// What a case's forward gives: output, final h (the cell's h' for cells) and c (LSTM, LSTMCell).
+struct Result {
+  Tensor output, h, c;
+};
+
+struct Built {
+  std::shared_ptr<nn::Module> module;
+  std::function<Result(const Tensor&, const Tensor&, const Tensor&)> forward;  // input, h0, c0 (may be undefined)
+};
+
+Built build(const json& c) {
+  const std::string kind = c["kind"];
+  const json& o = c["opts"];
+  const int64_t in = o["input_size"], hid = o["hidden_size"];
+  auto get = [&](const char* k, auto dflt) { return o.contains(k) ? o[k].get<decltype(dflt)>() : dflt; };
+  if (kind == "RNN") {
+    nn::RNN m(nn::RNNOptions(in, hid)
+                  .num_layers(get("num_layers", int64_t{1}))
+                  .nonlinearity(get("nonlinearity", std::string("tanh")) == "relu" ? kReLU : kTanh)
+                  .bias(get("bias", true))
+                  .batch_first(get("batch_first", false))
+                  .dropout(get("dropout", 0.0))
+                  .bidirectional(get("bidirectional", false)));
+    return {m.ptr(), [m](const Tensor& x, const Tensor& h0, const Tensor&) mutable {
+              auto [out, h] = m->forward(x, h0);
+              return Result{out, h, {}};
+            }};
+  }
+  if (kind == "GRU") {
+    nn::GRU m(nn::GRUOptions(in, hid)
+                  .num_layers(get("num_layers", int64_t{1}))
+                  .bias(get("bias", true))
+                  .batch_first(get("batch_first", false))
+                  .dropout(get("dropout", 0.0))
+                  .bidirectional(get("bidirectional", false)));
+    return {m.ptr(), [m](const Tensor& x, const Tensor& h0, const Tensor&) mutable {
+              auto [out, h] = m->forward(x, h0);
+              return Result{out, h, {}};
+            }};
+  }
+  if (kind == "LSTM") {
+    nn::LSTM m(nn::LSTMOptions(in, hid)
+                   .num_layers(get("num_layers", int64_t{1}))
+                   .bias(get("bias", true))
+                   .batch_first(get("batch_first", false))
+                   .dropout(get("dropout", 0.0))
+                   .bidirectional(get("bidirectional", false))
+                   .proj_size(get("proj_size", int64_t{0})));
+    return {m.ptr(), [m](const Tensor& x, const Tensor& h0, const Tensor& c0) mutable {
+              auto [out, hc] = h0.defined() ? m->forward(x, std::make_tuple(h0, c0)) : m->forward(x);
+              return Result{out, std::get<0>(hc), std::get<1>(hc)};
+            }};
+  }
+  if (kind == "RNNCell") {
+    nn::RNNCell m(nn::RNNCellOptions(in, hid)
+                      .bias(get("bias", true))
+                      .nonlinearity(get("nonlinearity", std::string("tanh")) == "relu" ? kReLU : kTanh));
+    return {m.ptr(), [m](const Tensor& x, const Tensor& h0, const Tensor&) mutable {
+              Tensor h = m->forward(x, h0);
+              return Result{h, h, {}};
+            }};
+  }
+  if (kind == "GRUCell") {
+    nn::GRUCell m(nn::GRUCellOptions(in, hid).bias(get("bias", true)));
+    return {m.ptr(), [m](const Tensor& x, const Tensor& h0, const Tensor&) mutable {
+              Tensor h = m->forward(x, h0);
+              return Result{h, h, {}};
+            }};
+  }
+  REQUIRE(kind == "LSTMCell");
+  nn::LSTMCell m(nn::LSTMCellOptions(in, hid).bias(get("bias", true)));
+  return {m.ptr(), [m](const Tensor& x, const Tensor& h0, const Tensor& c0) mutable {
+            auto [h, c] = h0.defined() ? m->forward(x, std::make_tuple(h0, c0)) : m->forward(x);
+            return Result{h, h, c};
+          }};
+}
+
+std::vector<int64_t> shape_of(const json& j) { return j["shape"].get<std::vector<int64_t>>(); }
+
+}  // namespace
+
+TEST_CASE("recurrent layers match PyTorch: parameters, outputs, states, gradients", "[nn][rnn]") {
+  for (const json& c : reference("rnn.json")["cases"]) {
+    const std::string name = c["name"];
+    SECTION(name) {
+      manual_seed(c["seed"].get<uint64_t>());
+      Built b = build(c);
+      b.module->train(c["train"].get<bool>());
+      // The parameters: PyTorch's names, order and values, bit for bit.
+      auto params = b.module->named_parameters();
+      std::vector<std::string> names;
+      for (const auto& p : params)
+        if (p.value().defined()) names.push_back(p.key());
+      std::vector<std::string> expected_names;
+      for (const auto& [k, v] : c["params"].items()) expected_names.push_back(k);
+      // json objects iterate sorted; compare as sets here, the order is checked against all_weights below.
+      std::vector<std::string> sorted_names = names;
+      std::sort(sorted_names.begin(), sorted_names.end());
+      CHECK(sorted_names == expected_names);
+      for (const auto& [k, v] : c["params"].items()) CHECK_CLOSE(params[k], decode(v), 0.0, 0.0);
+
+      const bool is_cell = c["kind"].get<std::string>().find("Cell") != std::string::npos;
+      const bool is_lstm = c["kind"].get<std::string>().rfind("LSTM", 0) == 0;
+      Tensor x = randn(c["input_shape"].get<std::vector<int64_t>>(), requires_grad());
+      Tensor h0, c0;
+      if (c["hx"].get<bool>()) {
+        h0 = randn(shape_of(c["h0_grad"]), requires_grad());
+        if (is_lstm) c0 = randn(shape_of(c["c0_grad"]), requires_grad());
+      }
+      Result r = b.forward(x, h0, c0);
+      CHECK(r.output.grad_fn()->name() == c["grad_fn"].get<std::string>());
+      CHECK_CLOSE(r.output, decode(c["output"]), 1e-5, 1e-6);
+      CHECK_CLOSE(r.h, decode(c["h"]), 1e-5, 1e-6);
+      if (!c["c"].is_null()) CHECK_CLOSE(r.c, decode(c["c"]), 1e-5, 1e-6);
+
+      Tensor loss = (r.output * r.output).sum();
+      if (!is_cell) loss = loss + r.h.sum();
+      if (r.c.defined()) loss = loss + r.c.sum() * 0.5;
+      loss.backward();
+      for (const auto& [k, v] : c["grads"].items()) {
+        INFO("gradient of " << k);
+        CHECK_CLOSE(params[k].grad(), decode(v), 1e-5, 1e-5);
+      }
+      CHECK_CLOSE(x.grad(), decode(c["input_grad"]), 1e-5, 1e-5);
+      if (h0.defined()) CHECK_CLOSE(h0.grad(), decode(c["h0_grad"]), 1e-5, 1e-5);
+      if (c0.defined()) CHECK_CLOSE(c0.grad(), decode(c["c0_grad"]), 1e-5, 1e-5);
+    }
+  }
+}
+
+TEST_CASE("recurrent layers register their parameters in PyTorch's order", "[nn][rnn]") {
+  nn::LSTM lstm(nn::LSTMOptions(3, 5).num_layers(2).bidirectional(true).proj_size(2));
+  std::vector<std::string> names;
+  for (const auto& p : lstm->named_parameters()) names.push_back(p.key());
+  std::vector<std::string> expected;
+  for (std::string l : {"0", "1"})
+    for (std::string s : {"", "_reverse"})
+      for (std::string w : {"weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l", "weight_hr_l"})
+        expected.push_back(w + l + s);
+  CHECK(names == expected);
+  auto all = lstm->all_weights();
+  REQUIRE(all.size() == expected.size());
+  for (size_t i = 0; i < all.size(); ++i) CHECK(all[i].is_same(lstm->named_parameters()[expected[i]]));
+  CHECK(lstm->named_parameters()["weight_ih_l1"].sizes() == IntArrayRef{20, 4});
+  CHECK(lstm->named_parameters()["weight_hh_l0"].sizes() == IntArrayRef{20, 2});
+  CHECK(lstm->named_parameters()["weight_hr_l0_reverse"].sizes() == IntArrayRef{2, 5});
+  lstm->flatten_parameters();
+}
+
+TEST_CASE("recurrent layers give PyTorch's errors", "[nn][rnn]") {
+  std::map<std::string, std::string> msg;
+  for (const json& e : reference("rnn.json")["errors"]) msg[e["name"]] = e["message"];
+  nn::LSTM lstm(nn::LSTMOptions(3, 4).num_layers(2));
+  nn::GRU gru(nn::GRUOptions(3, 4).bidirectional(true));
+  CHECK_THROWS_WITH(lstm(randn({5, 2, 4})), Catch::Contains(msg["lstm_input_size"]));
+  CHECK_THROWS_WITH(lstm(randn({5, 2, 3, 1})), Catch::Contains(msg["lstm_input_dim"]));
+  CHECK_THROWS_WITH(lstm(randn({5, 2, 3}), std::make_tuple(zeros({1, 2, 4}), zeros({2, 2, 4}))),
+                    Catch::Contains(msg["lstm_hidden_size"]));
+  CHECK_THROWS_WITH(lstm(randn({5, 2, 3}), std::make_tuple(zeros({2, 2, 4}), zeros({2, 3, 4}))),
+                    Catch::Contains(msg["lstm_cell_size"]));
+  CHECK_THROWS_WITH(lstm(randn({5, 2, 3}), std::make_tuple(zeros({2, 4}), zeros({2, 2, 4}))),
+                    Catch::Contains(msg["lstm_hx_dims"]));
+  CHECK_THROWS_WITH(gru(randn({5, 2, 4})), Catch::Contains(msg["gru_input_size"]));
+  CHECK_THROWS_WITH(gru(randn({5, 2, 3}), zeros({1, 2, 4})), Catch::Contains(msg["gru_hidden_size"]));
+  CHECK_THROWS_WITH(gru(randn({5, 3}), zeros({2, 1, 4})), Catch::Contains(msg["gru_hx_dims"]));
+  CHECK_THROWS_WITH(gru(randn({0, 2, 3})), Catch::Contains(msg["gru_empty_sequence"]));
+  nn::LSTMCell lstm_cell(3, 4);
+  CHECK_THROWS_WITH(lstm_cell(randn({2, 5})), Catch::Contains(msg["lstmcell_input_size"]));
+  CHECK_THROWS_WITH(lstm_cell(randn({2, 3}), std::make_tuple(zeros({3, 4}), zeros({2, 4}))),
+                    Catch::Contains(msg["lstmcell_hidden_batch"]));
+  CHECK_THROWS_WITH(lstm_cell(randn({2, 3}), std::make_tuple(zeros({2, 4}), zeros({2, 5}))),
+                    Catch::Contains(msg["lstmcell_cell_size"]));
+  CHECK_THROWS_WITH(nn::GRUCell(3, 4)(randn({2, 3}), zeros({2, 5})), Catch::Contains(msg["grucell_hidden_size"]));
+  CHECK_THROWS_WITH(nn::RNNCell(3, 4)(randn({2, 2, 3})), Catch::Contains(msg["rnncell_input_dim"]));
+  CHECK_THROWS_AS(nn::LSTM(nn::LSTMOptions(3, 4).proj_size(4)), ValueError);
+  CHECK_THROWS_WITH(nn::LSTM(nn::LSTMOptions(3, 4).proj_size(4)), Catch::Contains(msg["lstm_proj_size"]));
+  CHECK_THROWS_AS(nn::LSTM(nn::LSTMOptions(3, 4).dropout(1.5)), ValueError);
+  CHECK_THROWS_WITH(nn::LSTM(nn::LSTMOptions(3, 4).dropout(1.5)), Catch::Contains(msg["lstm_dropout_range"]));
+  CHECK(msg.size() == 16);
+}
+
+TEST_CASE("recurrent layers print as libtorch's", "[nn][rnn]") {
+  auto str = [](const auto& m) {
+    std::ostringstream s;
+    s << m;
+    return s.str();
+  };
+  CHECK(str(nn::LSTM(nn::LSTMOptions(128, 64).num_layers(3).dropout(0.2).proj_size(32))) ==
+        "torch::nn::LSTM(input_size=128, hidden_size=64, num_layers=3, bias=true, batch_first=false, dropout=0.2, "
+        "bidirectional=false, proj_size=32)");
+  CHECK(str(nn::GRU(nn::GRUOptions(128, 64).num_layers(3).dropout(0.5))) ==
+        "torch::nn::GRU(input_size=128, hidden_size=64, num_layers=3, bias=true, batch_first=false, dropout=0.5, "
+        "bidirectional=false)");
+  CHECK(str(nn::RNN(nn::RNNOptions(128, 64).bidirectional(true))) ==
+        "torch::nn::RNN(input_size=128, hidden_size=64, num_layers=1, bias=true, batch_first=false, dropout=0, "
+        "bidirectional=true)");
+  CHECK(str(nn::RNNCell(nn::RNNCellOptions(20, 10).bias(false).nonlinearity(kReLU))) ==
+        "torch::nn::RNNCell(20, 10, bias=false, nonlinearity=kReLU)");
+  CHECK(str(nn::LSTMCell(20, 10)) == "torch::nn::LSTMCell(20, 10)");
+  CHECK(str(nn::GRUCell(nn::GRUCellOptions(20, 10).bias(false))) == "torch::nn::GRUCell(20, 10, bias=false)");
+}
+
+TEST_CASE("recurrent layers pass a float64 gradcheck", "[nn][rnn]") {
+  manual_seed(0);
+  SECTION("LSTM, 2 layers, bidirectional, projections") {
+    nn::LSTM m(nn::LSTMOptions(2, 3).num_layers(2).bidirectional(true).proj_size(2));
+    m->to(kFloat64);
+    auto w = m->all_weights();
+    Tensor x = randn({3, 2, 2}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    Tensor h0 = randn({4, 2, 2}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    Tensor c0 = randn({4, 2, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    variable_list inputs{x, h0, c0};
+    inputs.insert(inputs.end(), w.begin(), w.end());
+    CHECK(autograd::gradcheck(
+        [](const variable_list& v) {
+          auto [out, hy, cy] = xgrad::lstm(v[0], {v[1], v[2]}, TensorList(v.data() + 3, v.size() - 3), true, 2, 0.0, false,
+                                    true, false);
+          return cat({out.reshape({-1}), hy.reshape({-1}), cy.reshape({-1})});
+        },
+        inputs));
+  }
+  SECTION("GRU, 2 layers, bidirectional, batch_first") {
+    nn::GRU m(nn::GRUOptions(2, 3).num_layers(2).bidirectional(true).batch_first(true));
+    m->to(kFloat64);
+    auto w = m->all_weights();
+    Tensor x = randn({2, 3, 2}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    Tensor h0 = randn({4, 2, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    variable_list inputs{x, h0};
+    inputs.insert(inputs.end(), w.begin(), w.end());
+    CHECK(autograd::gradcheck(
+        [](const variable_list& v) {
+          auto [out, hy] = xgrad::gru(v[0], v[1], TensorList(v.data() + 2, v.size() - 2), true, 2, 0.0, false, true, true);
+          return cat({out.reshape({-1}), hy.reshape({-1})});
+        },
+        inputs));
+  }
+  SECTION("cells") {
+    Tensor x = randn({2, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    Tensor h = randn({2, 4}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    Tensor c = randn({2, 4}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    auto opts = TensorOptions().dtype(kFloat64).requires_grad(true);
+    Tensor w_ih = randn({16, 3}, opts), w_hh = randn({16, 4}, opts), b_ih = randn({16}, opts), b_hh = randn({16}, opts);
+    CHECK(autograd::gradcheck(
+        [](const variable_list& v) {
+          auto [hy, cy] = lstm_cell(v[0], {v[1], v[2]}, v[3], v[4], v[5], v[6]);
+          return cat({hy.reshape({-1}), cy.reshape({-1})});
+        },
+        {x, h, c, w_ih, w_hh, b_ih, b_hh}));
+    Tensor g_ih = randn({12, 3}, opts), g_hh = randn({12, 4}, opts);
+    CHECK(autograd::gradcheck([](const variable_list& v) { return gru_cell(v[0], v[1], v[2], v[3]); },
+                              {x, h, g_ih, g_hh}));
+    Tensor r_ih = randn({4, 3}, opts), r_hh = randn({4, 4}, opts), rb = randn({4}, opts);
+    CHECK(autograd::gradcheck([](const variable_list& v) { return rnn_tanh_cell(v[0], v[1], v[2], v[3], v[4]); },
+                              {x, h, r_ih, r_hh, rb}));
+  }
+}
