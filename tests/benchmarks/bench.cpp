@@ -51,6 +51,7 @@ const std::vector<Goal> kGoals = {
     {"ce_4096x32000", 0.25, 0.4, "cross entropy (4096, 32000), forward and backward"},
     {"sgd_step_mlp", 0.6, 0.6, "one SGD-momentum step of a 64-128-10 MLP on a batch of 64"},
     {"fashion_mnist_epoch", 0.6, 0.5, "one epoch of samples/fashion_mnist_mlp (938 Adam steps, batch 64)"},
+    {"lstm_35x20x200", 1.0, 1.0, "2-layer LSTM, 200 hidden, seq 35, batch 20: forward and backward (issue 13)"},
 };
 /// Work also run by xgrad on one thread: xgrad's threads must never lose to that by more than a
 /// few percent (issue 11), whatever the load.
@@ -198,8 +199,25 @@ void bce_doc_xgrad(benchmark::State& state) {
 
 XGRAD_BENCH_TRAINING(xgrad, xgrad)
 
+/// The LSTM of PyTorch's word language model example: 2 layers of 200, 35 steps of a batch of 20
+/// (input 200 features), forward, backward of output.sum(), gradients zeroed.
+#define XGRAD_BENCH_LSTM(torch, suffix)                                      \
+  void lstm_##suffix(benchmark::State& state) {                              \
+    torch::manual_seed(0);                                                   \
+    torch::nn::LSTM lstm(torch::nn::LSTMOptions(200, 200).num_layers(2));    \
+    auto x = torch::randn({35, 20, 200});                                    \
+    for (auto _ : state) {                                                   \
+      auto out = std::get<0>(lstm->forward(x));                              \
+      out.sum().backward();                                                  \
+      lstm->zero_grad();                                                     \
+    }                                                                        \
+  }
+
+XGRAD_BENCH_LSTM(xgrad, xgrad)
+
 #ifdef XGRAD_BENCH_LIBTORCH
 XGRAD_BENCH_TRAINING(torch, libtorch)
+XGRAD_BENCH_LSTM(torch, libtorch)
 
 struct TorchLib {
   static void manual_seed(uint64_t s) { torch::manual_seed(s); }
@@ -284,6 +302,7 @@ std::vector<Work> all_work() {
       {"ce_4096x32000", [](benchmark::State& s) { cross_entropy_work<XgradLib>(s, 4096, 32000); }, {}, true},
       {"sgd_step_mlp", sgd_step_xgrad, {}},
       {"fashion_mnist_epoch", fashion_mnist_epoch_xgrad, {}, true},
+      {"lstm_35x20x200", lstm_xgrad, {}, true},
   };
 #ifdef XGRAD_BENCH_LIBTORCH
   std::map<std::string, std::function<void(benchmark::State&)>> torch_work = {
@@ -301,6 +320,7 @@ std::vector<Work> all_work() {
       {"ce_4096x32000", [](benchmark::State& s) { cross_entropy_work<TorchLib>(s, 4096, 32000); }},
       {"sgd_step_mlp", sgd_step_libtorch},
       {"fashion_mnist_epoch", fashion_mnist_epoch_libtorch},
+      {"lstm_35x20x200", lstm_libtorch},
   };
   for (Work& work : w) work.libtorch = torch_work.at(work.name);
 #endif
