@@ -274,3 +274,46 @@ TEST_CASE("recurrent layers pass a float64 gradcheck", "[nn][rnn]") {
                               {x, h, r_ih, r_hh, rb}));
   }
 }
+
+TEST_CASE("LSTM gives libtorch's CheckOutputValuesMatchPyTorch numbers", "[nn][rnn]") {
+  // libtorch's test/cpp/api/rnn.cpp fills the parameters and the input through raw pointers
+  // (Tensor::storage(), which xgrad lacks); the same values through data_ptr.
+  nn::LSTM model(2, 2);
+  for (auto& v : model->parameters()) {
+    const auto size = static_cast<float>(v.numel());
+    auto* p = v.data_ptr<float>();
+    for (int64_t i = 0; i < v.numel(); ++i) p[i] = static_cast<float>(i) / size;
+  }
+  Tensor x = empty({3, 4, 2}, requires_grad());
+  const auto size = static_cast<float>(x.numel());
+  auto* p = x.data_ptr<float>();
+  for (int64_t i = 0; i < x.numel(); ++i) p[i] = (size - static_cast<float>(i)) / size;
+  auto [out, hc] = model->forward(x);
+  Tensor expected_out = tensor({0.4391f, 0.5402f, 0.4330f, 0.5324f, 0.4261f, 0.5239f, 0.4183f, 0.5147f,
+                                0.6822f, 0.8064f, 0.6726f, 0.7968f, 0.6620f, 0.7860f, 0.6501f, 0.7741f,
+                                0.7889f, 0.9003f, 0.7769f, 0.8905f, 0.7635f, 0.8794f, 0.7484f, 0.8666f});
+  CHECK_CLOSE(out.view({24}), expected_out, 0.0, 1e-4);
+  Tensor expected_hc = tensor({0.7889f, 0.9003f, 0.7769f, 0.8905f, 0.7635f, 0.8794f, 0.7484f, 0.8666f,
+                               1.1647f, 1.6106f, 1.1425f, 1.5726f, 1.1187f, 1.5329f, 1.0931f, 1.4911f});
+  CHECK_CLOSE(cat({std::get<0>(hc), std::get<1>(hc)}, 0).view({16}), expected_hc, 0.0, 1e-4);
+}
+
+TEST_CASE("recurrent layers clone with their own parameters", "[nn][rnn]") {
+  manual_seed(0);
+  nn::GRU gru(nn::GRUOptions(3, 4).num_layers(2).bidirectional(true));
+  auto copy = std::dynamic_pointer_cast<nn::GRUImpl>(gru->clone());
+  REQUIRE(copy != nullptr);
+  auto a = gru->named_parameters(), b = copy->named_parameters();
+  REQUIRE(a.size() == b.size());
+  for (const auto& p : a) {
+    CHECK_FALSE(p.value().is_same(b[p.key()]));
+    CHECK_CLOSE(b[p.key()], p.value(), 0.0, 0.0);
+  }
+  Tensor x = randn({5, 2, 3});
+  CHECK_CLOSE(std::get<0>(copy->forward(x)), std::get<0>(gru->forward(x)), 0.0, 0.0);
+  {
+    NoGradGuard no_grad;
+    copy->named_parameters()["weight_ih_l0"].fill_(0.5);  // the clone's forward uses its own weights
+  }
+  CHECK_FALSE(std::get<0>(copy->forward(x)).equal(std::get<0>(gru->forward(x))));
+}
