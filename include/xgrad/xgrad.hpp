@@ -62,6 +62,7 @@
 #include "xgrad/nn/modules/embedding.hpp"
 #include "xgrad/nn/modules/padding.hpp"
 #include "xgrad/nn/modules/fold.hpp"
+#include "xgrad/nn/modules/upsampling.hpp"
 #include "xgrad/nn/modules/linear.hpp"
 #include "xgrad/nn/modules/loss.hpp"
 #include "xgrad/nn/modules/rnn.hpp"
