@@ -202,3 +202,20 @@ TEST_CASE("interpolate keeps a constant constant for every mode and scale (libto
   auto o = InterpolateFuncOptions().scale_factor(Scales{3}).mode(torch::kLinear).align_corners(false);
   CHECK(torch::allclose(interp(input, o).narrow(2, 0, 15), interp(input.narrow(2, 0, 5), o)));
 }
+
+TEST_CASE("interpolate nearest gathers uint8 and bfloat16 values as PyTorch does", "[upsample]") {
+  // PyTorch's CPU nearest kernels take uint8 and (nearest only) bfloat16: a gather, so the result
+  // is the float result's values, converted.
+  const Tensor x = torch::arange(24, torch::kFloat).reshape({1, 2, 3, 4});
+  for (auto dtype : {torch::kByte, torch::kBFloat16}) {
+    const Tensor y = interp(x.to(dtype), size({5, 7}));
+    CHECK(y.scalar_type() == dtype);
+    CHECK(torch::equal(y.to(torch::kFloat), interp(x, size({5, 7}))));
+  }
+  CHECK_THROWS_WITH(interp(x.to(torch::kBFloat16), size({5, 7}).mode(torch::kNearestExact)),
+                    "\"compute_indices_weights_nearest\" not implemented for 'BFloat16'");
+  CHECK_THROWS_WITH(interp(x.to(torch::kHalf), size({5, 7})),
+                    "\"compute_indices_weights_nearest\" not implemented for 'Half'");
+  CHECK_THROWS_WITH(interp(x.to(torch::kByte), size({5, 7}).mode(torch::kBicubic).align_corners(false)),
+                    "\"compute_indices_weights_cubic\" not implemented for 'Byte'");
+}
