@@ -42,6 +42,13 @@ TEST_CASE("baddbmm and addbmm: beta 0 ignores NaN, integers, errors as PyTorch's
             .equal(torch::tensor({{{7, 16}, {16, 52}}})));
   CHECK(torch::addbmm(torch::zeros({3, 4}), torch::zeros({0, 3, 5}), torch::zeros({0, 5, 4}))
             .equal(torch::zeros({3, 4})));
+  // an empty inner dim: beta * self; a product large enough to be split into blocks; int64
+  CHECK(torch::baddbmm(torch::ones({2, 3, 4}), torch::zeros({2, 3, 0}), torch::zeros({2, 0, 4}), 2)
+            .equal(torch::full({2, 3, 4}, 2.0)));
+  torch::manual_seed(0);
+  auto c = torch::randn({3, 130, 150}), a = torch::randn({3, 130, 140}), b = torch::randn({3, 140, 150});
+  CHECK_CLOSE(torch::baddbmm(c, a, b, 0.5, 2), 0.5 * c + 2 * torch::bmm(a, b), 1e-5, 1e-4);
+  CHECK_CLOSE(torch::addbmm(c[0], a, b, 0.5, 2), 0.5 * c[0] + 2 * torch::bmm(a, b).sum(0), 1e-5, 1e-4);
   auto z = [](std::vector<int64_t> s, torch::Dtype d = torch::kFloat) { return torch::zeros(s, d); };
   CHECK_THROWS_WITH(torch::baddbmm(z({3}), z({2, 3, 5}), z({2, 5, 4})),
                     "The expanded size of the tensor (4) must match the existing size (3) at non-singleton dimension "
