@@ -193,6 +193,12 @@ Tensor Tensor::sum_to_size(IntArrayRef size) const { return xgrad::sum_to(*this,
 Tensor Tensor::matmul(const Tensor& o) const { return xgrad::matmul(*this, o); }
 Tensor Tensor::mm(const Tensor& o) const { return xgrad::mm(*this, o); }
 Tensor Tensor::bmm(const Tensor& o) const { return xgrad::bmm(*this, o); }
+Tensor Tensor::baddbmm(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) const {
+  return xgrad::baddbmm(*this, b1, b2, beta, alpha);
+}
+Tensor Tensor::addbmm(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) const {
+  return xgrad::addbmm(*this, b1, b2, beta, alpha);
+}
 Tensor Tensor::mv(const Tensor& v) const { return xgrad::mv(*this, v); }
 Tensor Tensor::dot(const Tensor& o) const { return xgrad::dot(*this, o); }
 

@@ -143,10 +143,11 @@ struct BatchRef {
   int64_t batch, bs;
 };
 
-/// C[i] = A[i] @ B[i] for every i, C contiguous (batch x m x n). Many small products are spread
-/// across cores a batch per task; a large one is split inside gemm.
+/// C[i] = alpha * A[i] @ B[i] + beta * C[i] for every i, C contiguous (batch x m x n; beta == 0
+/// ignores C's values). Many small products are spread across cores a batch per task; a large one
+/// is split inside gemm.
 template <class T>
-void gemm_batched(const BatchRef<T>& a, const BatchRef<T>& b, T* c) {
+void gemm_batched(const BatchRef<T>& a, const BatchRef<T>& b, T* c, T alpha = T(1), T beta = T(0)) {
   const int64_t batch = a.batch, m = a.matrix.rows, n = b.matrix.cols, k = a.matrix.cols;
   auto at = [](const BatchRef<T>& x, int64_t i) {
     MatrixRef<T> r = x.matrix;
@@ -158,7 +159,7 @@ void gemm_batched(const BatchRef<T>& a, const BatchRef<T>& b, T* c) {
   if (batch == 0 || m == 0 || n == 0) return;
   const int64_t work = m * n * std::max<int64_t>(k, 1);
   if (work >= kGemmGrain || batch == 1 || !(std::is_same<T, float>::value || std::is_same<T, double>::value)) {
-    for (int64_t i = 0; i < batch; ++i) gemm(at(a, i), at(b, i), c + i * m * n, n, T(1), T(0));
+    for (int64_t i = 0; i < batch; ++i) gemm(at(a, i), at(b, i), c + i * m * n, n, alpha, beta);
     return;
   }
   if constexpr (std::is_same<T, float>::value || std::is_same<T, double>::value) {
@@ -166,11 +167,11 @@ void gemm_batched(const BatchRef<T>& a, const BatchRef<T>& b, T* c) {
     parallel_for(batch, std::max<int64_t>(1, kGemmGrain / work), [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
         T* ci = c + i * m * n;
-        if (k == 0) {
-          std::fill(ci, ci + m * n, T(0));
+        if (k == 0) {  // C = beta * C, as in gemm
+          for (int64_t j = 0; j < m * n; ++j) ci[j] = beta == T(0) ? T(0) : ci[j] * beta;
           continue;
         }
-        GemmCall<T> g = gemm_call(at(a, i), at(b, i), ci, n, T(1), T(0));
+        GemmCall<T> g = gemm_call(at(a, i), at(b, i), ci, n, alpha, beta);
         rejections.record(run_blas_gemm(g), g);
       }
     });

@@ -1,4 +1,4 @@
-// linalg.cpp: mm, bmm, mv, dot, matmul and addmm. The derivative of C = A @ B is
+// linalg.cpp: mm, bmm, mv, dot, matmul, addmm, baddbmm and addbmm. The derivative of C = A @ B is
 // dA = dC @ B^T and dB = A^T @ dC; the transposes are views, handed to BLAS without copying. The
 // backward formulas are PyTorch's (tools/autograd/derivatives.yaml and FunctionsManual.cpp), so
 // the graph a create_graph backward records is PyTorch's too, and matmul takes PyTorch 1.13's
@@ -7,6 +7,7 @@
 #include "xgrad/ops/linalg.hpp"
 
 #include "kernels/gemm.hpp"
+#include "ops/inplace.hpp"
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -130,25 +131,32 @@ void bfloat16_gemm(const char* op, const Tensor& out, const Tensor& a, const Ten
   detail::copy_raw(out, c);
 }
 
-/// out[i] = a[i] @ b[i] for 3-d a and b (batch strides may be 0: a broadcast batch).
-Tensor bmm_raw(const Tensor& a, const Tensor& b) {
-  Tensor out = detail::make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
+/// out[i] = alpha * a[i] @ b[i] + beta * out[i] for 3-d a and b (batch strides may be 0: a
+/// broadcast batch) into a contiguous 3-d out; beta == 0 ignores out's values.
+void bmm_into(const char* op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha,
+              const Scalar& beta) {
   if (detail::compute_dtype(a.scalar_type()) != a.scalar_type()) {  // one product at a time (see gemm_into)
     NoGradGuard no_grad;
-    for (int64_t i = 0; i < a.size(0); ++i) gemm_into("bmm", out.select(0, i), a.select(0, i), b.select(0, i), 1, 0);
-    return out;
+    for (int64_t i = 0; i < a.size(0); ++i) gemm_into(op, out.select(0, i), a.select(0, i), b.select(0, i), alpha, beta);
+    return;
   }
   detail::visit_compute(a.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (!std::is_same<T, bool>::value) {
       Tensor ka, kb;
       try {
-        kernels::gemm_batched<T>(operand<T>(a, ka), operand<T>(b, kb), out.data_ptr<T>());
+        kernels::gemm_batched<T>(operand<T>(a, ka), operand<T>(b, kb), out.data_ptr<T>(), alpha.to<T>(), beta.to<T>());
       } catch (const kernels::BlasError& e) {
-        rethrow(e, "bmm", a, b);
+        rethrow(e, op, a, b);
       }
     }
   });
+}
+
+/// out[i] = a[i] @ b[i] for 3-d a and b, no graph.
+Tensor bmm_raw(const Tensor& a, const Tensor& b) {
+  Tensor out = detail::make_empty({a.size(0), a.size(1), b.size(2)}, a.scalar_type());
+  bmm_into("bmm", out, a, b, 1, 0);
   return out;
 }
 
@@ -226,6 +234,94 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   return record("BmmBackward0", bmm_raw(a, b), {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
     return variable_list{needs_input_grad(0) ? bmm(g, b.transpose(1, 2)) : Tensor(),
                          needs_input_grad(1) ? bmm(a.transpose(1, 2), g) : Tensor()};
+  });
+}
+
+/// baddbmm(c, a, b, beta, alpha)[i] = beta * c[i] + alpha * (a[i] @ b[i]), c broadcast to (B, n, p)
+/// d/dc = beta * grad, d/da = alpha * grad @ b^T, d/db = alpha * a^T @ grad (per batch)   saves: a, b
+/// With beta == 0, c is ignored (NaN and infinity in it included), as PyTorch does.
+Tensor baddbmm(const Tensor& c, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha) {
+  const DimVector shape{a.size(0), a.size(1), b.size(2)};  // IndexError first, as PyTorch's expand_size
+  const Tensor c_expanded = c.expand(shape);
+  XGRAD_CHECK(c.scalar_type() == a.scalar_type(), "expected scalar type {} but found {}", scalar_type_name(c.scalar_type()),
+              scalar_type_name(a.scalar_type()));
+  XGRAD_CHECK(c.scalar_type() == b.scalar_type(), "expected scalar type {} but found {}", scalar_type_name(c.scalar_type()),
+              scalar_type_name(b.scalar_type()));
+  XGRAD_CHECK(a.dim() == 3, "batch1 must be a 3D tensor");
+  XGRAD_CHECK(b.dim() == 3, "batch2 must be a 3D tensor");
+  XGRAD_CHECK(b.size(0) == a.size(0) && b.size(1) == a.size(2),
+              "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].", a.size(0),
+              a.size(2), b.size(0), b.size(1));
+  check_same_dtype(a, b, "baddbmm");
+  Tensor out = detail::make_empty(shape, a.scalar_type());
+  if (beta.toDouble() == 0)
+    detail::fill_raw(out, 0);
+  else
+    detail::copy_raw(out, c_expanded.detach());
+  bmm_into("baddbmm", out, a, b, alpha, beta);
+  return record("BaddbmmBackward0", out, {c, a, b}, save(a, b),
+                [alpha, beta](const Tensor& g, const Tensor& a, const Tensor& b) -> variable_list {
+                  return {needs_input_grad(0) ? maybe_multiply(g, beta) : Tensor(),
+                          needs_input_grad(1) ? maybe_multiply(bmm(g, b.transpose(1, 2)), alpha) : Tensor(),
+                          needs_input_grad(2) ? maybe_multiply(bmm(a.transpose(1, 2), g), alpha) : Tensor()};
+                });
+}
+
+/// addbmm(c, a, b, beta, alpha) = beta * c + alpha * sum_i a[i] @ b[i], c broadcast to (n, p)
+/// d/dc = beta * grad, d/da[i] = alpha * grad @ b[i]^T, d/db[i] = alpha * a[i]^T @ grad   saves: a, b
+/// The sum is accumulated one product at a time into the result, as PyTorch's addbmm does.
+Tensor addbmm(const Tensor& c, const Tensor& a, const Tensor& b, const Scalar& beta, const Scalar& alpha) {
+  const DimVector shape{a.size(1), b.size(2)};  // IndexError first, as PyTorch's expand_size
+  const Tensor c_expanded = c.expand(shape);
+  XGRAD_CHECK(a.dim() == 3, "batch1 must be a 3D tensor");
+  XGRAD_CHECK(b.dim() == 3, "batch2 must be a 3D tensor");
+  XGRAD_CHECK(a.size(0) == b.size(0), "batch1 and batch2 must have same number of batches, got {} and {}", a.size(0),
+              b.size(0));
+  XGRAD_CHECK(a.size(2) == b.size(1), "Incompatible matrix sizes for bmm ({}x{} and {}x{})", a.size(1), a.size(2),
+              b.size(1), b.size(2));
+  Tensor out = detail::make_empty(shape, c.scalar_type());
+  if (beta.toDouble() == 0)
+    detail::fill_raw(out, 0);
+  else
+    detail::copy_raw(out, c_expanded.detach());
+  if (a.size(0) > 0) {  // PyTorch's per-batch addmm_ checks the dtypes (not reached for an empty batch)
+    XGRAD_CHECK(c.scalar_type() == b.scalar_type(), "self and mat2 must have the same dtype");
+    XGRAD_CHECK(a.scalar_type() == b.scalar_type(), "mat1 and mat2 must have the same dtype");
+    check_same_dtype(a, b);
+  } else if (beta.toDouble() != 0 && beta.toDouble() != 1) {
+    NoGradGuard no_grad;
+    detail::copy_raw(out, detail::mul_scalar_aten(out, beta));
+  }
+  {
+    NoGradGuard no_grad;
+    Scalar step_beta = beta;
+    for (int64_t i = 0; i < a.size(0); ++i) {
+      gemm_into("addbmm", out, a.select(0, i), b.select(0, i), alpha, step_beta);
+      step_beta = 1;  // accumulate into the result after the first product
+    }
+  }
+  return record("AddbmmBackward0", out, {c, a, b}, save(a, b),
+                [alpha, beta](const Tensor& g, const Tensor& a, const Tensor& b) -> variable_list {
+                  const Tensor ge = needs_input_grad(1) || needs_input_grad(2)
+                                        ? g.unsqueeze(0).expand({a.size(0), a.size(1), b.size(2)})
+                                        : Tensor();
+                  return {needs_input_grad(0) ? maybe_multiply(g, beta) : Tensor(),
+                          needs_input_grad(1) ? maybe_multiply(bmm(ge, b.transpose(1, 2)), alpha) : Tensor(),
+                          needs_input_grad(2) ? maybe_multiply(bmm(a.transpose(1, 2), ge), alpha) : Tensor()};
+                });
+}
+
+/// self.baddbmm_(a, b, beta, alpha) and self.addbmm_(...): the ops above written into self (no
+/// broadcasting of self), recorded as in-place ops (Note [In-place ops and autograd]).
+Tensor& Tensor::baddbmm_(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) {
+  return detail::inplace_with_autograd(*this, {b1, b2}, [&](const Tensor& s) {
+    return xgrad::baddbmm(s, detail::alias_for_inplace(b1, *this), detail::alias_for_inplace(b2, *this), beta, alpha);
+  });
+}
+
+Tensor& Tensor::addbmm_(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) {
+  return detail::inplace_with_autograd(*this, {b1, b2}, [&](const Tensor& s) {
+    return xgrad::addbmm(s, detail::alias_for_inplace(b1, *this), detail::alias_for_inplace(b2, *this), beta, alpha);
   });
 }
 

@@ -15,5 +15,11 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 Tensor adjoint(const Tensor& x);
 /// beta * self + alpha * (a @ b), as nn::Linear uses it.
 Tensor addmm(const Tensor& self, const Tensor& a, const Tensor& b, const Scalar& beta = 1, const Scalar& alpha = 1);
+/// beta * self + alpha * bmm(batch1, batch2), self broadcast to the (B, n, p) result.
+Tensor baddbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,
+               const Scalar& alpha = 1);
+/// beta * self + alpha * sum_i batch1[i] @ batch2[i], self broadcast to the (n, p) result.
+Tensor addbmm(const Tensor& self, const Tensor& batch1, const Tensor& batch2, const Scalar& beta = 1,
+              const Scalar& alpha = 1);
 
 }  // namespace xgrad
