@@ -10,9 +10,15 @@ namespace xgrad::autograd {
 
 bool compute_requires_grad(TensorList inputs) {
   if (!GradMode::is_enabled()) return false;
-  for (const Tensor& t : inputs)
-    if (t.defined() && t.requires_grad()) return true;
-  return false;
+  // Inference tensors alone never record: one normal input must take part (See Note [Inference
+  // tensors] in grad_mode.hpp).
+  bool requires_grad = false, any_normal = false;
+  for (const Tensor& t : inputs) {
+    if (!t.defined()) continue;
+    requires_grad = requires_grad || t.requires_grad();
+    any_normal = any_normal || !t.is_inference();
+  }
+  return requires_grad && any_normal;
 }
 
 namespace detail {

@@ -12,6 +12,7 @@ namespace {
 Tensor alias_without_history(const Tensor& t) {
   const TensorImpl& src = *t.unsafeGetTensorImpl();
   auto impl = xgrad::detail::make_pooled<TensorImpl>(src.storage, src.storage_offset, src.sizes, src.strides, src.dtype);
+  impl->is_inference = src.is_inference;
   return Tensor(std::move(impl));
 }
 }  // namespace
@@ -24,6 +25,9 @@ const char* const kFreedSavedTensorsMessage =
 
 SavedTensor::SavedTensor(const Tensor& t, bool is_output, bool keep_grad_fn) {
   if (!t.defined()) return;
+  XGRAD_CHECK(!t.is_inference(),
+              "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal "
+              "tensor and use it in autograd.");
   defined_ = true;
   version_ = t._version();
   const TensorImpl* impl = t.unsafeGetTensorImpl();

@@ -19,23 +19,28 @@ bool Tensor::requires_grad() const {
   return view != nullptr && view->base().requires_grad();  // a view of a tensor that requires grad does
 }
 
-Tensor& Tensor::set_requires_grad(bool requires_grad) {
+Tensor& Tensor::set_requires_grad(bool requires_grad) const {
   if (requires_grad) {
-    XGRAD_CHECK(is_floating_point(), "only Tensors of floating point dtype can require gradients");
+    XGRAD_CHECK(is_floating_point(), "Only Tensors of floating point and complex dtype can require gradients");
+    XGRAD_CHECK(!is_inference() || InferenceMode::is_enabled(),
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
   }
   if (grad_fn()) {
     XGRAD_CHECK(requires_grad,
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in "
                 "a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
-    return *this;
+    return mutable_this();
   }
   impl_->requires_grad = requires_grad;
-  return *this;
+  return mutable_this();
 }
 
-Tensor& Tensor::requires_grad_(bool requires_grad) { return set_requires_grad(requires_grad); }
+Tensor& Tensor::requires_grad_(bool requires_grad) const { return set_requires_grad(requires_grad); }
 
-bool Tensor::is_leaf() const { return grad_fn() == nullptr; }
+// As libtorch's, it reads the grad_fn as it stands: a view's stale grad_fn is not rebuilt here
+// (Tensor::grad_fn() does that, and may refuse), so a view made in no_grad or inference mode
+// stays a leaf after its base is written in place.
+bool Tensor::is_leaf() const { return impl_->grad_fn == nullptr; }
 
 bool Tensor::is_view() const { return autograd::get_view_autograd_meta(*this) != nullptr; }
 
@@ -199,10 +204,24 @@ Tensor Tensor::detach() const {
   // Shares the storage (and so the version counter) but is no view autograd follows.
   auto impl = xgrad::detail::make_pooled<TensorImpl>(impl_->storage, impl_->storage_offset, impl_->sizes, impl_->strides,
                                            impl_->dtype);
+  impl->is_inference = impl_->is_inference;
   return Tensor(std::move(impl));
 }
 
-Tensor& Tensor::detach_() {
+Tensor Tensor::tensor_data() const { return detach(); }
+
+Tensor Tensor::variable_data() const {
+  // xgrad keeps the version counter in the Storage, so a new counter means a second Storage over
+  // the same memory, which keeps the first (and so the memory) alive.
+  const std::shared_ptr<Storage>& storage = impl_->storage;
+  auto alias = Storage::wrap(storage->data(), storage->nbytes(), [keep = storage](void*) {});
+  auto impl = xgrad::detail::make_pooled<TensorImpl>(std::move(alias), impl_->storage_offset, impl_->sizes,
+                                                     impl_->strides, impl_->dtype);
+  impl->is_inference = impl_->is_inference;
+  return Tensor(std::move(impl));
+}
+
+Tensor& Tensor::detach_() const {
   if (is_view())
     throw Error(
         "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
@@ -212,7 +231,7 @@ Tensor& Tensor::detach_() {
   impl_->grad_fn.reset();
   impl_->requires_grad = false;
   impl_->output_nr = 0;
-  return *this;
+  return mutable_this();
 }
 
 }  // namespace xgrad

@@ -12,6 +12,7 @@
 namespace xgrad::autograd {
 
 CreationMeta current_creation_meta() {
+  if (InferenceMode::is_enabled()) return CreationMeta::INFERENCE_MODE;
   return GradMode::is_enabled() ? CreationMeta::DEFAULT : CreationMeta::NO_GRAD_MODE;
 }
 
@@ -68,6 +69,8 @@ void handle_view_on_rebase(const Tensor& view, DifferentiableViewMeta& meta, boo
 }
 
 void check_inplace(const Tensor& self, bool requires_grad) {
+  if (self.is_inference() && !InferenceMode::is_enabled())
+    self.unsafeGetTensorImpl()->bump_version();  // throws PyTorch's "Inplace update to inference tensor ..."
   if (!requires_grad || !GradMode::is_enabled()) return;
   if (DifferentiableViewMeta* meta = get_view_autograd_meta(self)) {
     handle_view_on_rebase(self, *meta);

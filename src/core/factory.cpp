@@ -11,8 +11,21 @@
 
 namespace xgrad {
 
+void detail::check_tensor_options(const TensorOptions& options) {
+  const Device device = options.device();
+  if (device.is_cuda()) throw Error("Torch not compiled with CUDA enabled");
+  XGRAD_CHECK(device.is_cpu(), "xgrad computes on the CPU only: tensors on device '{}' are not supported",
+              device.str());
+  if (options.layout() != kStrided) {
+    std::ostringstream layout;
+    layout << options.layout();
+    throw Error("xgrad's tensors are strided (dense) only: layout " + layout.str() + " is not supported");
+  }
+}
+
 namespace {
 Tensor finish(Tensor t, const TensorOptions& options) {
+  detail::check_tensor_options(options);
   if (options.requires_grad()) t.set_requires_grad(true);
   return t;
 }

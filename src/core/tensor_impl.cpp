@@ -2,6 +2,8 @@
 #include "xgrad/core/tensor_impl.hpp"
 
 #include "xgrad/autograd/autograd_meta.hpp"
+#include "xgrad/core/exception.hpp"
+#include "xgrad/core/grad_mode.hpp"
 
 namespace xgrad {
 
@@ -16,8 +18,25 @@ DimVector contiguous_strides(IntArrayRef sizes) {
 }
 
 TensorImpl::TensorImpl(std::shared_ptr<Storage> st, int64_t offset, DimVector sz, DimVector str, ScalarType dt)
-    : storage(std::move(st)), storage_offset(offset), sizes(std::move(sz)), strides(std::move(str)), dtype(dt) {
+    : storage(std::move(st)), storage_offset(offset), sizes(std::move(sz)), strides(std::move(str)), dtype(dt),
+      is_inference(InferenceMode::is_enabled()) {
   refresh();
+}
+
+uint32_t VariableVersion::current_version() const {
+  if (storage_ == nullptr) throw Error("Inference tensors do not track version counter.");
+  return storage_->version();
+}
+
+void TensorImpl::bump_version() {
+  if (is_inference) {
+    if (!InferenceMode::is_enabled())
+      throw Error(
+          "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
+          "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.");
+    return;  // an inference tensor counts no versions
+  }
+  storage->bump_version();
 }
 
 TensorImpl::~TensorImpl() = default;

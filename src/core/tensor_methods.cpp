@@ -9,6 +9,7 @@
 #include "xgrad/ops/linalg.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
+#include "ops/op_utils.hpp"
 
 namespace xgrad {
 
@@ -58,9 +59,16 @@ Tensor Tensor::to(TensorOptions options, bool, bool copy) const {
   XGRAD_CHECK(!options.requires_grad(),  // libtorch's generated wrapper of to(options)
               "Operators taking TensorOptions cannot take a TensorOptions with options.requires_grad set as true. "
               "This isn't implemented yet.");
+  detail::check_tensor_options(options);
   return options.has_dtype() ? to_dtype(*this, options.dtype(), copy) : (copy ? clone() : *this);
 }
-Tensor Tensor::to(Device, ScalarType dtype, bool, bool copy) const { return to_dtype(*this, dtype, copy); }
+Tensor Tensor::to(Device device, ScalarType dtype, bool, bool copy) const {
+  detail::check_tensor_options(TensorOptions(device));
+  return to_dtype(*this, dtype, copy);
+}
+Tensor Tensor::to(const Tensor& other, bool non_blocking, bool copy) const {
+  return to(other.device(), other.scalar_type(), non_blocking, copy);
+}
 Tensor Tensor::contiguous() const { return xgrad::contiguous(*this); }
 Tensor Tensor::clone() const { return xgrad::clone(*this); }
 
@@ -94,6 +102,9 @@ Tensor Tensor::expand_as(const Tensor& o) const { return xgrad::expand(*this, o.
 Tensor Tensor::repeat(IntArrayRef repeats) const { return xgrad::repeat(*this, repeats); }
 std::vector<Tensor> Tensor::unbind(int64_t dim) const { return xgrad::unbind(*this, dim); }
 std::vector<Tensor> Tensor::split(int64_t size, int64_t dim) const { return xgrad::split(*this, size, dim); }
+std::vector<Tensor> Tensor::split_with_sizes(IntArrayRef sizes, int64_t dim) const {
+  return xgrad::split_with_sizes(*this, sizes, dim);
+}
 std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const { return xgrad::chunk(*this, chunks, dim); }
 
 Tensor Tensor::index_select(int64_t dim, const Tensor& index) const { return xgrad::index_select(*this, dim, index); }

@@ -181,33 +181,33 @@ Tensor Tensor::masked_select(const Tensor& mask) const { return xgrad::masked_se
 Tensor Tensor::masked_scatter(const Tensor& mask, const Tensor& source) const {
   return xgrad::masked_scatter(*this, mask, source);
 }
-Tensor& Tensor::masked_scatter_(const Tensor& mask, const Tensor& source) {
-  return detail::inplace_with_autograd(*this, {source}, [&](const Tensor& s) {
-    return xgrad::masked_scatter(s, mask, detail::alias_for_inplace(source, *this));
+Tensor& Tensor::masked_scatter_(const Tensor& mask, const Tensor& source) const {
+  return detail::inplace_with_autograd(mutable_this(), {source}, [&](const Tensor& s) {
+    return xgrad::masked_scatter(s, mask, detail::alias_for_inplace(source, mutable_this()));
   });
 }
 Tensor Tensor::take(const Tensor& index) const { return xgrad::take(*this, index); }
 Tensor Tensor::index_add(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) const {
   return xgrad::index_add(*this, dim, index, source, alpha);
 }
-Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) {
-  return detail::inplace_with_autograd(*this, {source}, [&](const Tensor& s) {
-    return xgrad::index_add(s, dim, index, detail::alias_for_inplace(source, *this), alpha);
+Tensor& Tensor::index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha) const {
+  return detail::inplace_with_autograd(mutable_this(), {source}, [&](const Tensor& s) {
+    return xgrad::index_add(s, dim, index, detail::alias_for_inplace(source, mutable_this()), alpha);
   });
 }
 Tensor Tensor::index_copy(int64_t dim, const Tensor& index, const Tensor& source) const {
   return xgrad::index_copy(*this, dim, index, source);
 }
-Tensor& Tensor::index_copy_(int64_t dim, const Tensor& index, const Tensor& source) {
-  return detail::inplace_with_autograd(*this, {source}, [&](const Tensor& s) {
-    return xgrad::index_copy(s, dim, index, detail::alias_for_inplace(source, *this));
+Tensor& Tensor::index_copy_(int64_t dim, const Tensor& index, const Tensor& source) const {
+  return detail::inplace_with_autograd(mutable_this(), {source}, [&](const Tensor& s) {
+    return xgrad::index_copy(s, dim, index, detail::alias_for_inplace(source, mutable_this()));
   });
 }
 Tensor Tensor::index_fill(int64_t dim, const Tensor& index, const Scalar& value) const {
   return xgrad::index_fill(*this, dim, index, value);
 }
-Tensor& Tensor::index_fill_(int64_t dim, const Tensor& index, const Scalar& value) {
-  return detail::inplace_with_autograd(*this, {}, [&](const Tensor& s) { return xgrad::index_fill(s, dim, index, value); });
+Tensor& Tensor::index_fill_(int64_t dim, const Tensor& index, const Scalar& value) const {
+  return detail::inplace_with_autograd(mutable_this(), {}, [&](const Tensor& s) { return xgrad::index_fill(s, dim, index, value); });
 }
 
 }  // namespace xgrad

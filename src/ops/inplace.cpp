@@ -117,86 +117,86 @@ Tensor& map_raw(Tensor& self, ScalarType compute, F&& f) {
 
 }  // namespace
 
-Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, before(other, *this), alpha); }, {other});
-  if (!computes_in_place(*this) || !computes_in_place(other) || !this->is_floating_point())
-    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
-  if (alpha.toDouble() == 1) return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a + b; });
+Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) const {
+  if (grad_needed(mutable_this(), {other})) return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::add(s, before(other, mutable_this()), alpha); }, {other});
+  if (!computes_in_place(mutable_this()) || !computes_in_place(other) || !this->is_floating_point())
+    return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
+  if (alpha.toDouble() == 1) return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [](auto a, auto b) { return a + b; });
   // a + alpha * b as one fused multiply-add, as PyTorch's add kernel.
-  return zip_raw(*this, other, result_type(*this, other), [alpha](auto a, auto b) { return xsimd::fma(b, lit(b, alpha), a); });
+  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [alpha](auto a, auto b) { return xsimd::fma(b, lit(b, alpha), a); });
 }
-Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) {
-  if (grad_needed(*this, {})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
-  if (!computes_in_place(*this) || !this->is_floating_point())
-    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
+Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) const {
+  if (grad_needed(mutable_this(), {})) return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
+  if (!computes_in_place(mutable_this()) || !this->is_floating_point())
+    return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
   double v = other.toDouble() * alpha.toDouble();
-  return map_raw(*this, result_type(*this, other), [v](auto a) { return a + lit(a, v); });
+  return map_raw(mutable_this(), result_type(mutable_this(), other), [v](auto a) { return a + lit(a, v); });
 }
-Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) {
-  if (grad_needed(*this, {other})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::sub(s, before(other, *this), alpha); }, {other});
-  if (!computes_in_place(*this) || !computes_in_place(other) || !this->is_floating_point())
-    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::sub(s, other, alpha); });
+Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) const {
+  if (grad_needed(mutable_this(), {other})) return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::sub(s, before(other, mutable_this()), alpha); }, {other});
+  if (!computes_in_place(mutable_this()) || !computes_in_place(other) || !this->is_floating_point())
+    return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::sub(s, other, alpha); });
   Scalar neg_alpha = -alpha;
-  return zip_raw(*this, other, result_type(*this, other), [neg_alpha](auto a, auto b) { return xsimd::fma(b, lit(b, neg_alpha), a); });
+  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [neg_alpha](auto a, auto b) { return xsimd::fma(b, lit(b, neg_alpha), a); });
 }
-Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) { return add_(-other, alpha); }
-Tensor& Tensor::mul_(const Tensor& other) {
-  if (grad_needed(*this, {other}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, before(other, *this)); }, {other});
-  if (!computes_in_place(*this) || !computes_in_place(other))
-    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
-  return zip_raw(*this, other, result_type(*this, other), [](auto a, auto b) { return a * b; });
+Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) const { return add_(-other, alpha); }
+Tensor& Tensor::mul_(const Tensor& other) const {
+  if (grad_needed(mutable_this(), {other}))
+    return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::mul(s, before(other, mutable_this())); }, {other});
+  if (!computes_in_place(mutable_this()) || !computes_in_place(other))
+    return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::mul(s, other); });
+  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [](auto a, auto b) { return a * b; });
 }
-Tensor& Tensor::mul_(const Scalar& other) {
-  if (grad_needed(*this, {})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
-  if (!computes_in_place(*this)) return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::mul(s, other); });
-  return map_raw(*this, result_type(*this, other), [other](auto a) { return a * lit(a, other); });
+Tensor& Tensor::mul_(const Scalar& other) const {
+  if (grad_needed(mutable_this(), {})) return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::mul(s, other); });
+  if (!computes_in_place(mutable_this())) return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::mul(s, other); });
+  return map_raw(mutable_this(), result_type(mutable_this(), other), [other](auto a) { return a * lit(a, other); });
 }
-Tensor& Tensor::div_(const Tensor& other) {
-  if (grad_needed(*this, {other}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, before(other, *this)); }, {other});
-  if (!computes_in_place(*this) || !computes_in_place(other))
-    return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
-  ScalarType t = result_type(*this, other);
-  return zip_raw(*this, other, xgrad::is_floating_point(t) ? t : default_dtype(), [](auto a, auto b) { return a / b; });
+Tensor& Tensor::div_(const Tensor& other) const {
+  if (grad_needed(mutable_this(), {other}))
+    return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::div(s, before(other, mutable_this())); }, {other});
+  if (!computes_in_place(mutable_this()) || !computes_in_place(other))
+    return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::div(s, other); });
+  ScalarType t = result_type(mutable_this(), other);
+  return zip_raw(mutable_this(), other, xgrad::is_floating_point(t) ? t : default_dtype(), [](auto a, auto b) { return a / b; });
 }
-Tensor& Tensor::div_(const Scalar& other) {
-  if (grad_needed(*this, {})) return with_autograd(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
-  if (!computes_in_place(*this)) return via_out_of_place(*this, [&](const Tensor& s) { return xgrad::div(s, other); });
-  ScalarType t = result_type(*this, other);
-  return map_raw(*this, xgrad::is_floating_point(t) ? t : default_dtype(), [other](auto a) { return a / lit(a, other); });
+Tensor& Tensor::div_(const Scalar& other) const {
+  if (grad_needed(mutable_this(), {})) return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::div(s, other); });
+  if (!computes_in_place(mutable_this())) return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::div(s, other); });
+  ScalarType t = result_type(mutable_this(), other);
+  return map_raw(mutable_this(), xgrad::is_floating_point(t) ? t : default_dtype(), [other](auto a) { return a / lit(a, other); });
 }
-Tensor& Tensor::neg_() { return with_autograd(*this, [](const Tensor& s) { return xgrad::neg(s); }); }
-Tensor& Tensor::exp_() { return with_autograd(*this, [](const Tensor& s) { return xgrad::exp(s); }); }
-Tensor& Tensor::sqrt_() { return with_autograd(*this, [](const Tensor& s) { return xgrad::sqrt(s); }); }
-Tensor& Tensor::relu_() { return with_autograd(*this, [](const Tensor& s) { return xgrad::relu(s); }); }
+Tensor& Tensor::neg_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::neg(s); }); }
+Tensor& Tensor::exp_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::exp(s); }); }
+Tensor& Tensor::sqrt_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::sqrt(s); }); }
+Tensor& Tensor::relu_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::relu(s); }); }
 Tensor& relu_(Tensor& x) { return x.relu_(); }
-Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
-  return with_autograd(*this, [&](const Tensor& s) { return xgrad::clamp(s, min, max); });
+Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) const {
+  return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::clamp(s, min, max); });
 }
-Tensor& Tensor::clamp_min_(const Scalar& min) {
-  return with_autograd(*this, [&](const Tensor& s) { return xgrad::clamp_min(s, min); });
+Tensor& Tensor::clamp_min_(const Scalar& min) const {
+  return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::clamp_min(s, min); });
 }
-Tensor& Tensor::clamp_max_(const Scalar& max) {
-  return with_autograd(*this, [&](const Tensor& s) { return xgrad::clamp_max(s, max); });
+Tensor& Tensor::clamp_max_(const Scalar& max) const {
+  return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::clamp_max(s, max); });
 }
-Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) {
-  return with_autograd(*this, [&](const Tensor& s) { return xgrad::masked_fill(s, mask, value); });
+Tensor& Tensor::masked_fill_(const Tensor& mask, const Scalar& value) const {
+  return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::masked_fill(s, mask, value); });
 }
-Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  if (grad_needed(*this, {a, b}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcmul(s, before(a, *this), before(b, *this), value); }, {a, b});
-  return assign_raw(*this, xgrad::addcmul(*this, a, b, value));
+Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, const Scalar& value) const {
+  if (grad_needed(mutable_this(), {a, b}))
+    return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::addcmul(s, before(a, mutable_this()), before(b, mutable_this()), value); }, {a, b});
+  return assign_raw(mutable_this(), xgrad::addcmul(mutable_this(), a, b, value));
 }
-Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) {
-  if (grad_needed(*this, {a, b}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::addcdiv(s, before(a, *this), before(b, *this), value); }, {a, b});
-  return assign_raw(*this, xgrad::addcdiv(*this, a, b, value));
+Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value) const {
+  if (grad_needed(mutable_this(), {a, b}))
+    return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::addcdiv(s, before(a, mutable_this()), before(b, mutable_this()), value); }, {a, b});
+  return assign_raw(mutable_this(), xgrad::addcdiv(mutable_this(), a, b, value));
 }
-Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) {
-  if (grad_needed(*this, {end}))
-    return with_autograd(*this, [&](const Tensor& s) { return xgrad::lerp(s, before(end, *this), weight); }, {end});
-  return assign_raw(*this, xgrad::lerp(*this, end, weight));
+Tensor& Tensor::lerp_(const Tensor& end, const Scalar& weight) const {
+  if (grad_needed(mutable_this(), {end}))
+    return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::lerp(s, before(end, mutable_this()), weight); }, {end});
+  return assign_raw(mutable_this(), xgrad::lerp(mutable_this(), end, weight));
 }
 
 namespace {
@@ -215,31 +215,31 @@ Tensor& fill_scalar(Tensor& self, const Scalar& value, const char* name) {
 }  // namespace
 
 /// zero_(): every element 0      d/dself = 0
-Tensor& Tensor::zero_() { return fill_scalar(*this, 0, "ZeroBackward0"); }
+Tensor& Tensor::zero_() const { return fill_scalar(mutable_this(), 0, "ZeroBackward0"); }
 
 /// fill_(v): every element v      d/dself = 0
-Tensor& Tensor::fill_(const Scalar& value) { return fill_scalar(*this, value, "FillBackward2"); }
+Tensor& Tensor::fill_(const Scalar& value) const { return fill_scalar(mutable_this(), value, "FillBackward2"); }
 
 /// fill_(v) with a 0-d tensor v      d/dself = 0, d/dv = sum(grad)
-Tensor& Tensor::fill_(const Tensor& value) {
+Tensor& Tensor::fill_(const Tensor& value) const {
   XGRAD_CHECK(value.dim() == 0,
               "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.", value.dim());
-  if (!grad_needed(*this, {value})) return fill_scalar(*this, value.item(), "FillBackward2");
-  return detail::inplace_with_autograd(*this, {value}, [&](const Tensor& s) {
+  if (!grad_needed(mutable_this(), {value})) return fill_scalar(mutable_this(), value.item(), "FillBackward2");
+  return detail::inplace_with_autograd(mutable_this(), {value}, [&](const Tensor& s) {
     Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
     detail::copy_raw(out, value);
-    return record("FillBackward3", out, {s, before(value, *this)},
+    return record("FillBackward3", out, {s, before(value, mutable_this())},
                   [](const Tensor& g) -> variable_list { return {zeros_like(g), g.sum()}; });
   });
 }
 
 /// copy_(src): src's values (broadcast, converted) into self      d/dself = 0, d/dsrc = grad
 /// Into an integer or bool tensor nothing is recorded: that result is not differentiable.
-Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
-  if (isFloatingType(scalar_type()) && grad_needed(*this, {src})) {
-    return with_autograd(*this, [&](const Tensor& s) {
+Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) const {
+  if (isFloatingType(scalar_type()) && grad_needed(mutable_this(), {src})) {
+    return with_autograd(mutable_this(), [&](const Tensor& s) {
       Tensor out = detail::make_empty(s.sizes(), s.scalar_type());
-      Tensor from = before(src, *this);
+      Tensor from = before(src, mutable_this());
       detail::copy_raw(out, from.expand(s.sizes()).detach());
       ScalarType src_dtype = src.scalar_type();
       return autograd::record("CopyBackwards", out, {s, from}, [src_dtype](const Tensor& g) -> variable_list {
@@ -247,12 +247,12 @@ Tensor& Tensor::copy_(const Tensor& src, bool /*non_blocking*/) {
       });
     }, {src});
   }
-  detail::check_inplace(*this);
-  detail::assert_no_internal_overlap(*this);
-  check_inplace_result(*this, infer_size(sizes(), src.sizes()), scalar_type());
-  detail::copy_raw(*this, src);
+  detail::check_inplace(mutable_this());
+  detail::assert_no_internal_overlap(mutable_this());
+  check_inplace_result(mutable_this(), infer_size(sizes(), src.sizes()), scalar_type());
+  detail::copy_raw(mutable_this(), src);
   impl_->storage->bump_version();
-  return *this;
+  return mutable_this();
 }
 
 }  // namespace xgrad

@@ -34,12 +34,15 @@ Tensor make_empty_strided(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
 
 Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
   const TensorImpl& b = *base.unsafeGetTensorImpl();
-  return Tensor(detail::make_pooled<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype));
+  auto impl = detail::make_pooled<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype);
+  impl->is_inference = b.is_inference;  // a view of an inference tensor is one; of a normal tensor, not
+  return Tensor(std::move(impl));
 }
 
 Tensor view_of(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
   Tensor view = make_view(base, std::move(sizes), std::move(strides), storage_offset);
-  autograd::make_view_of(base, view, autograd::current_creation_meta());
+  // A view of an inference tensor is no view for autograd (See Note [Inference tensors]).
+  if (!base.is_inference()) autograd::make_view_of(base, view, autograd::current_creation_meta());
   return view;
 }
 

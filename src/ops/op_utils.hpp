@@ -137,6 +137,10 @@ void index_put_raw(const Tensor& dst, const std::vector<Tensor>& indices, const 
 Tensor index_put(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
 Tensor& index_put_(Tensor& self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
 
+/// Throws unless `options` ask for what xgrad makes: a strided tensor on the CPU (a factory's or
+/// to()'s options name other devices and layouts for source compatibility only; device.hpp).
+void check_tensor_options(const TensorOptions& options);
+
 /// Checks that an in-place op that autograd does not record may write into `self`: with grad
 /// mode on, not if self requires grad and is a leaf or a view of one (autograd::check_inplace).
 void check_inplace(const Tensor& self);

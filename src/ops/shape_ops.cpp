@@ -330,6 +330,7 @@ namespace {
 /// What the views unbind and split return are: one node makes them all, so none may be written
 /// in place while autograd records (See Note [Views and in-place ops]).
 autograd::CreationMeta multi_output_creation_meta() {
+  if (InferenceMode::is_enabled()) return autograd::CreationMeta::INFERENCE_MODE;
   return GradMode::is_enabled() ? autograd::CreationMeta::MULTI_OUTPUT_NODE : autograd::CreationMeta::NO_GRAD_MODE;
 }
 void mark_views(const std::vector<Tensor>& outs, const Tensor& x, autograd::CreationMeta creation_meta) {
@@ -363,32 +364,64 @@ std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
                                 });
 }
 
-/// split(x, size, dim): consecutive pieces of `size` along dim (the last may be smaller).
+namespace {
+/// The pieces of x along dim of the given lengths, as views one node makes (`name`).
 /// d/dx: cat of the grads (zeros for unused)
-std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
-  dim = maybe_wrap_dim(dim, x.dim());
-  XGRAD_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size={}", split_size);
-  int64_t n = x.size(dim);
+std::vector<Tensor> split_pieces(const char* name, const Tensor& x, const std::vector<int64_t>& lengths, int64_t dim) {
   std::vector<Tensor> outs;
   const autograd::CreationMeta creation_meta = multi_output_creation_meta();
   {
     NoGradGuard no_grad;
-    if (n == 0) outs.push_back(x);
-    for (int64_t start = 0; start < n; start += std::max<int64_t>(split_size, 1))
-      outs.push_back(narrow(x, dim, start, std::min(split_size, n - start)));
+    int64_t start = 0;
+    for (int64_t length : lengths) {
+      outs.push_back(narrow(x, dim, start, length));
+      start += length;
+    }
   }
   mark_views(outs, x, creation_meta);
-  DimVector in_sizes(x.sizes());
   ScalarType dt = x.scalar_type();
   std::vector<DimVector> part_sizes;
   for (const Tensor& o : outs) part_sizes.emplace_back(o.sizes());
-  return autograd::record_multi("SplitBackward0", outs, {x}, save(),
+  return autograd::record_multi(name, outs, {x}, save(),
                                 [dim, part_sizes, dt](const variable_list& grads) -> variable_list {
                                   std::vector<Tensor> parts;
                                   for (size_t i = 0; i < grads.size(); ++i)
                                     parts.push_back(grads[i].defined() ? grads[i] : zeros(part_sizes[i], dt));
                                   return {cat(parts, dim)};
                                 });
+}
+}  // namespace
+
+/// split(x, size, dim): consecutive pieces of `size` along dim (the last may be smaller).
+/// d/dx: cat of the grads (zeros for unused)
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
+  dim = maybe_wrap_dim(dim, x.dim());
+  XGRAD_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size={}", split_size);
+  int64_t n = x.size(dim);
+  std::vector<int64_t> lengths;
+  if (n == 0) lengths.push_back(0);
+  for (int64_t start = 0; start < n; start += std::max<int64_t>(split_size, 1))
+    lengths.push_back(std::min(split_size, n - start));
+  return split_pieces("SplitBackward0", x, lengths, dim);
+}
+
+/// split_with_sizes(x, sizes, dim): consecutive pieces of the given sizes along dim (they must
+/// sum to x.size(dim)).   d/dx: cat of the grads (zeros for unused)
+std::vector<Tensor> split_with_sizes(const Tensor& x, IntArrayRef split_sizes, int64_t dim) {
+  XGRAD_CHECK(x.dim() != 0, "split expects at least a 1-dimensional tensor");
+  dim = maybe_wrap_dim(dim, x.dim());
+  const int64_t n = x.size(dim);
+  int64_t total = 0;
+  for (int64_t s : split_sizes) {
+    XGRAD_CHECK(s >= 0, "split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={}",
+                format_sizes(split_sizes));
+    total += s;
+  }
+  XGRAD_CHECK(total == n,
+              "split_with_sizes expects split_sizes to sum exactly to {} (input tensor's size at dimension {}), but got "
+              "split_sizes={}",
+              n, dim, format_sizes(split_sizes));
+  return split_pieces("SplitWithSizesBackward0", x, std::vector<int64_t>(split_sizes.begin(), split_sizes.end()), dim);
 }
 
 std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {

@@ -216,23 +216,23 @@ Tensor Tensor::index(std::initializer_list<indexing::TensorIndex> indices) const
 }
 Tensor Tensor::index(const std::vector<std::optional<Tensor>>& indices) const { return xgrad::index(*this, indices); }
 
-Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs) {
+Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs) const {
   XGRAD_CHECK(!indices.empty(), "Passing an empty index list to Tensor::index_put_() is not valid syntax");
-  indexing::set_item(*this, indices, rhs);
-  return *this;
+  indexing::set_item(mutable_this(), indices, rhs);
+  return mutable_this();
 }
-Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v) {
+Tensor& Tensor::index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v) const {
   XGRAD_CHECK(!indices.empty(), "Passing an empty index list to Tensor::index_put_() is not valid syntax");
   return index_put_(indices, scalar_tensor(v, scalar_type()));
 }
-Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs) {
+Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs) const {
   return index_put_(ArrayRef<indexing::TensorIndex>(indices), rhs);
 }
-Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v) {
+Tensor& Tensor::index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v) const {
   return index_put_(ArrayRef<indexing::TensorIndex>(indices), v);
 }
-Tensor& Tensor::index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate) {
-  return xgrad::index_put_(*this, indices, values, accumulate);
+Tensor& Tensor::index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate) const {
+  return xgrad::index_put_(mutable_this(), indices, values, accumulate);
 }
 Tensor Tensor::index_put(const std::vector<std::optional<Tensor>>& indices, const Tensor& values,
                          bool accumulate) const {

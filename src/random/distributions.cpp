@@ -199,8 +199,8 @@ int64_t update_to(int64_t to) {
 // ---- the in-place fills ------------------------------------------------------------------------
 
 /// §3.1: one 32-bit draw per float32 (24 bits used), one 64-bit draw per float64 (53 bits).
-Tensor& Tensor::uniform_(double from, double to, std::optional<Generator> generator) {
-  check_fill(*this);
+Tensor& Tensor::uniform_(double from, double to, std::optional<Generator> generator) const {
+  check_fill(mutable_this());
   XGRAD_CHECK(isFloatingType(scalar_type()), "\"check_uniform_bounds\" not implemented for '{}'",
               scalar_type_name(scalar_type()));
   XGRAD_CHECK(from <= to, "uniform_ expects to return a [from, to) range, but found from={} > to={}", from, to);
@@ -213,28 +213,28 @@ Tensor& Tensor::uniform_(double from, double to, std::optional<Generator> genera
       if constexpr (detail::is_reduced_float_v<T>) {
         const T f = T(static_cast<float>(from)), t = T(static_cast<float>(to));
         const float range = static_cast<float>(T(static_cast<float>(t) - static_cast<float>(f)));
-        for_each_element<T>(*this, [&](T& x) { x = T(std::fmaf(unit_reduced<T>(g.random()), range, static_cast<float>(f))); });
+        for_each_element<T>(mutable_this(), [&](T& x) { x = T(std::fmaf(unit_reduced<T>(g.random()), range, static_cast<float>(f))); });
       }
     });
-    return finish(*this);
+    return finish(mutable_this());
   }
   visit_floating(scalar_type(), "check_uniform_bounds", [&](auto tag) {
     using T = decltype(tag);
     const T f = static_cast<T>(from), range = static_cast<T>(static_cast<T>(to) - f);
-    for_each_element<T>(*this, [&](T& x) {
+    for_each_element<T>(mutable_this(), [&](T& x) {
       if constexpr (std::is_same<T, float>::value)
         x = kernels::uniform_float(g.random(), f, range);
       else
         x = kernels::uniform_double(g.random64(), from, to - from);
     });
   });
-  return finish(*this);
+  return finish(mutable_this());
 }
 
 /// §3.2: fewer than 16 elements or not contiguous: the cached scalar path, in double;
 /// otherwise the block fill (float64 with glibc, float32 with the AVX2 kernel's arithmetic).
-Tensor& Tensor::normal_(double mean, double std, std::optional<Generator> generator) {
-  check_fill(*this);
+Tensor& Tensor::normal_(double mean, double std, std::optional<Generator> generator) const {
+  check_fill(mutable_this());
   XGRAD_CHECK(isFloatingType(scalar_type()), "\"normal_kernel_cpu\" not implemented for '{}'",
               scalar_type_name(scalar_type()));
   XGRAD_CHECK(std >= 0, "normal expects std >= 0.0, but found std {}", std);
@@ -247,32 +247,32 @@ Tensor& Tensor::normal_(double mean, double std, std::optional<Generator> genera
         if (numel() >= 16 && is_contiguous())
           normal_fill_reduced<T>(data_ptr<T>(), numel(), T(static_cast<float>(mean)), T(static_cast<float>(std)), g);
         else
-          for_each_element<T>(*this, [&](T& x) { x = detail::convert<T>(std::fma(standard_normal(g), std, mean)); });
+          for_each_element<T>(mutable_this(), [&](T& x) { x = detail::convert<T>(std::fma(standard_normal(g), std, mean)); });
       }
     });
-    return finish(*this);
+    return finish(mutable_this());
   }
   visit_floating(scalar_type(), "normal_kernel_cpu", [&](auto tag) {
     using T = decltype(tag);
     if (numel() >= 16 && is_contiguous()) {
       normal_fill<T>(data_ptr<T>(), numel(), static_cast<T>(mean), static_cast<T>(std), g);
     } else {
-      for_each_element<T>(*this, [&](T& x) { x = static_cast<T>(std::fma(standard_normal(g), std, mean)); });
+      for_each_element<T>(mutable_this(), [&](T& x) { x = static_cast<T>(std::fma(standard_normal(g), std, mean)); });
     }
   });
-  return finish(*this);
+  return finish(mutable_this());
 }
 
 /// §4.3: the full range of the dtype: v % (2^digits + 1) for floating types (float32 2^24 + 1,
 /// float16 2^11 + 1, bfloat16 2^8 + 1), v % (max + 1) for integers, v & 1 for bool; float64 and
 /// int64 take a 64-bit draw, the others a 32-bit one.
-Tensor& Tensor::random_(std::optional<Generator> generator) {
-  check_fill(*this);
+Tensor& Tensor::random_(std::optional<Generator> generator) const {
+  check_fill(mutable_this());
   GeneratorImpl& g = pick(generator);
   std::lock_guard<std::mutex> lock(g.mutex());
   visit_dtype(scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    for_each_element<T>(*this, [&](T& x) {
+    for_each_element<T>(mutable_this(), [&](T& x) {
       if constexpr (std::is_same<T, bool>::value) {
         x = (g.random() & 1) != 0;
       } else if constexpr (std::is_same<T, double>::value || std::is_same<T, int64_t>::value) {
@@ -286,10 +286,10 @@ Tensor& Tensor::random_(std::optional<Generator> generator) {
       }
     });
   });
-  return finish(*this);
+  return finish(mutable_this());
 }
 
-Tensor& Tensor::random_(int64_t to, std::optional<Generator> generator) { return random_(0, to, std::move(generator)); }
+Tensor& Tensor::random_(int64_t to, std::optional<Generator> generator) const { return random_(0, to, std::move(generator)); }
 
 namespace {
 /// PyTorch's check_from_to_in_range: from and to - 1 must be values of the dtype (named as c10's
@@ -327,8 +327,8 @@ constexpr bool wide_draws = std::is_same<T, int64_t>::value || std::is_same<T, d
 }  // namespace
 
 /// §4.1 [from, to), and §4.2 [from, the dtype's largest value] when `to` is not given.
-Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator) {
-  check_fill(*this);
+Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator) const {
+  check_fill(mutable_this());
   visit_dtype(scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     constexpr bool floating = !std::is_integral<T>::value;
@@ -339,7 +339,7 @@ Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, std::optional<G
         XGRAD_CHECK(wide_draws<T>, "random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16");
         GeneratorImpl& g = pick(generator);
         std::lock_guard<std::mutex> lock(g.mutex());
-        for_each_element<T>(*this, [&](T& x) { x = detail::convert<T>(static_cast<int64_t>(g.random64())); });
+        for_each_element<T>(mutable_this(), [&](T& x) { x = detail::convert<T>(static_cast<int64_t>(g.random64())); });
         return;
       }
       int64_t to_inc;
@@ -370,29 +370,30 @@ Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, std::optional<G
     const bool use64 = wide_draws<T> && range >= (uint64_t{1} << 32);
     GeneratorImpl& g = pick(generator);
     std::lock_guard<std::mutex> lock(g.mutex());
-    for_each_element<T>(*this, [&](T& x) { x = random_in_range<T>(g, range, lo, use64); });
+    for_each_element<T>(mutable_this(), [&](T& x) { x = random_in_range<T>(g, range, lo, use64); });
   });
-  return finish(*this);
+  return finish(mutable_this());
 }
 
 /// §6: one 64-bit draw per element, its 53-bit uniform compared with p in double.
-Tensor& Tensor::bernoulli_(double p, std::optional<Generator> generator) {
-  check_fill(*this);
+Tensor& Tensor::bernoulli_(double p, std::optional<Generator> generator) const {
+  check_fill(mutable_this());
   XGRAD_CHECK(scalar_type() != kHalf, "\"bernoulli_scalar_cpu_\" not implemented for 'Half'");
   XGRAD_CHECK(p >= 0 && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p={}", p);
   GeneratorImpl& g = pick(generator);
   std::lock_guard<std::mutex> lock(g.mutex());
   visit_dtype(scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    for_each_element<T>(*this, [&](T& x) { x = detail::convert<T>(kernels::unit_double(g.random64()) < p ? 1 : 0); });
+    for_each_element<T>(mutable_this(), [&](T& x) { x = detail::convert<T>(kernels::unit_double(g.random64()) < p ? 1 : 0); });
   });
-  return finish(*this);
+  return finish(mutable_this());
 }
 
 // ---- factories -----------------------------------------------------------------------------------
 
 namespace {
 Tensor fresh(IntArrayRef size, const TensorOptions& options, ScalarType fallback) {
+  detail::check_tensor_options(options);
   return detail::make_empty(size, options.has_dtype() ? options.dtype() : fallback);
 }
 Tensor with_grad(Tensor t, const TensorOptions& options) {

@@ -299,7 +299,9 @@ TEST_CASE("autograd errors carry PyTorch's messages") {
                     "[torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: enable anomaly "
                     "detection to find the operation that failed to compute its gradient, with "
                     "torch.autograd.set_detect_anomaly(True).");
-  CHECK_THROWS_WITH(torch::arange(3).requires_grad_(), "only Tensors of floating point dtype can require gradients");
+  // libtorch's text (AutogradMeta::set_requires_grad); Python's requires_grad_() checks first with its own.
+  CHECK_THROWS_WITH(torch::arange(3).requires_grad_(),
+                    "Only Tensors of floating point and complex dtype can require gradients");
   CHECK_THROWS_WITH(x.backward(torch::ones({2})),
                     "Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and output[0] has a shape of "
                     "torch.Size([3]).");

@@ -68,7 +68,13 @@ class Tensor {
   bool is_contiguous() const { return impl_->is_contiguous; }
   /// Whether this tensor is a view of another (x[0], x.t(), ...) that autograd tracks as such.
   bool is_view() const;
-  uint32_t _version() const { return impl_->storage->version(); }
+  /// How many in-place writes its storage has seen; throws for an inference tensor, which does
+  /// not count them (See Note [Inference tensors] in grad_mode.hpp).
+  uint32_t _version() const {
+    return impl_->is_inference ? impl_->version_counter().current_version() : impl_->storage->version();
+  }
+  /// Made under InferenceMode (or a view of such a tensor).
+  bool is_inference() const { return impl_->is_inference; }
   std::string toString() const;
 
   // ---- element access ---------------------------------------------------------------------
@@ -81,8 +87,8 @@ class Tensor {
 
   // ---- autograd (see autograd/engine.hpp) ---------------------------------------------------
   bool requires_grad() const;
-  Tensor& set_requires_grad(bool requires_grad);
-  Tensor& requires_grad_(bool requires_grad = true);
+  Tensor& set_requires_grad(bool requires_grad) const;
+  Tensor& requires_grad_(bool requires_grad = true) const;
   bool is_leaf() const;
   /// Makes this tensor hold new_data's values, shape and dtype while staying the same tensor
   /// (its requires_grad, grad and hooks, and every handle to it): how Module::to converts
@@ -112,7 +118,15 @@ class Tensor {
   void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
                 bool create_graph = false, std::optional<TensorList> inputs = std::nullopt) const;
   Tensor detach() const;
-  Tensor& detach_();
+  Tensor& detach_() const;
+  /// The same data as a tensor autograd does not see (libtorch's variable_data(), what data()
+  /// returns): shares the storage, but not its version counter, so in-place writes through it
+  /// are not noticed by saved tensors; no grad, no history.
+  Tensor variable_data() const;
+  Tensor data() const { return variable_data(); }
+  /// The same data, no grad and no history, sharing the version counter too (in-place writes
+  /// through it are seen by autograd's checks).
+  Tensor tensor_data() const;
   /// The tensor a view was made from (its root base); PyTorch's error if this is not a view.
   const Tensor& _base() const;
 
@@ -120,6 +134,8 @@ class Tensor {
   Tensor to(ScalarType dtype, bool non_blocking = false, bool copy = false) const;
   Tensor to(TensorOptions options, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const;
+  /// other's dtype (and device).
+  Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
   Tensor toType(ScalarType dtype) const { return to(dtype); }
   Tensor type_as(const Tensor& other) const { return to(other.dtype()); }
   Tensor cpu() const { return *this; }
@@ -157,6 +173,7 @@ class Tensor {
   Tensor repeat(IntArrayRef repeats) const;
   std::vector<Tensor> unbind(int64_t dim = 0) const;
   std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
+  std::vector<Tensor> split_with_sizes(IntArrayRef split_sizes, int64_t dim = 0) const;
   std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
 
   // ---- indexing (see ops/tensor_indexing.hpp and ops/indexing.hpp) ---------------------------
@@ -166,29 +183,29 @@ class Tensor {
   /// Advanced indexing by a list of index tensors (an empty optional: that dim is taken whole).
   Tensor index(const std::vector<std::optional<Tensor>>& indices) const;
   /// x.index_put_({1, Slice()}, v) is Python's x[1, :] = v.
-  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs);
-  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v);
-  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs);
-  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v);
-  Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate = false);
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Tensor& rhs) const;
+  Tensor& index_put_(ArrayRef<indexing::TensorIndex> indices, const Scalar& v) const;
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& rhs) const;
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& v) const;
+  Tensor& index_put_(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate = false) const;
   Tensor index_put(const std::vector<std::optional<Tensor>>& indices, const Tensor& values, bool accumulate = false) const;
   Tensor nonzero() const;
   Tensor masked_select(const Tensor& mask) const;
   Tensor masked_scatter(const Tensor& mask, const Tensor& source) const;
-  Tensor& masked_scatter_(const Tensor& mask, const Tensor& source);
+  Tensor& masked_scatter_(const Tensor& mask, const Tensor& source) const;
   Tensor take(const Tensor& index) const;
   Tensor index_add(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
-  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1);
+  Tensor& index_add_(int64_t dim, const Tensor& index, const Tensor& source, const Scalar& alpha = 1) const;
   Tensor index_copy(int64_t dim, const Tensor& index, const Tensor& source) const;
-  Tensor& index_copy_(int64_t dim, const Tensor& index, const Tensor& source);
+  Tensor& index_copy_(int64_t dim, const Tensor& index, const Tensor& source) const;
   Tensor index_fill(int64_t dim, const Tensor& index, const Scalar& value) const;
-  Tensor& index_fill_(int64_t dim, const Tensor& index, const Scalar& value);
+  Tensor& index_fill_(int64_t dim, const Tensor& index, const Scalar& value) const;
   Tensor index_select(int64_t dim, const Tensor& index) const;
   Tensor gather(int64_t dim, const Tensor& index) const;
   Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
   Tensor masked_fill(const Tensor& mask, const Scalar& value) const;
   Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
-  Tensor& masked_fill_(const Tensor& mask, const Scalar& value);
+  Tensor& masked_fill_(const Tensor& mask, const Scalar& value) const;
   Tensor where(const Tensor& condition, const Tensor& other) const;
 
   // ---- elementwise (see ops/elementwise.hpp) ------------------------------------------------
@@ -249,36 +266,36 @@ class Tensor {
   Tensor log_softmax(int64_t dim, std::optional<ScalarType> dtype = std::nullopt) const;
 
   // ---- in place: write into this tensor's storage and bump its version (src/ops/inplace.cpp) -
-  Tensor& add_(const Tensor& other, const Scalar& alpha = 1);
-  Tensor& add_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& sub_(const Tensor& other, const Scalar& alpha = 1);
-  Tensor& sub_(const Scalar& other, const Scalar& alpha = 1);
-  Tensor& mul_(const Tensor& other);
-  Tensor& mul_(const Scalar& other);
-  Tensor& div_(const Tensor& other);
-  Tensor& div_(const Scalar& other);
-  Tensor& neg_();
-  Tensor& exp_();
-  Tensor& sqrt_();
-  Tensor& relu_();
-  Tensor& clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt);
-  Tensor& clamp_min_(const Scalar& min);
-  Tensor& clamp_max_(const Scalar& max);
-  Tensor& zero_();
-  Tensor& fill_(const Scalar& value);
-  Tensor& fill_(const Tensor& value);  // a 0-d tensor
-  Tensor& copy_(const Tensor& src, bool non_blocking = false);
-  Tensor& addcmul_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
-  Tensor& addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value = 1);
-  Tensor& lerp_(const Tensor& end, const Scalar& weight);
+  Tensor& add_(const Tensor& other, const Scalar& alpha = 1) const;
+  Tensor& add_(const Scalar& other, const Scalar& alpha = 1) const;
+  Tensor& sub_(const Tensor& other, const Scalar& alpha = 1) const;
+  Tensor& sub_(const Scalar& other, const Scalar& alpha = 1) const;
+  Tensor& mul_(const Tensor& other) const;
+  Tensor& mul_(const Scalar& other) const;
+  Tensor& div_(const Tensor& other) const;
+  Tensor& div_(const Scalar& other) const;
+  Tensor& neg_() const;
+  Tensor& exp_() const;
+  Tensor& sqrt_() const;
+  Tensor& relu_() const;
+  Tensor& clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt) const;
+  Tensor& clamp_min_(const Scalar& min) const;
+  Tensor& clamp_max_(const Scalar& max) const;
+  Tensor& zero_() const;
+  Tensor& fill_(const Scalar& value) const;
+  Tensor& fill_(const Tensor& value) const;  // a 0-d tensor
+  Tensor& copy_(const Tensor& src, bool non_blocking = false) const;
+  Tensor& addcmul_(const Tensor& a, const Tensor& b, const Scalar& value = 1) const;
+  Tensor& addcdiv_(const Tensor& a, const Tensor& b, const Scalar& value = 1) const;
+  Tensor& lerp_(const Tensor& end, const Scalar& weight) const;
 
   // ---- random fills, drawn as PyTorch draws them (see random/distributions.hpp) --------------
-  Tensor& uniform_(double from = 0, double to = 1, std::optional<Generator> generator = std::nullopt);
-  Tensor& normal_(double mean = 0, double std = 1, std::optional<Generator> generator = std::nullopt);
-  Tensor& random_(std::optional<Generator> generator = std::nullopt);
-  Tensor& random_(int64_t to, std::optional<Generator> generator = std::nullopt);
-  Tensor& random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator = std::nullopt);
-  Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt);
+  Tensor& uniform_(double from = 0, double to = 1, std::optional<Generator> generator = std::nullopt) const;
+  Tensor& normal_(double mean = 0, double std = 1, std::optional<Generator> generator = std::nullopt) const;
+  Tensor& random_(std::optional<Generator> generator = std::nullopt) const;
+  Tensor& random_(int64_t to, std::optional<Generator> generator = std::nullopt) const;
+  Tensor& random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator = std::nullopt) const;
+  Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt) const;
 
   // ---- reductions (see ops/reduction.hpp; sum_to_size: core/shape.hpp) ----------------------
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
@@ -324,6 +341,9 @@ class Tensor {
   Tensor& operator/=(const Scalar& o) { return div_(o); }
 
  private:
+  /// In-place methods are const, as libtorch's (`x.grad().zero_()` on the const reference grad()
+  /// returns): they change the tensor's data, never which TensorImpl this handle points to.
+  Tensor& mutable_this() const { return const_cast<Tensor&>(*this); }
   std::shared_ptr<TensorImpl> impl_;
 };
 

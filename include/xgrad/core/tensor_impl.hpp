@@ -21,6 +21,19 @@ class Node;
 /// Strides of a row-major (C-order) tensor of the given sizes.
 DimVector contiguous_strides(IntArrayRef sizes);
 
+/// What TensorImpl::version_counter() gives (c10::VariableVersion): the storage's count of
+/// in-place writes, which an inference tensor does not have (See Note [Inference tensors]).
+class VariableVersion {
+ public:
+  explicit VariableVersion(const Storage* storage) : storage_(storage) {}
+  bool enabled() const { return storage_ != nullptr; }
+  /// Throws "Inference tensors do not track version counter." for an inference tensor.
+  uint32_t current_version() const;
+
+ private:
+  const Storage* storage_;
+};
+
 struct TensorImpl {
   TensorImpl(std::shared_ptr<Storage> storage, int64_t storage_offset, DimVector sizes, DimVector strides,
              ScalarType dtype);
@@ -43,6 +56,13 @@ struct TensorImpl {
   ScalarType dtype;
   int64_t numel = 0;
   bool is_contiguous = true;
+  /// Made under InferenceMode (See Note [Inference tensors] in grad_mode.hpp): set at
+  /// construction from the thread's mode; a view takes its base's.
+  bool is_inference = false;
+
+  VariableVersion version_counter() const { return VariableVersion(is_inference ? nullptr : storage.get()); }
+  /// Counts an in-place write; PyTorch's error for an inference tensor outside InferenceMode.
+  void bump_version();
 
   // Autograd identity, kept here because every recorded op sets it (see autograd/autograd_meta.hpp
   // for the rest, which only leaves, hooks and retain_grad need).
