@@ -158,7 +158,9 @@ variable_list run_node(Node& fn, variable_list&& inputs, const Backward& bw) {
   } catch (...) {
     detail::current_node() = previous;
     if (AnomalyMode::is_enabled() && !fn.forward_op().empty())
-      warn(fmt::format("Error detected in {}. The forward op that created it: {}.", fn.name(), fn.forward_op()));
+      // PyTorch prints the Python traceback of the forward call here; xgrad names the forward op.
+      warn(fmt::format("Error detected in {}. Traceback of forward call that caused the error:\n  {}", fn.name(),
+                       fn.forward_op()));
     throw;
   }
   if (bw.trace) bw.trace->after(fn, outputs);

@@ -99,4 +99,10 @@ TEST_CASE("data() and variable_data() share memory but not the version counter; 
   Tensor v = x.variable_data();
   CHECK(v.is_leaf());
   CHECK(v._version() == 0);
+  Tensor m = torch::autograd::make_variable(x * 2, /*requires_grad=*/true);
+  CHECK(m.is_leaf());
+  CHECK(m.requires_grad());
+  CHECK(m.sum().item<float>() == 18.0f);
+  CHECK_FALSE(torch::autograd::make_variable(x).requires_grad());
+  CHECK(x.layout() == torch::kStrided);
 }

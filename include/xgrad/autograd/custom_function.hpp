@@ -50,6 +50,14 @@ using IndexRange = std::pair<size_t, size_t>;
 
 using Variable = Tensor;
 
+/// libtorch's make_variable: `data`'s values as a new leaf (no history, its own version counter:
+/// Tensor::variable_data()) that requires grad if asked.
+inline Variable make_variable(const Tensor& data, bool requires_grad = false, bool /*allow_tensor_metadata_change*/ = true) {
+  Variable v = data.variable_data();
+  if (requires_grad) v.set_requires_grad(true);
+  return v;
+}
+
 template <class T>
 struct CppNode;
 class AutogradContext;

@@ -63,6 +63,7 @@ class Tensor {
   int64_t storage_offset() const { return impl_->storage_offset; }
   TensorOptions options() const { return TensorOptions(dtype()); }
   Device device() const { return Device(); }
+  Layout layout() const { return kStrided; }  // every xgrad tensor is strided (dense)
   bool is_cpu() const { return true; }
   bool is_floating_point() const { return xgrad::is_floating_point(dtype()); }
   bool is_contiguous() const { return impl_->is_contiguous; }
