@@ -171,6 +171,8 @@ Tensor& Tensor::exp_() const { return with_autograd(mutable_this(), [](const Ten
 Tensor& Tensor::sqrt_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::sqrt(s); }); }
 Tensor& Tensor::relu_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::relu(s); }); }
 Tensor& relu_(Tensor& x) { return x.relu_(); }
+Tensor& Tensor::tanh_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::tanh(s); }); }
+Tensor& Tensor::sigmoid_() const { return with_autograd(mutable_this(), [](const Tensor& s) { return xgrad::sigmoid(s); }); }
 Tensor& Tensor::clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max) const {
   return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::clamp(s, min, max); });
 }

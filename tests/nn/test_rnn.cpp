@@ -317,3 +317,23 @@ TEST_CASE("recurrent layers clone with their own parameters", "[nn][rnn]") {
   }
   CHECK_FALSE(std::get<0>(copy->forward(x)).equal(std::get<0>(gru->forward(x))));
 }
+
+TEST_CASE("tanh_ and sigmoid_ in place (libtorch's RNN tests use them) record PyTorch's nodes", "[nn][rnn]") {
+  manual_seed(0);
+  Tensor x = randn({2, 3}, requires_grad());
+  for (bool is_tanh : {true, false}) {
+    Tensor y = x * 1;
+    const uint32_t version = y._version();
+    Tensor& r = is_tanh ? y.tanh_() : y.sigmoid_();
+    CHECK(&r == &y);
+    CHECK(y._version() == version + 1);
+    CHECK(y.grad_fn()->name() == (is_tanh ? "TanhBackward0" : "SigmoidBackward0"));
+    Tensor expected = is_tanh ? tanh(x) : sigmoid(x);
+    CHECK_CLOSE(y, expected, 0.0, 0.0);
+    Tensor g = autograd::grad({y.sum()}, {x})[0];
+    Tensor expected_g = autograd::grad({expected.sum()}, {x})[0];
+    CHECK_CLOSE(g, expected_g, 0.0, 0.0);
+  }
+  Tensor leaf = randn({2}, requires_grad());
+  CHECK_THROWS(leaf.tanh_());  // a leaf requiring grad cannot be changed in place
+}

@@ -279,6 +279,8 @@ class Tensor {
   Tensor& exp_() const;
   Tensor& sqrt_() const;
   Tensor& relu_() const;
+  Tensor& tanh_() const;
+  Tensor& sigmoid_() const;
   Tensor& clamp_(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt) const;
   Tensor& clamp_min_(const Scalar& min) const;
   Tensor& clamp_max_(const Scalar& max) const;
