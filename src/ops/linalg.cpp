@@ -313,15 +313,17 @@ Tensor addbmm(const Tensor& c, const Tensor& a, const Tensor& b, const Scalar& b
 
 /// self.baddbmm_(a, b, beta, alpha) and self.addbmm_(...): the ops above written into self (no
 /// broadcasting of self), recorded as in-place ops (Note [In-place ops and autograd]).
-Tensor& Tensor::baddbmm_(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) {
-  return detail::inplace_with_autograd(*this, {b1, b2}, [&](const Tensor& s) {
-    return xgrad::baddbmm(s, detail::alias_for_inplace(b1, *this), detail::alias_for_inplace(b2, *this), beta, alpha);
+Tensor& Tensor::baddbmm_(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) const {
+  Tensor& self = mutable_this();
+  return detail::inplace_with_autograd(self, {b1, b2}, [&](const Tensor& s) {
+    return xgrad::baddbmm(s, detail::alias_for_inplace(b1, self), detail::alias_for_inplace(b2, self), beta, alpha);
   });
 }
 
-Tensor& Tensor::addbmm_(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) {
-  return detail::inplace_with_autograd(*this, {b1, b2}, [&](const Tensor& s) {
-    return xgrad::addbmm(s, detail::alias_for_inplace(b1, *this), detail::alias_for_inplace(b2, *this), beta, alpha);
+Tensor& Tensor::addbmm_(const Tensor& b1, const Tensor& b2, const Scalar& beta, const Scalar& alpha) const {
+  Tensor& self = mutable_this();
+  return detail::inplace_with_autograd(self, {b1, b2}, [&](const Tensor& s) {
+    return xgrad::addbmm(s, detail::alias_for_inplace(b1, self), detail::alias_for_inplace(b2, self), beta, alpha);
   });
 }
 
