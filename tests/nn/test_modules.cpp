@@ -230,3 +230,15 @@ TEST_CASE("Flatten, Identity and one_hot") {
   CHECK_THROWS_WITH(F::one_hot(torch::tensor({-1}), 3), "Class values must be non-negative.");
   CHECK_THROWS_WITH(F::one_hot(torch::tensor({1.0f}), 3), "one_hot is only applicable to index tensor.");
 }
+
+TEST_CASE("Sequential holds and prints a module that is not Tensor -> Tensor, and refuses to run it") {
+  torch::nn::Sequential seq(torch::nn::Linear(4, 4), torch::nn::LSTM(4, 5));
+  CHECK(seq->size() == 2);
+  std::ostringstream out;
+  out << *seq;
+  CHECK(out.str().find("(1): torch::nn::LSTM(input_size=4, hidden_size=5") != std::string::npos);
+  CHECK_THROWS_WITH(seq->forward(torch::ones({2, 3, 4})),
+                    Catch::Contains("module (1) does not take and return one Tensor"));
+  torch::nn::Sequential plain(torch::nn::Linear(4, 2));
+  CHECK(plain->forward(torch::ones({3, 4})).sizes() == std::vector<int64_t>{3, 2});
+}

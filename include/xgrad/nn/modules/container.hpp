@@ -7,9 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "xgrad/core/exception.hpp"
 #include "xgrad/nn/module.hpp"
 
 namespace xgrad::nn {
+
+namespace detail {
+/// Whether Impl::forward takes one Tensor and returns one (Linear, ReLU, ...), as a Sequential
+/// step must; an LSTM (a tuple out) or MultiheadAttention (three in) does not.
+template <class Impl, class = void>
+struct forwards_one_tensor : std::false_type {};
+template <class Impl>
+struct forwards_one_tensor<Impl, std::void_t<decltype(std::declval<Impl&>().forward(std::declval<const Tensor&>()))>>
+    : std::is_convertible<decltype(std::declval<Impl&>().forward(std::declval<const Tensor&>())), Tensor> {};
+}  // namespace detail
 
 class SequentialImpl : public Cloneable<SequentialImpl> {
  public:
@@ -35,7 +46,19 @@ class SequentialImpl : public Cloneable<SequentialImpl> {
   template <class Impl>
   void push_back(std::string name, std::shared_ptr<Impl> impl) {
     register_module(name, impl);
-    steps_.push_back({impl, [impl](const Tensor& x) { return impl->forward(x); },
+    // libtorch's Sequential holds any module (AnyModule) and forward<T> picks the return type;
+    // xgrad's chains Tensor -> Tensor, so a module that is not one may be held and printed, and
+    // forward refuses to run it.
+    std::function<Tensor(const Tensor&)> forward;
+    if constexpr (detail::forwards_one_tensor<Impl>::value) {
+      forward = [impl](const Tensor& x) -> Tensor { return impl->forward(x); };
+    } else {
+      forward = [name](const Tensor&) -> Tensor {
+        throw Error("Sequential::forward: module (" + name + ") does not take and return one Tensor; "
+                    "xgrad's Sequential chains Tensor -> Tensor modules only");
+      };
+    }
+    steps_.push_back({impl, std::move(forward),
                       [impl](SequentialImpl& target, const std::string& step_name) {
                         target.push_back(step_name, std::dynamic_pointer_cast<Impl>(impl->clone()));
                       }});
