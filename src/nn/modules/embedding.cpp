@@ -36,6 +36,33 @@ const char* python_mode_name(const EmbeddingBagMode& mode) {
   return mode.value() == 0 ? "sum" : mode.value() == 1 ? "mean" : "max";
 }
 
+/// Embedding's and EmbeddingBag's reset_parameters: N(0, 1), the padding row zero.
+void init_embedding_weight(Tensor& weight, const std::optional<int64_t>& padding_idx) {
+  init::normal_(weight);
+  if (padding_idx) {
+    NoGradGuard no_grad;
+    weight.select(0, *padding_idx).fill_(0);
+  }
+}
+
+/// The weight Embedding and EmbeddingBag register (their options name the same fields):
+/// options._weight() if given (from_pretrained), checked against the sizes, else a fresh one
+/// initialised as reset_parameters does. Resolves a negative padding_idx in `options` first.
+template <class Options>
+Tensor embedding_weight(Options& options) {
+  if (options.padding_idx())
+    options.padding_idx(resolve_padding_idx(options.padding_idx(), options.num_embeddings()));
+  if (!options._weight().defined()) {
+    Tensor weight = empty({options.num_embeddings(), options.embedding_dim()});
+    init_embedding_weight(weight, options.padding_idx());
+    return weight;
+  }
+  XGRAD_CHECK(options._weight().dim() == 2 && options._weight().size(0) == options.num_embeddings() &&
+                  options._weight().size(1) == options.embedding_dim(),
+              "Shape of weight does not match num_embeddings and embedding_dim");
+  return options._weight();
+}
+
 }  // namespace
 
 Tensor functional::embedding(const Tensor& input, const Tensor& weight, const EmbeddingFuncOptions& options) {
@@ -92,27 +119,9 @@ Tensor functional::embedding_bag(const Tensor& input, const Tensor& weight, cons
 
 EmbeddingImpl::EmbeddingImpl(EmbeddingOptions options_) : options(std::move(options_)) { reset(); }
 
-void EmbeddingImpl::reset() {
-  if (options.padding_idx())
-    options.padding_idx(resolve_padding_idx(options.padding_idx(), options.num_embeddings()));
-  if (!options._weight().defined()) {
-    weight = register_parameter("weight", empty({options.num_embeddings(), options.embedding_dim()}));
-    reset_parameters();
-  } else {
-    XGRAD_CHECK(options._weight().dim() == 2 && options._weight().size(0) == options.num_embeddings() &&
-                    options._weight().size(1) == options.embedding_dim(),
-                "Shape of weight does not match num_embeddings and embedding_dim");
-    weight = register_parameter("weight", options._weight());
-  }
-}
+void EmbeddingImpl::reset() { weight = register_parameter("weight", embedding_weight(options)); }
 
-void EmbeddingImpl::reset_parameters() {
-  init::normal_(weight);
-  if (options.padding_idx()) {
-    NoGradGuard no_grad;
-    weight.select(0, *options.padding_idx()).fill_(0);
-  }
-}
+void EmbeddingImpl::reset_parameters() { init_embedding_weight(weight, options.padding_idx()); }
 
 void EmbeddingImpl::pretty_print(std::ostream& stream) const {
   stream << std::boolalpha << "torch::nn::Embedding(num_embeddings=" << options.num_embeddings()
@@ -152,27 +161,9 @@ Embedding Embedding::from_pretrained(const Tensor& embeddings, const EmbeddingFr
 
 EmbeddingBagImpl::EmbeddingBagImpl(EmbeddingBagOptions options_) : options(std::move(options_)) { reset(); }
 
-void EmbeddingBagImpl::reset() {
-  if (options.padding_idx())
-    options.padding_idx(resolve_padding_idx(options.padding_idx(), options.num_embeddings()));
-  if (!options._weight().defined()) {
-    weight = register_parameter("weight", empty({options.num_embeddings(), options.embedding_dim()}));
-    reset_parameters();
-  } else {
-    XGRAD_CHECK(options._weight().dim() == 2 && options._weight().size(0) == options.num_embeddings() &&
-                    options._weight().size(1) == options.embedding_dim(),
-                "Shape of weight does not match num_embeddings and embedding_dim");
-    weight = register_parameter("weight", options._weight());
-  }
-}
+void EmbeddingBagImpl::reset() { weight = register_parameter("weight", embedding_weight(options)); }
 
-void EmbeddingBagImpl::reset_parameters() {
-  init::normal_(weight);
-  if (options.padding_idx()) {
-    NoGradGuard no_grad;
-    weight.select(0, *options.padding_idx()).fill_(0);
-  }
-}
+void EmbeddingBagImpl::reset_parameters() { init_embedding_weight(weight, options.padding_idx()); }
 
 void EmbeddingBagImpl::pretty_print(std::ostream& stream) const {
   stream << std::boolalpha << "torch::nn::EmbeddingBag(num_embeddings=" << options.num_embeddings()
