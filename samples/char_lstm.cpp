@@ -1,0 +1,188 @@
+// char_lstm: a recurrent net learns to write. A character-level language model (nn::Embedding,
+// a one-layer nn::LSTM of 256 units, nn::Linear) reads the GNU GPL version 3 that every Debian
+// system has (/usr/share/common-licenses/GPL-3, from the Essential package base-files), learns to
+// predict each next character with Adam, then writes 400 characters after the prompt
+// "This License". samples/char_lstm.py is the same program in PyTorch, step for step: after
+// manual_seed(0) both start from the same weights, see the same windows of text and draw the same
+// random numbers when they write. Read samples/fashion_mnist_mlp.cpp first (the training loop).
+//
+// Run it: ./build/samples/char_lstm [--steps N] [--text FILE] [--out DIR]
+// It prints the loss now and then (and the time taken on stderr), writes the loss of every step to
+// DIR/char_lstm_loss.csv (and, if gnuplot is installed, draws it into DIR/char_lstm_loss.png).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#ifdef XGRAD_SAMPLE_LIBTORCH
+#include "common/libtorch_print.hpp"  // the same source built against libtorch, for the parity test
+#else
+#include <xgrad/torch.hpp>            // namespace torch = xgrad;
+#endif
+
+namespace nn = torch::nn;
+namespace F = torch::nn::functional;
+
+namespace {
+
+struct Args {
+  std::string text = "/usr/share/common-licenses/GPL-3";
+  std::string out = ".";
+  int steps = 600;
+};
+
+/// "12" -> 12; anything else (or too large) -> 0, which parse() refuses.
+int whole_number(const std::string& text) {
+  const bool digits = !text.empty() && text.size() < 6 && text.find_first_not_of("0123456789") == std::string::npos;
+  return digits ? std::stoi(text) : 0;
+}
+
+Args parse(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
+    const std::string value = argv[++i];
+    if (flag == "--text") args.text = value;
+    else if (flag == "--out") args.out = value;
+    else if (flag == "--steps") args.steps = whole_number(value);
+    else throw std::invalid_argument("unknown option " + flag + " (options: --steps N, --text FILE, --out DIR)");
+  }
+  if (args.steps < 1) throw std::invalid_argument("--steps takes a whole number from 1 to 99999");
+  return args;
+}
+
+/// Draws the loss curve with gnuplot, if it is installed; returns whether a PNG was written.
+bool plot(const std::string& csv, const std::string& png) {
+  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) return false;
+  const std::string script = "set terminal pngcairo size 900,500; set output '" + png +
+                             "'; set datafile separator ','; set key off; set xlabel 'step'; set ylabel "
+                             "'cross entropy'; set title 'character-level LSTM on the GPL, training loss'; plot '" +
+                             csv + "' every ::1 using 1:2 with lines lw 1";
+  return std::system(("gnuplot -e \"" + script + "\" 2> /dev/null").c_str()) == 0;
+}
+
+int run(const Args& args) {
+  using clock = std::chrono::steady_clock;
+  // raw = open(path, "rb").read(); vocab = sorted(set(raw)); index = {b: i for i, b in enumerate(vocab)}
+  // data = torch.tensor([index[b] for b in raw], dtype=torch.int64)
+  std::ifstream file(args.text, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read " + args.text);
+  const std::string raw((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::set<unsigned char> distinct(raw.begin(), raw.end());
+  const std::vector<unsigned char> vocab(distinct.begin(), distinct.end());
+  std::vector<int64_t> index(256, -1), ids;
+  for (size_t i = 0; i < vocab.size(); ++i) index[vocab[i]] = static_cast<int64_t>(i);
+  for (unsigned char b : raw) ids.push_back(index[b]);
+  const int64_t n = static_cast<int64_t>(ids.size()), V = static_cast<int64_t>(vocab.size());
+  const int64_t seq_len = 64, batch_size = 32, embed_dim = 32, hidden = 256;
+  if (n < 2 * seq_len) throw std::runtime_error(args.text + " is too short to learn from");
+  auto data = torch::from_blob(ids.data(), {n}, torch::kLong).clone();
+  fmt::print("{}: {} characters, {} distinct\n", args.text, n, V);
+
+  // torch.manual_seed(0)
+  // embed = nn.Embedding(V, 32); lstm = nn.LSTM(32, 256); head = nn.Linear(256, V)
+  // (one per statement, so that the weights are drawn in Python's order)
+  torch::manual_seed(0);
+  nn::Embedding embed(V, embed_dim);
+  nn::LSTM lstm(embed_dim, hidden);
+  nn::Linear head(hidden, V);
+  // params = [*embed.parameters(), *lstm.parameters(), *head.parameters()]
+  // optimizer = torch.optim.Adam(params, lr=3e-3)
+  std::vector<torch::Tensor> params;
+  for (const auto& p : embed->parameters()) params.push_back(p);
+  for (const auto& p : lstm->parameters()) params.push_back(p);
+  for (const auto& p : head->parameters()) params.push_back(p);
+  torch::optim::Adam optimizer(params, torch::optim::AdamOptions(3e-3));
+  // offsets = torch.arange(65).unsqueeze(1)
+  auto offsets = torch::arange(seq_len + 1).unsqueeze(1);
+
+  const std::string csv_path = args.out + "/char_lstm_loss.csv";
+  std::ofstream csv(csv_path);
+  if (!csv) throw std::runtime_error("cannot write " + csv_path);
+  csv << "step,loss\n";
+  const auto start = clock::now();
+  for (int step = 1; step <= args.steps; ++step) {
+    // 32 windows of 65 characters at random places, as (time, batch): inputs and next characters
+    // starts = torch.randint(0, n - 64, (32,))
+    // chunk = data.index_select(0, (offsets + starts).reshape(-1)).view(65, 32)
+    // x, y = chunk[:-1], chunk[1:]
+    auto starts = torch::randint(0, n - seq_len, {batch_size});
+    auto chunk = data.index_select(0, (offsets + starts).reshape({-1})).view({seq_len + 1, batch_size});
+    auto x = chunk.slice(0, 0, seq_len);
+    auto y = chunk.slice(0, 1, seq_len + 1);
+    // out, _ = lstm(embed(x))
+    // loss = F.cross_entropy(head(out).reshape(-1, V), y.reshape(-1))
+    auto out = std::get<0>(lstm(embed(x)));
+    auto loss = F::cross_entropy(head(out).reshape({-1, V}), y.reshape({-1}));
+    // optimizer.zero_grad(); loss.backward(); optimizer.step()
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+
+    const float value = loss.item<float>();
+    csv << step << ',' << value << '\n';
+    if (step <= 5 || step % 50 == 0 || step == args.steps) {
+      fmt::print("step {:>4}: loss {:.4f}\n", step, value);
+      std::fflush(stdout);
+    }
+  }
+  // (the time goes to stderr: stdout is the same on every run, for the parity test)
+  const double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  fmt::print(stderr, "{} steps in {:.1f} s\n", args.steps, seconds);
+
+  // Writing: the prompt through the LSTM, then 400 characters, each drawn from softmax(logits / 0.5)
+  // with the Gumbel-max trick: argmax(logits / T - log(-log(u))), u ~ U(0, 1) from torch::rand.
+  // (torch.multinomial draws one sample the same way, argmax(p / q) with q ~ Exp(1) = -log(u), but
+  // through exponential_, which xgrad has not; torch::rand's numbers are PyTorch's, bit for bit.)
+  torch::NoGradGuard no_grad;
+  // prompt = "This License"; ids = torch.tensor([index[ord(c)] for c in prompt])
+  // out, state = lstm(embed(ids.unsqueeze(1))); logits = head(out[-1, 0])
+  const std::string prompt = "This License";
+  std::vector<int64_t> prompt_ids;
+  for (char c : prompt) {
+    const int64_t id = index[static_cast<unsigned char>(c)];
+    if (id < 0) throw std::runtime_error(args.text + " does not hold the letters of \"" + prompt + "\"");
+    prompt_ids.push_back(id);
+  }
+  auto prompt_tensor = torch::from_blob(prompt_ids.data(), {static_cast<int64_t>(prompt_ids.size())}, torch::kLong);
+  auto [out, state] = lstm(embed(prompt_tensor.unsqueeze(1)));
+  auto logits = head(out.select(0, -1).select(0, 0));
+  std::string text = prompt;
+  for (int i = 0; i < 400; ++i) {
+    // u = torch.rand(V); c = (logits / 0.5 - u.log().neg().log()).argmax()
+    auto u = torch::rand({V});
+    auto c = (logits / 0.5 - u.log().neg().log()).argmax();
+    text += static_cast<char>(vocab[static_cast<size_t>(c.item<int64_t>())]);
+    // out, state = lstm(embed(c.view(1, 1)), state); logits = head(out[0, 0])
+    std::tie(out, state) = lstm(embed(c.view({1, 1})), state);
+    logits = head(out.select(0, 0).select(0, 0));
+  }
+  fmt::print("generated:\n{}\n", text);
+
+  csv.close();
+  const std::string png_path = args.out + "/char_lstm_loss.png";
+  if (plot(csv_path, png_path))
+    fmt::print("loss curve: {} and {}\n", csv_path, png_path);
+  else
+    fmt::print("loss curve: {} (install gnuplot to draw it)\n", csv_path);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(parse(argc, argv));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "char_lstm: {}\n", e.what());
+    return 1;
+  }
+}
