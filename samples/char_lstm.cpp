@@ -4,18 +4,16 @@
 // predict each next character with Adam, then writes 400 characters after the prompt
 // "This License". samples/char_lstm.py is the same program in PyTorch, step for step: after
 // manual_seed(0) both start from the same weights, see the same windows of text and draw the same
-// random numbers when they write. Read samples/fashion_mnist_mlp.cpp first (the training loop).
+// characters when they write (torch.multinomial's draws). Read samples/fashion_mnist_mlp.cpp first (the training loop).
 //
 // Run it: ./build/samples/char_lstm [--steps N] [--text FILE] [--out DIR]
 // It prints the loss now and then (and the time taken on stderr), writes the loss of every step to
 // DIR/char_lstm_loss.csv (and, if gnuplot is installed, draws it into DIR/char_lstm_loss.png).
-#include <unistd.h>
-
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 #include <tuple>
@@ -71,11 +69,24 @@ bool plot(const std::string& csv, const std::string& png) {
 
 int run(const Args& args) {
   using clock = std::chrono::steady_clock;
-  // raw = open(path, "rb").read(); vocab = sorted(set(raw)); index = {b: i for i, b in enumerate(vocab)}
+  // The text as bytes, its words joined by single spaces (the GPL's centred titles and indented
+  // paragraphs are runs of spaces and line breaks that a small model would learn to repeat).
+  // raw = b" ".join(open(path, "rb").read().split())
+  // vocab = sorted(set(raw)); index = {b: i for i, b in enumerate(vocab)}
   // data = torch.tensor([index[b] for b in raw], dtype=torch.int64)
   std::ifstream file(args.text, std::ios::binary);
   if (!file) throw std::runtime_error("cannot read " + args.text);
-  const std::string raw((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::string raw;
+  bool space = false;  // a run of whitespace seen since the last word
+  for (char c; file.get(c);) {
+    if (std::isspace(static_cast<unsigned char>(c))) {  // (C locale: the bytes Python's split() splits on)
+      space = true;
+      continue;
+    }
+    if (space && !raw.empty()) raw += ' ';
+    space = false;
+    raw += c;
+  }
   const std::set<unsigned char> distinct(raw.begin(), raw.end());
   const std::vector<unsigned char> vocab(distinct.begin(), distinct.end());
   std::vector<int64_t> index(256, -1), ids;
@@ -107,6 +118,7 @@ int run(const Args& args) {
   const std::string csv_path = args.out + "/char_lstm_loss.csv";
   std::ofstream csv(csv_path);
   if (!csv) throw std::runtime_error("cannot write " + csv_path);
+  csv.precision(9);  // every float32 digit, to compare with PyTorch's run
   csv << "step,loss\n";
   const auto start = clock::now();
   for (int step = 1; step <= args.steps; ++step) {
@@ -139,9 +151,9 @@ int run(const Args& args) {
   fmt::print(stderr, "{} steps in {:.1f} s\n", args.steps, seconds);
 
   // Writing: the prompt through the LSTM, then 400 characters, each drawn from softmax(logits / 0.5)
-  // with the Gumbel-max trick: argmax(logits / T - log(-log(u))), u ~ U(0, 1) from torch::rand.
-  // (torch.multinomial draws one sample the same way, argmax(p / q) with q ~ Exp(1) = -log(u), but
-  // through exponential_, which xgrad has not; torch::rand's numbers are PyTorch's, bit for bit.)
+  // as torch.multinomial draws one sample. xgrad has no multinomial; for one sample PyTorch 1.13
+  // takes argmax(p / q), q ~ Exp(1) from exponential_, which draws q = -log1p(-u) from a float64
+  // uniform u, and torch::rand(kDouble) draws PyTorch's u bit for bit.
   torch::NoGradGuard no_grad;
   // prompt = "This License"; ids = torch.tensor([index[ord(c)] for c in prompt])
   // out, state = lstm(embed(ids.unsqueeze(1))); logits = head(out[-1, 0])
@@ -157,9 +169,10 @@ int run(const Args& args) {
   auto logits = head(out.select(0, -1).select(0, 0));
   std::string text = prompt;
   for (int i = 0; i < 400; ++i) {
-    // u = torch.rand(V); c = (logits / 0.5 - u.log().neg().log()).argmax()
-    auto u = torch::rand({V});
-    auto c = (logits / 0.5 - u.log().neg().log()).argmax();
+    // c = torch.multinomial(torch.softmax(logits / 0.5, 0), 1)
+    auto probs = torch::softmax(logits / 0.5, 0);
+    auto q = torch::rand({V}, torch::kDouble).neg().log1p().neg().to(torch::kFloat);
+    auto c = (probs / q).argmax();
     text += static_cast<char>(vocab[static_cast<size_t>(c.item<int64_t>())]);
     // out, state = lstm(embed(c.view(1, 1)), state); logits = head(out[0, 0])
     std::tie(out, state) = lstm(embed(c.view({1, 1})), state);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """char_lstm.py: samples/char_lstm.cpp in PyTorch, step for step (same seed, so the same initial
-weights, the same batches and the same draws when it writes). Run with Debian's python3-torch:
+weights, the same batches and the same characters drawn when it writes). Run with Debian's python3-torch:
 
     /usr/bin/python3 samples/char_lstm.py [--steps N] [--text FILE] [--json tests/reference/char_lstm.json]
 
@@ -20,8 +20,10 @@ parser.add_argument("--steps", type=int, default=600)
 parser.add_argument("--json")
 args = parser.parse_args()
 
-# The text as bytes, each byte an index into the sorted list of the distinct bytes it holds.
-raw = open(args.text, "rb").read()
+# The text as bytes, its words joined by single spaces (the GPL's centred titles and indented
+# paragraphs are runs of spaces and line breaks that a small model would learn to repeat), each
+# byte an index into the sorted list of the distinct bytes it holds.
+raw = b" ".join(open(args.text, "rb").read().split())
 vocab = sorted(set(raw))
 index = {b: i for i, b in enumerate(vocab)}
 data = torch.tensor([index[b] for b in raw], dtype=torch.int64)
@@ -55,10 +57,8 @@ for step in range(1, args.steps + 1):
 seconds = time.time() - start
 print(f"{args.steps} steps in {seconds:.1f} s")
 
-# Writing: the prompt through the LSTM, then 400 characters, each drawn from softmax(logits / 0.5)
-# with the Gumbel-max trick (argmax of logits / T - log(-log(u)), u ~ U(0, 1) from torch.rand):
-# torch.multinomial draws one sample the same way (argmax(p / q), q ~ Exp(1) = -log(u)), but
-# from exponential_, which xgrad has not.
+# Writing: the prompt through the LSTM, then 400 characters, each drawn from softmax(logits / 0.5).
+# (char_lstm.cpp draws them as torch.multinomial does, from the same random numbers.)
 with torch.no_grad():
     prompt = "This License"
     ids = torch.tensor([index[ord(c)] for c in prompt], dtype=torch.int64)
@@ -66,8 +66,7 @@ with torch.no_grad():
     logits = head(out[-1, 0])
     text = prompt
     for _ in range(400):
-        u = torch.rand(V)
-        c = (logits / 0.5 - u.log().neg().log()).argmax()
+        c = torch.multinomial(torch.softmax(logits / 0.5, 0), 1)
         text += chr(vocab[c.item()])
         out, state = lstm(embed(c.view(1, 1)), state)
         logits = head(out[0, 0])
