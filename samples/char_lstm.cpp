@@ -96,6 +96,14 @@ int run(const Args& args) {
   const int64_t seq_len = 64, batch_size = 32, embed_dim = 32, hidden = 256;
   if (n < 2 * seq_len) throw std::runtime_error(args.text + " is too short to learn from");
   auto data = torch::from_blob(ids.data(), {n}, torch::kLong).clone();
+  // the prompt it writes after, checked before training: prompt = "This License"
+  const std::string prompt = "This License";
+  std::vector<int64_t> prompt_ids;
+  for (char c : prompt) {
+    const int64_t id = index[static_cast<unsigned char>(c)];
+    if (id < 0) throw std::runtime_error(args.text + " does not hold the letters of \"" + prompt + "\"");
+    prompt_ids.push_back(id);
+  }
   fmt::print("{}: {} characters, {} distinct\n", args.text, n, V);
 
   // torch.manual_seed(0)
@@ -155,15 +163,8 @@ int run(const Args& args) {
   // takes argmax(p / q), q ~ Exp(1) from exponential_, which draws q = -log1p(-u) from a float64
   // uniform u, and torch::rand(kDouble) draws PyTorch's u bit for bit.
   torch::NoGradGuard no_grad;
-  // prompt = "This License"; ids = torch.tensor([index[ord(c)] for c in prompt])
+  // ids = torch.tensor([index[ord(c)] for c in prompt])
   // out, state = lstm(embed(ids.unsqueeze(1))); logits = head(out[-1, 0])
-  const std::string prompt = "This License";
-  std::vector<int64_t> prompt_ids;
-  for (char c : prompt) {
-    const int64_t id = index[static_cast<unsigned char>(c)];
-    if (id < 0) throw std::runtime_error(args.text + " does not hold the letters of \"" + prompt + "\"");
-    prompt_ids.push_back(id);
-  }
   auto prompt_tensor = torch::from_blob(prompt_ids.data(), {static_cast<int64_t>(prompt_ids.size())}, torch::kLong);
   auto [out, state] = lstm(embed(prompt_tensor.unsqueeze(1)));
   auto logits = head(out.select(0, -1).select(0, 0));

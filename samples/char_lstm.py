@@ -29,6 +29,9 @@ index = {b: i for i, b in enumerate(vocab)}
 data = torch.tensor([index[b] for b in raw], dtype=torch.int64)
 n, V = len(raw), len(vocab)
 seq_len, batch_size, embed_dim, hidden = 64, 32, 32, 256
+prompt = "This License"  # what it writes after
+if any(ord(c) not in index for c in prompt):
+    raise SystemExit(f'{args.text} does not hold the letters of "{prompt}"')
 print(f"{args.text}: {n} characters, {V} distinct")
 
 torch.manual_seed(0)
@@ -60,7 +63,6 @@ print(f"{args.steps} steps in {seconds:.1f} s")
 # Writing: the prompt through the LSTM, then 400 characters, each drawn from softmax(logits / 0.5).
 # (char_lstm.cpp draws them as torch.multinomial does, from the same random numbers.)
 with torch.no_grad():
-    prompt = "This License"
     ids = torch.tensor([index[ord(c)] for c in prompt], dtype=torch.int64)
     out, state = lstm(embed(ids.unsqueeze(1)))
     logits = head(out[-1, 0])
