@@ -2,7 +2,9 @@
 // product of the spatial sizes: each channel's statistics, the affine transform, the running-stat
 // update and the backward sums. The forward follows PyTorch's CPU kernels step by step (ATen's
 // batch_norm_kernel.cpp and Normalization.cpp): the same accumulation order and precision, and a
-// fused multiply-add wherever ATen's compiled AVX2 code has one, so the values agree bit for bit.
+// fused multiply-add wherever ATen's compiled AVX2 code has one (kernels::vfma, std::fma) and no
+// other (the file that includes this is compiled with -ffp-contract=off), so the values agree bit
+// for bit, in optimised and unoptimised builds alike.
 // Read next: src/ops/batch_norm.cpp.
 #pragma once
 
@@ -15,6 +17,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/parallel.hpp"
+#include "kernels/simd_math.hpp"
 
 namespace xgrad::kernels {
 
@@ -50,7 +53,7 @@ void batch_norm_collect_stats(const T* x, int64_t N, int64_t C, int64_t S, T* me
       int64_t c = 0;
       for (; c + W <= C; c += W) {
         B d = B::load_unaligned(row + c) - B::load_unaligned(mean + c);
-        xsimd::fma(d, d, B::load_unaligned(a + c)).store_unaligned(a + c);
+        vfma(d, d, B::load_unaligned(a + c)).store_unaligned(a + c);
       }
       for (; c < C; ++c) a[c] = std::fma(row[c] - mean[c], row[c] - mean[c], a[c]);
     }
@@ -89,7 +92,7 @@ void batch_norm_collect_stats(const T* x, int64_t N, int64_t C, int64_t S, T* me
 /// in ATen's mixture of precisions (batch_norm_cpu_update_stats_template): momentum rounded to T,
 /// the variances divided in T and widened, running_var's first product in double. ATen's
 /// Normalization.cpp is built for baseline x86-64, so its products are rounded before the add:
-/// `volatile` keeps the compiler from fusing them here (-march=native would).
+/// ops/batch_norm.cpp is compiled with -ffp-contract=off, so the compiler does not fuse them here.
 template <class T>
 void batch_norm_update_stats(const T* mean, const T* var_sum, int64_t C, int64_t count, double momentum, double eps,
                              T* invstd, T* running_mean, T* running_var) {
@@ -98,9 +101,7 @@ void batch_norm_update_stats(const T* mean, const T* var_sum, int64_t C, int64_t
     const BatchNormAcc var = static_cast<BatchNormAcc>(var_sum[c] / static_cast<T>(count));
     invstd[c] = (var != 0 || eps != 0) ? static_cast<T>(1 / std::sqrt(var + eps)) : T(0);
     if (running_mean) {
-      volatile T new_part = m * mean[c];
-      volatile T old_part = (1 - m) * running_mean[c];
-      running_mean[c] = new_part + old_part;
+      running_mean[c] = m * mean[c] + (1 - m) * running_mean[c];
     }
     if (running_var) {
       const BatchNormAcc unbiased = static_cast<BatchNormAcc>(var_sum[c] / static_cast<T>(count - 1));
@@ -130,7 +131,7 @@ void batch_norm_transform(const T* x, T* y, int64_t N, int64_t C, int64_t S, con
         T* yr = y + n * C;
         int64_t c = 0;
         for (; c + W <= C; c += W)
-          xsimd::fma(B::load_unaligned(xr + c), B::load_unaligned(alpha.data() + c), B::load_unaligned(beta.data() + c))
+          vfma(B::load_unaligned(xr + c), B::load_unaligned(alpha.data() + c), B::load_unaligned(beta.data() + c))
               .store_unaligned(yr + c);
         for (; c < C; ++c) yr[c] = std::fma(xr[c], alpha[c], beta[c]);
       }
@@ -144,7 +145,7 @@ void batch_norm_transform(const T* x, T* y, int64_t N, int64_t C, int64_t S, con
       T* yp = y + plane * S;
       const B a(alpha[c]), b(beta[c]);
       int64_t s = 0;
-      for (; s + W <= S; s += W) xsimd::fma(B::load_unaligned(xp + s), a, b).store_unaligned(yp + s);
+      for (; s + W <= S; s += W) vfma(B::load_unaligned(xp + s), a, b).store_unaligned(yp + s);
       for (; s < S; ++s) yp[s] = std::fma(xp[s], alpha[c], beta[c]);
     }
   });

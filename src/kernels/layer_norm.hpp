@@ -15,6 +15,7 @@
 
 #include "kernels/moments.hpp"
 #include "kernels/parallel.hpp"
+#include "kernels/simd_math.hpp"
 
 namespace xgrad::kernels {
 
@@ -36,7 +37,7 @@ void layer_norm_forward(const T* x, const T* gamma, const T* beta, int64_t M, in
       int64_t j = 0;
       if (gamma && beta) {
         for (; j + W <= N; j += W)
-          xsimd::fma(xsimd::fma(B::load_unaligned(xr + j), B(scale), B(bias)), B::load_unaligned(gamma + j),
+          vfma(vfma(B::load_unaligned(xr + j), B(scale), B(bias)), B::load_unaligned(gamma + j),
                      B::load_unaligned(beta + j))
               .store_unaligned(yr + j);
       }

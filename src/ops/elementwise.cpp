@@ -20,6 +20,7 @@ using autograd::record;
 using autograd::save;
 using autograd::variable_list;
 using kernels::lit;
+using kernels::vfma;
 using kernels::visnan;
 using kernels::vselect;
 
@@ -80,7 +81,7 @@ void check_sub(const Tensor& a, ScalarType other) {
 template <class V>
 V add_scaled(const V& x, const V& y, const Scalar& alpha) {
   if constexpr (std::is_floating_point<kernels::scalar_of_t<V>>::value)
-    return xsimd::fma(y, lit(y, alpha), x);
+    return vfma(y, lit(y, alpha), x);
   else
     return x + y * lit(y, alpha);
 }

@@ -15,6 +15,7 @@ namespace xgrad {
 using autograd::record;
 using autograd::variable_list;
 using kernels::lit;
+using kernels::vfma;
 
 void detail::check_inplace_result(const Tensor& self, IntArrayRef shape, ScalarType dtype) {
   XGRAD_CHECK(self.sizes().equals(shape), "output with shape {} doesn't match the broadcast shape {}",
@@ -123,7 +124,7 @@ Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) const {
     return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
   if (alpha.toDouble() == 1) return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [](auto a, auto b) { return a + b; });
   // a + alpha * b as one fused multiply-add, as PyTorch's add kernel.
-  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [alpha](auto a, auto b) { return xsimd::fma(b, lit(b, alpha), a); });
+  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [alpha](auto a, auto b) { return vfma(b, lit(b, alpha), a); });
 }
 Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) const {
   if (grad_needed(mutable_this(), {})) return with_autograd(mutable_this(), [&](const Tensor& s) { return xgrad::add(s, other, alpha); });
@@ -137,7 +138,7 @@ Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) const {
   if (!computes_in_place(mutable_this()) || !computes_in_place(other) || !this->is_floating_point())
     return via_out_of_place(mutable_this(), [&](const Tensor& s) { return xgrad::sub(s, other, alpha); });
   Scalar neg_alpha = -alpha;
-  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [neg_alpha](auto a, auto b) { return xsimd::fma(b, lit(b, neg_alpha), a); });
+  return zip_raw(mutable_this(), other, result_type(mutable_this(), other), [neg_alpha](auto a, auto b) { return vfma(b, lit(b, neg_alpha), a); });
 }
 Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) const { return add_(-other, alpha); }
 Tensor& Tensor::mul_(const Tensor& other) const {
