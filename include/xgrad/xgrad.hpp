@@ -3,6 +3,7 @@
 
 #include "xgrad/autograd/anomaly_mode.hpp"
 #include "xgrad/autograd/autograd_meta.hpp"
+#include "xgrad/autograd/basic_ops.hpp"
 #include "xgrad/autograd/custom_function.hpp"
 #include "xgrad/autograd/engine.hpp"
 #include "xgrad/autograd/gradcheck.hpp"
@@ -10,6 +11,7 @@
 #include "xgrad/autograd/node.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/autograd/trace.hpp"
+#include "xgrad/core/backend.hpp"
 #include "xgrad/core/dtype.hpp"
 #include "xgrad/core/exception.hpp"
 #include "xgrad/core/factory.hpp"

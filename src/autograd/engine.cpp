@@ -123,33 +123,74 @@ struct Backward {
   std::unique_ptr<detail::EngineTracer> trace;  // null unless tracing (autograd/trace.hpp)
 };
 
-/// Runs one node as PyTorch's engine does: its pre-hooks (and retain_grad's), apply(), its results
-/// shaped to the inputs they are for (validate_gradient), its post-hooks, then anomaly mode's check.
+// Note [Nodes that receive no gradient]
+// A node becomes ready when every edge into it has delivered, whether or not a gradient came
+// along: an output nobody used, a custom Function whose backward returned none, UndefinedGrad.
+// PyTorch's engine then calls the node even if all it received is undefined, and what happens is
+// the node's business:
+// - the nodes PyTorch generates for its ops check `any_grad_defined` and return undefined
+//   gradients without computing anything. xgrad's op nodes (record.hpp's LambdaNode, the fused loss
+//   pair, CopySlices) follow that rule, and the engine applies it for them, here, instead of in
+//   each: their apply() is not called;
+// - a custom Function (CppNode) is called: it hands zeros of each output's shape to the user's
+//   backward in place of the missing gradients, or the undefined tensors themselves after
+//   ctx->set_materialize_grads(false) (libtorch's CustomAutogradTest.MaterializeGrads). A node says
+//   so with called_without_gradients().
+// Either way the node's hooks run as PyTorch runs them: pre-hooks before, post-hooks after (with
+// the undefined gradients), so a hook cannot tell the shortcut from a call.
+
+/// PyTorch's current_evaluating_node: the node running on this thread, for Note [Anomaly parents].
+Node*& evaluating_node_slot() {
+  thread_local Node* node = nullptr;
+  return node;
+}
+
+/// Under DetectAnomalyGuard, when backward fails at `fn`: PyTorch's two warnings, the forward op
+/// that made `fn`, then the one that made each node whose backward made the previous (Note
+/// [Anomaly parents] in node.cpp). PyTorch prints Python tracebacks; xgrad names the forward ops.
+void warn_anomaly_origin(const Node& fn) {
+  if (fn.forward_op().empty()) return;
+  warn(fmt::format("Error detected in {}. Traceback of forward call that caused the error:\n  {}", fn.name(),
+                   fn.forward_op()));
+  for (const Node* parent = fn.anomaly_parent().get(); parent != nullptr; parent = parent->anomaly_parent().get())
+    warn(fmt::format("\n\nPrevious calculation was induced by {}. Traceback of forward call that induced the previous "
+                     "calculation:\n  {}",
+                     parent->name(), parent->forward_op()));
+}
+
+/// Runs one node as PyTorch's engine does: its pre-hooks (and retain_grad's), apply() (unless no
+/// gradient reached it: Note [Nodes that receive no gradient]), its results shaped to the inputs
+/// they are for (validate_gradient), its post-hooks, then anomaly mode's check.
 variable_list run_node(Node& fn, variable_list&& inputs, const Backward& bw) {
   AutoGradMode mode(bw.create_graph);
+  struct Evaluating {  // restored on the way out, by an error too
+    Node* previous = evaluating_node_slot();
+    explicit Evaluating(Node* now) { if (AnomalyMode::is_enabled()) evaluating_node_slot() = now; }
+    ~Evaluating() { evaluating_node_slot() = previous; }
+  } evaluating(&fn);
   if (bw.trace) bw.trace->before(fn, inputs);
-  for (auto& hook : fn.pre_hooks()) inputs = (*hook)(inputs);
-  for (auto& hook : fn.retains_grad_hooks()) inputs = (*hook)(inputs);
-  bool any = inputs.empty();  // the root has no inputs but always runs
-  for (const Tensor& g : inputs) any = any || g.defined();
-  if (!any) {  // nothing flows through this node
-    variable_list none(fn.num_outputs());
-    if (bw.trace) bw.trace->after(fn, none);
-    return none;
-  }
-  Node* previous = detail::current_node();
-  detail::current_node() = &fn;  // what needs_input_grad() reads
   variable_list outputs;
+  Node* previous = detail::current_node();
   try {
-    outputs = fn.post_hooks().empty() ? fn.apply(std::move(inputs)) : fn.apply(variable_list(inputs));
-    if (outputs.size() != fn.num_outputs())
-      throw Error(fmt::format("function {} returned an incorrect number of gradients (expected {}, got {})", fn.name(),
-                              fn.num_outputs(), outputs.size()));
-    const auto& edges = fn.next_edges();
-    for (size_t i = 0; i < outputs.size(); ++i)
-      if (edges[i].is_valid() && outputs[i].defined())
-        outputs[i] = validate_gradient(fn, i, std::move(outputs[i]), edges[i].function->input_metadata(edges[i].input_nr));
-    detail::current_node() = previous;
+    for (auto& hook : fn.pre_hooks()) inputs = (*hook)(inputs);
+    for (auto& hook : fn.retains_grad_hooks()) inputs = (*hook)(inputs);
+    bool any = inputs.empty();  // the root has no inputs but always runs
+    for (const Tensor& g : inputs) any = any || g.defined();
+    if (any || fn.called_without_gradients()) {
+      detail::current_node() = &fn;  // what needs_input_grad() reads
+      outputs = fn.post_hooks().empty() ? fn.apply(std::move(inputs)) : fn.apply(variable_list(inputs));
+      if (outputs.size() != fn.num_outputs())
+        throw Error(fmt::format("function {} returned an incorrect number of gradients (expected {}, got {})",
+                                fn.name(), fn.num_outputs(), outputs.size()));
+      const auto& edges = fn.next_edges();
+      for (size_t i = 0; i < outputs.size(); ++i)
+        if (edges[i].is_valid() && outputs[i].defined())
+          outputs[i] = validate_gradient(fn, i, std::move(outputs[i]),
+                                         edges[i].function->input_metadata(edges[i].input_nr));
+      detail::current_node() = previous;
+    } else {
+      outputs.resize(fn.num_outputs());  // nothing flows through this node
+    }
     for (auto& hook : fn.post_hooks()) {
       variable_list replaced = (*hook)(outputs, inputs);
       if (!replaced.empty()) outputs = std::move(replaced);
@@ -157,10 +198,7 @@ variable_list run_node(Node& fn, variable_list&& inputs, const Backward& bw) {
     if (AnomalyMode::is_enabled()) check_anomaly(fn, outputs);
   } catch (...) {
     detail::current_node() = previous;
-    if (AnomalyMode::is_enabled() && !fn.forward_op().empty())
-      // PyTorch prints the Python traceback of the forward call here; xgrad names the forward op.
-      warn(fmt::format("Error detected in {}. Traceback of forward call that caused the error:\n  {}", fn.name(),
-                       fn.forward_op()));
+    if (AnomalyMode::is_enabled()) warn_anomaly_origin(fn);
     throw;
   }
   if (bw.trace) bw.trace->after(fn, outputs);
@@ -320,6 +358,8 @@ variable_list run_backward(const std::vector<Edge>& roots, variable_list root_gr
 }
 
 }  // namespace
+
+Node*& detail::evaluating_node() { return evaluating_node_slot(); }
 
 bool detail::task_should_compute_output(Node& fn, size_t i) {
   if (!fn.should_compute_output(i)) return false;

@@ -124,4 +124,9 @@ class GraphTask {
 /// trims the others). In engine.cpp.
 bool task_should_compute_output(Node& fn, size_t i);
 
+/// The node whose apply() the engine is running on this thread, set only under anomaly
+/// detection (a node made meanwhile takes it as its parent: Note [Anomaly parents] in node.cpp).
+/// Unlike current_node() (record.hpp), CopySlices does not move it to the node it wraps. In engine.cpp.
+Node*& evaluating_node();
+
 }  // namespace xgrad::autograd::detail

@@ -3,6 +3,9 @@
 
 #include <limits>
 
+#include "autograd/graph_task.hpp"
+
+#include "xgrad/autograd/anomaly_mode.hpp"
 #include "xgrad/autograd/autograd_meta.hpp"
 #include "xgrad/core/grad_mode.hpp"
 
@@ -13,7 +16,18 @@ uint64_t Node::next_sequence_nr() {
   return counter++;
 }
 
-Node::Node(uint64_t sequence_nr) : sequence_nr_(sequence_nr) {}
+// Note [Anomaly parents]
+// Under DetectAnomalyGuard a node remembers which node the engine was running when it was made:
+// a node of a create_graph backward (PowBackward0 made by PowBackward0's formula) or of a
+// backward started inside a custom Function's backward. When backward fails at it, the engine
+// names its forward op, then walks these parents, naming each one's forward op too ("Previous
+// calculation was induced by PowBackward0"), as PyTorch's AnomalyMetadata::print_stack does. The
+// parent is owned, as in PyTorch: it lives as long as what it made, to be described.
+Node::Node(uint64_t sequence_nr) : sequence_nr_(sequence_nr) {
+  if (!AnomalyMode::is_enabled()) return;
+  anomaly_ = std::make_unique<AnomalyMetadata>();
+  if (Node* parent = detail::evaluating_node()) anomaly_->parent = parent->weak_from_this().lock();
+}
 
 // Note [Destroying long graphs]
 // A graph is a chain of shared_ptrs: a node owns the nodes its edges point to. Letting C++
@@ -52,7 +66,10 @@ Node::~Node() {
 }
 
 uint32_t Node::add_input_metadata(const Tensor& output) {
-  InputMetadata meta{DimVector(output.sizes()), output.scalar_type()};
+  return add_input_metadata(InputMetadata{DimVector(output.sizes()), output.scalar_type()});
+}
+
+uint32_t Node::add_input_metadata(InputMetadata meta) {
   if (num_inputs_ == 0)
     first_input_ = std::move(meta);
   else
@@ -103,10 +120,18 @@ bool Node::remove_hook(uintptr_t key) {
 
 const std::string& Node::forward_op() const {
   static const std::string none;
-  return forward_op_ ? *forward_op_ : none;
+  return anomaly_ ? anomaly_->forward_op : none;
 }
 
-void Node::set_forward_op(std::string description) { forward_op_ = std::make_unique<std::string>(std::move(description)); }
+void Node::set_forward_op(std::string description) {
+  if (!anomaly_) anomaly_ = std::make_unique<AnomalyMetadata>();
+  anomaly_->forward_op = std::move(description);
+}
+
+const std::shared_ptr<Node>& Node::anomaly_parent() const {
+  static const std::shared_ptr<Node> none;
+  return anomaly_ ? anomaly_->parent : none;
+}
 
 bool Node::del_post_hook(const uintptr_t& key) {
   for (auto it = post_hooks_.begin(); it != post_hooks_.end(); ++it) {

@@ -584,6 +584,13 @@ bool equal(const Tensor& a, const Tensor& b) {
   return all(eq(a, b)).item<bool>();
 }
 
+bool is_nonzero(const Tensor& x) {
+  const int64_t n = x.numel();
+  XGRAD_CHECK(n != 0, "Boolean value of Tensor with no values is ambiguous");
+  XGRAD_CHECK(n <= 1, "Boolean value of Tensor with more than one value is ambiguous");
+  return x.item<double>() != 0;  // every dtype's value is exactly zero in double iff it is zero
+}
+
 /// Both tensors must have one dtype (no promotion here, as in PyTorch).
 Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
   XGRAD_CHECK(a.scalar_type() == b.scalar_type(), "{} did not match {}", scalar_type_name(a.scalar_type()),

@@ -163,3 +163,16 @@ TEST_CASE("in-place ops without autograd write the out-of-place op's values, wit
   CHECK(torch::addcmul(torch::tensor({1, 2}), torch::tensor({1, 2}), torch::tensor({1, 2}), 2)
             .equal(torch::tensor({3, 10})));
 }
+
+TEST_CASE("is_nonzero is Python's bool(x) of a one-value tensor, with PyTorch's errors") {
+  // Python: torch.is_nonzero of tensor([nan]) True, tensor(0.) False, tensor([0]) False,
+  // tensor([True]) True, tensor(-3, int8) True, tensor(1e-40) True (a float32 subnormal)
+  CHECK(torch::is_nonzero(torch::tensor({std::nan("")})));
+  CHECK_FALSE(torch::is_nonzero(torch::tensor(0.0f)));
+  CHECK_FALSE(torch::is_nonzero(torch::tensor({0})));
+  CHECK(torch::is_nonzero(torch::tensor({true})));
+  CHECK(torch::is_nonzero(torch::full({}, -3, torch::kInt8)));
+  CHECK(at::native::is_nonzero(torch::tensor(1e-40f)));
+  CHECK_THROWS_WITH(torch::is_nonzero(torch::ones({0})), "Boolean value of Tensor with no values is ambiguous");
+  CHECK_THROWS_WITH(torch::is_nonzero(torch::ones({2})), "Boolean value of Tensor with more than one value is ambiguous");
+}

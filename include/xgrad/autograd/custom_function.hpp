@@ -163,6 +163,9 @@ R from_list(variable_list&& l) {
 template <class T>
 struct CppNode final : Node {
   std::string name() const override { return detail::short_type_name(typeid(T).name()) + "Backward"; }
+  /// Called even when no gradient reached it, materialising zeros for the user's backward unless
+  /// ctx->set_materialize_grads(false) (Note [Nodes that receive no gradient] in engine.cpp).
+  bool called_without_gradients() const override { return true; }
 
   variable_list apply(variable_list&& grads) override {
     if (ctx_.materialize_grads_)

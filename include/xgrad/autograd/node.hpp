@@ -63,6 +63,10 @@ class Node : public std::enable_shared_from_this<Node> {
   variable_list operator()(variable_list&& grads) { return apply(std::move(grads)); }
   /// Frees what the node saved for backward; called after backward unless retain_graph.
   virtual void release_variables() {}
+  /// Whether apply() runs when every gradient the node receives is undefined (a custom Function:
+  /// yes, as in PyTorch). An op's node does not: it gives undefined gradients without running, as
+  /// PyTorch's generated nodes do. See Note [Nodes that receive no gradient] in engine.cpp.
+  virtual bool called_without_gradients() const { return false; }
 
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   const Edge& next_edge(size_t i) const { return next_edges_.at(i); }
@@ -72,6 +76,8 @@ class Node : public std::enable_shared_from_this<Node> {
   /// How many gradients the node receives (one per forward output).
   uint32_t num_inputs() const { return num_inputs_; }
   uint32_t add_input_metadata(const Tensor& output);
+  /// For an output that is not a tensor (undefined): libtorch's add_input_metadata(undefined_input).
+  uint32_t add_input_metadata(InputMetadata meta);
   const InputMetadata& input_metadata(size_t i) const { return i == 0 ? first_input_ : more_inputs_.at(i - 1); }
   void reserve_next_edges(size_t n) { next_edges_.reserve(n); }
   uint64_t sequence_nr() const { return sequence_nr_; }
@@ -106,6 +112,9 @@ class Node : public std::enable_shared_from_this<Node> {
   /// empty otherwise.
   const std::string& forward_op() const;
   void set_forward_op(std::string description);
+  /// Under DetectAnomalyGuard, the node whose backward created this one (a node of a
+  /// create_graph or reentrant backward); null otherwise. PyTorch's anomaly metadata parent.
+  const std::shared_ptr<Node>& anomaly_parent() const;
 
   static uint64_t next_sequence_nr();
 
@@ -119,7 +128,11 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<std::unique_ptr<FunctionPreHook>> pre_hooks_;
   std::vector<std::unique_ptr<FunctionPreHook>> retains_grad_hooks_;
   std::vector<std::unique_ptr<FunctionPostHook>> post_hooks_;
-  std::unique_ptr<std::string> forward_op_;  // only under anomaly detection
+  struct AnomalyMetadata {
+    std::string forward_op;
+    std::shared_ptr<Node> parent;
+  };
+  std::unique_ptr<AnomalyMetadata> anomaly_;  // only under anomaly detection
 };
 
 /// The edge a gradient for `t` must travel: to t's grad_fn, or to its AccumulateGrad if t is a

@@ -78,6 +78,12 @@ Tensor isfinite(const Tensor& x);
 bool equal(const Tensor& a, const Tensor& b);
 bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
 Tensor isclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
+/// Python's bool(x): whether the one value of x is not zero (torch.is_nonzero; NaN is nonzero).
+/// Throws PyTorch's error for a tensor of no or several values.
+bool is_nonzero(const Tensor& x);
+namespace native {
+using xgrad::is_nonzero;  // at::native::is_nonzero, the name of ATen's kernel, which libtorch's tests call
+}  // namespace native
 
 /// The dtype cast behind Tensor::to (ToCopyBackward0).
 Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy = false);
