@@ -310,4 +310,14 @@ TEST_CASE("packed recurrences pass a float64 gradcheck", "[nn][rnn][packed]") {
     Tensor a = randn({3, 2}, f64), b = randn({1, 2}, f64);
     CHECK(autograd::gradcheck([](const variable_list& v) { return rnn_utils::pad_sequence(v, true, -1.0); }, {a, b}));
   }
+  SECTION("packing and padding, first and second order") {
+    // PackPaddedSequenceBackward0's backward is made of slice copies, so it differentiates again.
+    Tensor x = randn({3, 4, 2}, f64);  // batch_first: 3 sequences of up to 4 steps
+    auto pack_pad = [](const variable_list& v) {
+      auto packed = rnn_utils::pack_padded_sequence(v[0] * v[0], tensor({2, 4, 3}), true, false);
+      return std::get<0>(rnn_utils::pad_packed_sequence(packed, true, 0.0, 5));
+    };
+    CHECK(autograd::gradcheck(pack_pad, {x}));
+    CHECK(autograd::gradgradcheck(pack_pad, {x}));
+  }
 }
