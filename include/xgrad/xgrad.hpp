@@ -68,6 +68,7 @@
 #include "xgrad/nn/modules/linear.hpp"
 #include "xgrad/nn/modules/loss.hpp"
 #include "xgrad/nn/modules/rnn.hpp"
+#include "xgrad/nn/utils.hpp"
 #include "xgrad/nn/modules/attention.hpp"
 #include "xgrad/nn/serialize.hpp"
 #include "xgrad/optim/adam.hpp"

@@ -220,39 +220,43 @@ TEST_CASE("recurrent layers print as libtorch's", "[nn][rnn]") {
   CHECK(str(nn::GRUCell(nn::GRUCellOptions(20, 10).bias(false))) == "torch::nn::GRUCell(20, 10, bias=false)");
 }
 
+namespace {
+/// A float64 gradcheck of a whole run with respect to the input, the initial states and every
+/// weight of `m`: run(x, states, weights) returns the outputs it checks.
+template <class Module>
+bool gradcheck_run(Module& m, std::vector<int64_t> input_shape, std::vector<std::vector<int64_t>> state_shapes,
+                   std::function<Tensor(const Tensor&, TensorList, TensorList)> run) {
+  m->to(kFloat64);
+  const auto f64 = TensorOptions().dtype(kFloat64).requires_grad(true);
+  variable_list inputs{randn(input_shape, f64)};
+  for (const auto& shape : state_shapes) inputs.push_back(randn(shape, f64));
+  auto w = m->all_weights();
+  inputs.insert(inputs.end(), w.begin(), w.end());
+  const size_t n_states = state_shapes.size();
+  return autograd::gradcheck(
+      [&](const variable_list& v) {
+        return run(v[0], TensorList(v.data() + 1, n_states),
+                   TensorList(v.data() + 1 + n_states, v.size() - 1 - n_states));
+      },
+      inputs);
+}
+}  // namespace
+
 TEST_CASE("recurrent layers pass a float64 gradcheck", "[nn][rnn]") {
   manual_seed(0);
   SECTION("LSTM, 2 layers, bidirectional, projections") {
     nn::LSTM m(nn::LSTMOptions(2, 3).num_layers(2).bidirectional(true).proj_size(2));
-    m->to(kFloat64);
-    auto w = m->all_weights();
-    Tensor x = randn({3, 2, 2}, TensorOptions().dtype(kFloat64).requires_grad(true));
-    Tensor h0 = randn({4, 2, 2}, TensorOptions().dtype(kFloat64).requires_grad(true));
-    Tensor c0 = randn({4, 2, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
-    variable_list inputs{x, h0, c0};
-    inputs.insert(inputs.end(), w.begin(), w.end());
-    CHECK(autograd::gradcheck(
-        [](const variable_list& v) {
-          auto [out, hy, cy] = xgrad::lstm(v[0], {v[1], v[2]}, TensorList(v.data() + 3, v.size() - 3), true, 2, 0.0, false,
-                                    true, false);
-          return cat({out.reshape({-1}), hy.reshape({-1}), cy.reshape({-1})});
-        },
-        inputs));
+    CHECK(gradcheck_run(m, {3, 2, 2}, {{4, 2, 2}, {4, 2, 3}}, [](const Tensor& x, TensorList hx, TensorList w) {
+      auto [out, hy, cy] = xgrad::lstm(x, hx, w, true, 2, 0.0, false, true, false);
+      return cat({out.reshape({-1}), hy.reshape({-1}), cy.reshape({-1})});
+    }));
   }
   SECTION("GRU, 2 layers, bidirectional, batch_first") {
     nn::GRU m(nn::GRUOptions(2, 3).num_layers(2).bidirectional(true).batch_first(true));
-    m->to(kFloat64);
-    auto w = m->all_weights();
-    Tensor x = randn({2, 3, 2}, TensorOptions().dtype(kFloat64).requires_grad(true));
-    Tensor h0 = randn({4, 2, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
-    variable_list inputs{x, h0};
-    inputs.insert(inputs.end(), w.begin(), w.end());
-    CHECK(autograd::gradcheck(
-        [](const variable_list& v) {
-          auto [out, hy] = xgrad::gru(v[0], v[1], TensorList(v.data() + 2, v.size() - 2), true, 2, 0.0, false, true, true);
-          return cat({out.reshape({-1}), hy.reshape({-1})});
-        },
-        inputs));
+    CHECK(gradcheck_run(m, {2, 3, 2}, {{4, 2, 3}}, [](const Tensor& x, TensorList hx, TensorList w) {
+      auto [out, hy] = xgrad::gru(x, hx[0], w, true, 2, 0.0, false, true, true);
+      return cat({out.reshape({-1}), hy.reshape({-1})});
+    }));
   }
   SECTION("cells") {
     Tensor x = randn({2, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));

@@ -95,12 +95,16 @@ void RNNImplBase<Derived>::reset() {
   reset_parameters();
 }
 
+void reset_recurrent_parameters(std::vector<Tensor> parameters, int64_t hidden_size) {
+  const double stdv = hidden_size > 0 ? 1.0 / std::sqrt(static_cast<double>(hidden_size)) : 0;
+  NoGradGuard no_grad;
+  for (Tensor& p : parameters)
+    if (p.defined()) init::uniform_(p, -stdv, stdv);
+}
+
 template <class Derived>
 void RNNImplBase<Derived>::reset_parameters() {
-  const double stdv = options_base.hidden_size() > 0 ? 1.0 / std::sqrt(static_cast<double>(options_base.hidden_size())) : 0;
-  NoGradGuard no_grad;
-  for (Tensor& p : this->parameters())
-    if (p.defined()) init::uniform_(p, -stdv, stdv);
+  reset_recurrent_parameters(this->parameters(), options_base.hidden_size());
 }
 
 template <class Derived>
@@ -127,17 +131,21 @@ std::vector<Tensor> RNNImplBase<Derived>::all_weights() const {
 }
 
 template <class Derived>
-void RNNImplBase<Derived>::check_input(const Tensor& input) const {
-  XGRAD_CHECK(input.dim() == 3, "input must have 3 dimensions, got {}", input.dim());
+void RNNImplBase<Derived>::check_input(const Tensor& input, const Tensor& batch_sizes) const {
+  const int64_t expected_dim = batch_sizes.defined() ? 2 : 3;
+  XGRAD_CHECK(input.dim() == expected_dim, "input must have {} dimensions, got {}", expected_dim, input.dim());
   XGRAD_CHECK(options_base.input_size() == input.size(-1),
               "input.size(-1) must be equal to input_size. Expected {}, got {}", options_base.input_size(),
               input.size(-1));
 }
 
 template <class Derived>
-std::tuple<int64_t, int64_t, int64_t> RNNImplBase<Derived>::get_expected_hidden_size(const Tensor& input) const {
+std::tuple<int64_t, int64_t, int64_t> RNNImplBase<Derived>::get_expected_hidden_size(
+    const Tensor& input, const Tensor& batch_sizes) const {
   const auto& o = options_base;
-  const int64_t mini_batch = o.batch_first() ? input.size(0) : input.size(1);
+  const int64_t mini_batch = batch_sizes.defined()   ? batch_sizes[0].template item<int64_t>()
+                             : o.batch_first() ? input.size(0)
+                                               : input.size(1);
   const int64_t dirs = o.bidirectional() ? 2 : 1;
   return {o.num_layers() * dirs, mini_batch, o.proj_size() > 0 ? o.proj_size() : o.hidden_size()};
 }
@@ -148,6 +156,41 @@ void RNNImplBase<Derived>::check_hidden_size(const Tensor& hx, std::tuple<int64_
   auto [a, b, c] = expected;
   if (hx.dim() == 3 && hx.size(0) == a && hx.size(1) == b && hx.size(2) == c) return;
   XGRAD_CHECK(false, "{}", format2(msg, fmt::format("({}, {}, {})", a, b, c), sizes_str(hx)));
+}
+
+template <class Derived>
+Tensor RNNImplBase<Derived>::permute_hidden(const Tensor& hx, const Tensor& permutation) {
+  return permutation.defined() ? hx.index_select(1, permutation) : hx;
+}
+
+namespace {
+/// batch_sizes[0], the batch a packed run starts with, checked to be there.
+int64_t max_batch_size(const utils::rnn::PackedSequence& packed) {
+  const Tensor& b = packed.batch_sizes();
+  XGRAD_CHECK(b.defined() && b.dim() == 1 && b.numel() > 0 && b.scalar_type() == kLong,
+              "a PackedSequence's batch_sizes must be a non-empty 1-d int64 tensor");
+  return b[0].item<int64_t>();
+}
+}  // namespace
+
+template <class Derived>
+std::tuple<utils::rnn::PackedSequence, Tensor> RNNImplBase<Derived>::forward_packed_one_state(
+    const utils::rnn::PackedSequence& packed_input, Tensor hx, PackedRun run) {
+  const auto& o = options_base;
+  const Tensor& input = packed_input.data();
+  const Tensor& batch_sizes = packed_input.batch_sizes();
+  const int64_t max_batch = max_batch_size(packed_input);
+  if (!hx.defined())
+    hx = zeros({o.num_layers() * (o.bidirectional() ? 2 : 1), max_batch, o.hidden_size()}, input.scalar_type());
+  else
+    hx = permute_hidden(hx, packed_input.sorted_indices());
+  check_input(input, batch_sizes);
+  check_hidden_size(hx, get_expected_hidden_size(input, batch_sizes));
+  auto [output, hidden] = run(input, batch_sizes, hx, flat_weights(), o.bias(), o.num_layers(), o.dropout(),
+                              this->is_training(), o.bidirectional());
+  return {utils::rnn::PackedSequence(output, batch_sizes, packed_input.sorted_indices(),
+                                     packed_input.unsorted_indices()),
+          permute_hidden(hidden, packed_input.unsorted_indices())};
 }
 
 template class RNNImplBase<RNNImpl>;
@@ -192,11 +235,19 @@ std::tuple<Tensor, Tensor> RNNImpl::forward(const Tensor& input_, Tensor hx) {
   }
   check_input(input);
   check_hidden_size(hx, get_expected_hidden_size(input));
-  auto fn = options.nonlinearity() == kTanh ? &xgrad::rnn_tanh : &xgrad::rnn_relu;
+  using Run = std::tuple<Tensor, Tensor> (*)(const Tensor&, const Tensor&, TensorList, bool, int64_t, double, bool,
+                                             bool, bool);
+  Run fn = options.nonlinearity() == kTanh ? Run(&xgrad::rnn_tanh) : Run(&xgrad::rnn_relu);
   auto [output, hidden] = fn(input, hx, flat_weights(), options.bias(), options.num_layers(), options.dropout(),
                              is_training(), options.bidirectional(), options.batch_first());
   if (!is_batched) return {output.squeeze(batch_dim), hidden.squeeze(1)};
   return {output, hidden};
+}
+
+std::tuple<utils::rnn::PackedSequence, Tensor> RNNImpl::forward_with_packed_input(
+    const utils::rnn::PackedSequence& packed_input, Tensor hx) {
+  PackedRun run = options.nonlinearity() == kTanh ? PackedRun(&xgrad::rnn_tanh) : PackedRun(&xgrad::rnn_relu);
+  return forward_packed_one_state(packed_input, std::move(hx), run);
 }
 
 LSTMImpl::LSTMImpl(const LSTMOptions& o)
@@ -246,6 +297,34 @@ std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(const Tensor& i
   return {output, {hy, cy}};
 }
 
+std::tuple<utils::rnn::PackedSequence, std::tuple<Tensor, Tensor>> LSTMImpl::forward_with_packed_input(
+    const utils::rnn::PackedSequence& packed_input, std::optional<std::tuple<Tensor, Tensor>> hx_opt) {
+  const Tensor& input = packed_input.data();
+  const Tensor& batch_sizes = packed_input.batch_sizes();
+  const int64_t max_batch = detail::max_batch_size(packed_input);
+  Tensor h0, c0;
+  if (!hx_opt) {
+    const int64_t dirs = options.bidirectional() ? 2 : 1;
+    const int64_t real_hidden = options.proj_size() > 0 ? options.proj_size() : options.hidden_size();
+    h0 = zeros({options.num_layers() * dirs, max_batch, real_hidden}, input.scalar_type());
+    c0 = zeros({options.num_layers() * dirs, max_batch, options.hidden_size()}, input.scalar_type());
+  } else {
+    // Each sequence's state goes with it into the packed (sorted) order.
+    h0 = permute_hidden(std::get<0>(*hx_opt), packed_input.sorted_indices());
+    c0 = permute_hidden(std::get<1>(*hx_opt), packed_input.sorted_indices());
+  }
+  check_input(input, batch_sizes);
+  check_hidden_size(h0, get_expected_hidden_size(input, batch_sizes), "Expected hidden[0] size {}, got {}");
+  auto [l, b, h] = get_expected_hidden_size(input, batch_sizes);
+  (void)h;
+  check_hidden_size(c0, {l, b, options.hidden_size()}, "Expected hidden[1] size {}, got {}");
+  auto [output, hy, cy] = xgrad::lstm(input, batch_sizes, {h0, c0}, flat_weights(), options.bias(),
+                                      options.num_layers(), options.dropout(), is_training(), options.bidirectional());
+  const Tensor& unsorted = packed_input.unsorted_indices();
+  return {utils::rnn::PackedSequence(output, batch_sizes, packed_input.sorted_indices(), unsorted),
+          {permute_hidden(hy, unsorted), permute_hidden(cy, unsorted)}};
+}
+
 GRUImpl::GRUImpl(const GRUOptions& o)
     : RNNImplBase(detail::RNNOptionsBase(kGRU, o.input_size(), o.hidden_size())
                       .num_layers(o.num_layers())
@@ -282,6 +361,11 @@ std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input_, Tensor hx) {
   return {output, hidden};
 }
 
+std::tuple<utils::rnn::PackedSequence, Tensor> GRUImpl::forward_with_packed_input(
+    const utils::rnn::PackedSequence& packed_input, Tensor hx) {
+  return forward_packed_one_state(packed_input, std::move(hx), &xgrad::gru);
+}
+
 // ----------------------------------------------------------------------------------------------
 // Cells
 
@@ -309,10 +393,7 @@ void RNNCellImplBase<Derived>::reset() {
 
 template <class Derived>
 void RNNCellImplBase<Derived>::reset_parameters() {
-  const double stdv = options_base.hidden_size() > 0 ? 1.0 / std::sqrt(static_cast<double>(options_base.hidden_size())) : 0;
-  NoGradGuard no_grad;
-  for (Tensor& p : this->parameters())
-    if (p.defined()) init::uniform_(p, -stdv, stdv);
+  reset_recurrent_parameters(this->parameters(), options_base.hidden_size());
 }
 
 template <class Derived>

@@ -1,8 +1,8 @@
 // modules/rnn.hpp: the recurrent layers nn::RNN, nn::LSTM, nn::GRU (layers, bias, batch_first,
 // dropout between layers, bidirectional, LSTM's proj_size, unbatched 2-d inputs as Python's) and
 // the single-step cells nn::RNNCell, nn::LSTMCell, nn::GRUCell, with libtorch's forward signatures
-// and PyTorch's parameters (names, order, initial values). Packed sequences are not supported yet.
-// The maths: ops/rnn.hpp. Read next: nn/modules/dropout.hpp.
+// and PyTorch's parameters (names, order, initial values); forward_with_packed_input runs them on
+// a PackedSequence (nn/utils/rnn.hpp). The maths: ops/rnn.hpp. Read next: nn/modules/dropout.hpp.
 #pragma once
 
 #include <optional>
@@ -12,9 +12,14 @@
 
 #include "xgrad/nn/module.hpp"
 #include "xgrad/nn/options/rnn.hpp"
+#include "xgrad/nn/utils/rnn.hpp"
 
 namespace xgrad::nn {
 namespace detail {
+
+/// What RNNImplBase and RNNCellImplBase both do in reset_parameters: every defined parameter
+/// ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), in registration order, without recording.
+void reset_recurrent_parameters(std::vector<Tensor> parameters, int64_t hidden_size);
 
 /// What RNN, LSTM and GRU share: the parameters (weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k},
 /// bias_hh_l{k}, weight_hr_l{k}, and the same with _reverse, per layer and direction in that
@@ -38,12 +43,24 @@ class RNNImplBase : public Cloneable<Derived> {
  protected:
   /// The parameters in the order the recurrence takes them.
   std::vector<Tensor> flat_weights() const;
-  /// "input must have 3 dimensions, got 2", "input.size(-1) must be equal to input_size. ..."
-  void check_input(const Tensor& input) const;
-  /// (layers * directions, batch, proj_size or hidden_size).
-  std::tuple<int64_t, int64_t, int64_t> get_expected_hidden_size(const Tensor& input) const;
+  /// "input must have 3 dimensions, got 2" (2 for packed data, batch_sizes defined),
+  /// "input.size(-1) must be equal to input_size. ..."
+  void check_input(const Tensor& input, const Tensor& batch_sizes = {}) const;
+  /// (layers * directions, batch, proj_size or hidden_size); the batch is batch_sizes[0] for
+  /// packed data.
+  std::tuple<int64_t, int64_t, int64_t> get_expected_hidden_size(const Tensor& input,
+                                                                 const Tensor& batch_sizes = {}) const;
   void check_hidden_size(const Tensor& hx, std::tuple<int64_t, int64_t, int64_t> expected,
                          const std::string& msg = "Expected hidden size {}, got {}") const;
+  /// hx with its batch (dim 1) reordered by permutation; hx itself when there is none.
+  static Tensor permute_hidden(const Tensor& hx, const Tensor& permutation);
+  /// A packed run of torch::rnn_tanh, rnn_relu or gru (ops/rnn.hpp).
+  using PackedRun = std::tuple<Tensor, Tensor> (*)(const Tensor&, const Tensor&, const Tensor&, TensorList, bool,
+                                                   int64_t, double, bool, bool);
+  /// forward_with_packed_input of RNN and GRU (one state tensor): h_0 zeros or hx in the packed
+  /// order, the checks, the run, and h_n back in the caller's order.
+  std::tuple<utils::rnn::PackedSequence, Tensor> forward_packed_one_state(
+      const utils::rnn::PackedSequence& packed_input, Tensor hx, PackedRun run);
 
   std::vector<std::string> flat_weights_names_;
   std::vector<std::vector<std::string>> all_weights_;
@@ -58,6 +75,10 @@ class RNNImpl : public detail::RNNImplBase<RNNImpl> {
   RNNImpl(int64_t input_size, int64_t hidden_size) : RNNImpl(RNNOptions(input_size, hidden_size)) {}
   explicit RNNImpl(const RNNOptions& options_);
   std::tuple<Tensor, Tensor> forward(const Tensor& input, Tensor hx = {});
+  /// The same over a PackedSequence: (packed output with the input's batch_sizes and indices,
+  /// h_n in the caller's batch order). hx, when given, is in the caller's order too.
+  std::tuple<utils::rnn::PackedSequence, Tensor> forward_with_packed_input(
+      const utils::rnn::PackedSequence& packed_input, Tensor hx = {});
   RNNOptions options;
 };
 TORCH_MODULE(RNN);
@@ -69,7 +90,10 @@ class LSTMImpl : public detail::RNNImplBase<LSTMImpl> {
   explicit LSTMImpl(const LSTMOptions& options_);
   std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(const Tensor& input,
                                                          std::optional<std::tuple<Tensor, Tensor>> hx_opt = {});
+  std::tuple<utils::rnn::PackedSequence, std::tuple<Tensor, Tensor>> forward_with_packed_input(
+      const utils::rnn::PackedSequence& packed_input, std::optional<std::tuple<Tensor, Tensor>> hx_opt = {});
   LSTMOptions options;
+
 };
 TORCH_MODULE(LSTM);
 
@@ -79,6 +103,8 @@ class GRUImpl : public detail::RNNImplBase<GRUImpl> {
   GRUImpl(int64_t input_size, int64_t hidden_size) : GRUImpl(GRUOptions(input_size, hidden_size)) {}
   explicit GRUImpl(const GRUOptions& options_);
   std::tuple<Tensor, Tensor> forward(const Tensor& input, Tensor hx = {});
+  std::tuple<utils::rnn::PackedSequence, Tensor> forward_with_packed_input(
+      const utils::rnn::PackedSequence& packed_input, Tensor hx = {});
   GRUOptions options;
 };
 TORCH_MODULE(GRU);
