@@ -74,6 +74,10 @@ Tensor affine_grid_generator(const Tensor& theta, IntArrayRef size, bool align_c
   XGRAD_CHECK(size.size() == 4 || size.size() == 5,
               "AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.");
   const int64_t k = static_cast<int64_t>(size.size()) - 2;
+  // ATen's bmm check on theta^T, the batch2 of the product below.
+  XGRAD_CHECK(theta.dim() == 3 && theta.size(0) == size[0] && theta.size(2) == k + 1,
+              "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].", size[0],
+              k + 1, theta.dim() == 3 ? theta.size(0) : 0, theta.dim() == 3 ? theta.size(2) : 0);
   Tensor grid;
   {
     NoGradGuard no_grad;

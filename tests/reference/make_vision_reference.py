@@ -56,8 +56,11 @@ for mode in ("bilinear", "nearest", "bicubic"):
     for pad in ("zeros", "border", "reflection"):
         for align in (False, True):
             name = f"{mode}_{pad}{'_align' if align else ''}"
+            # bicubic's grid gradient sums 48 products that cancel: in float32 it lands a few 1e-6
+            # from PyTorch's, so its align_corners cases are compared in float64.
+            wide = mode == "bicubic" and align
             case(name, lambda x, g, m=mode, p=pad, a=align: F.grid_sample(x, g, mode=m, padding_mode=p, align_corners=a),
-                 X4, G4)
+                 X4.double() if wide else X4, G4.double() if wide else G4)
 case("bilinear_double", lambda x, g: F.grid_sample(x, g, align_corners=False), X4.double(), G4.double())
 case("bilinear_input_only", lambda x, g: F.grid_sample(x, g, align_corners=False), X4, G4, leaf=[True, False])
 case("bilinear_grid_only", lambda x, g: F.grid_sample(x, g, align_corners=True), X4, G4, leaf=[False, True])
