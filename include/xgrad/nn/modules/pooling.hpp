@@ -1,7 +1,8 @@
 // modules/pooling.hpp: the pooling modules, as in libtorch: nn::MaxPool1d/2d/3d (forward and
 // forward_with_indices), nn::AvgPool1d/2d/3d, nn::AdaptiveMaxPool1d/2d/3d,
-// nn::AdaptiveAvgPool1d/2d/3d, nn::MaxUnpool1d/2d/3d and nn::LPPool1d/2d. They hold only their
-// options; forward calls the functional form (functional/pooling.hpp). Read next: modules/pixelshuffle.hpp.
+// nn::AdaptiveAvgPool1d/2d/3d, nn::MaxUnpool1d/2d/3d, nn::LPPool1d/2d and
+// nn::FractionalMaxPool2d/3d (whose _random_samples is a buffer). They hold their options;
+// forward calls the functional form (functional/pooling.hpp). Read next: modules/pixelshuffle.hpp.
 #pragma once
 
 #include <optional>
@@ -203,5 +204,33 @@ class LPPool2dImpl : public LPPoolImpl<2, LPPool2dImpl> {
 };
 TORCH_MODULE(LPPool1d);
 TORCH_MODULE(LPPool2d);
+
+template <size_t D, class Derived>
+class FractionalMaxPoolImpl : public Cloneable<Derived> {
+ public:
+  FractionalMaxPoolImpl(ExpandingArray<D> kernel_size)  // NOLINT
+      : FractionalMaxPoolImpl(FractionalMaxPoolOptions<D>(kernel_size)) {}
+  explicit FractionalMaxPoolImpl(FractionalMaxPoolOptions<D> options_);
+  /// Registers options._random_samples() as the buffer "_random_samples" and checks the options
+  /// as libtorch does (exactly one of output_size and output_ratio, the ratio in (0, 1)).
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override { stream << "torch::nn::FractionalMaxPool" << D << "d()"; }
+  FractionalMaxPoolOptions<D> options;
+  Tensor _random_samples;
+};
+class FractionalMaxPool2dImpl : public FractionalMaxPoolImpl<2, FractionalMaxPool2dImpl> {
+ public:
+  using FractionalMaxPoolImpl<2, FractionalMaxPool2dImpl>::FractionalMaxPoolImpl;
+  Tensor forward(const Tensor& input);
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
+};
+class FractionalMaxPool3dImpl : public FractionalMaxPoolImpl<3, FractionalMaxPool3dImpl> {
+ public:
+  using FractionalMaxPoolImpl<3, FractionalMaxPool3dImpl>::FractionalMaxPoolImpl;
+  Tensor forward(const Tensor& input);
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
+};
+TORCH_MODULE(FractionalMaxPool2d);
+TORCH_MODULE(FractionalMaxPool3d);
 
 }  // namespace xgrad::nn

@@ -2,13 +2,15 @@
 // defaults: `MaxPool2dOptions(2).stride(2)` (stride defaults to the kernel size),
 // `AvgPool2dOptions(3).count_include_pad(false).divisor_override(4)`,
 // `AdaptiveAvgPool2dOptions({7, std::nullopt})` (None keeps that input size),
-// `LPPool2dOptions(2, 3)`, `MaxUnpool2dOptions(2)`, `F::MaxUnpool2dFuncOptions(2).output_size(...)`.
+// `LPPool2dOptions(2, 3)`, `MaxUnpool2dOptions(2)`, `F::MaxUnpool2dFuncOptions(2).output_size(...)`,
+// `FractionalMaxPool2dOptions(3).output_size(2)` (or .output_ratio(0.5)).
 // Read next: functional/pooling.hpp.
 #pragma once
 
 #include <optional>
 #include <vector>
 
+#include "xgrad/core/tensor.hpp"
 #include "xgrad/nn/options/arg.hpp"
 #include "xgrad/nn/options/expanding_array.hpp"
 
@@ -82,7 +84,24 @@ struct LPPoolOptions {
 using LPPool1dOptions = LPPoolOptions<1>;
 using LPPool2dOptions = LPPoolOptions<2>;
 
+/// Fractional max pooling: the window size, and the output's size or its ratio to the input's
+/// (exactly one of the two); _random_samples (N, C, D) fixes the windows' pseudo-random starts,
+/// drawn with torch::rand when undefined.
+template <size_t D>
+struct FractionalMaxPoolOptions {
+  FractionalMaxPoolOptions(ExpandingArray<D> kernel_size) : kernel_size_(kernel_size) {}  // NOLINT
+  XGRAD_ARG(ExpandingArray<D>, kernel_size);
+  XGRAD_ARG(std::optional<ExpandingArray<D>>, output_size) = std::nullopt;
+  using ExpandingArrayDouble = ExpandingArray<D, double>;
+  XGRAD_ARG(std::optional<ExpandingArrayDouble>, output_ratio) = std::nullopt;
+  XGRAD_ARG(Tensor, _random_samples) = Tensor();
+};
+using FractionalMaxPool2dOptions = FractionalMaxPoolOptions<2>;
+using FractionalMaxPool3dOptions = FractionalMaxPoolOptions<3>;
+
 namespace functional {
+using FractionalMaxPool2dFuncOptions = FractionalMaxPool2dOptions;
+using FractionalMaxPool3dFuncOptions = FractionalMaxPool3dOptions;
 using AvgPool1dFuncOptions = AvgPool1dOptions;
 using AvgPool2dFuncOptions = AvgPool2dOptions;
 using AvgPool3dFuncOptions = AvgPool3dOptions;
