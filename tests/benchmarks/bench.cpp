@@ -51,12 +51,15 @@ const std::vector<Goal> kGoals = {
     {"ce_4096x32000", 0.25, 0.4, "cross entropy (4096, 32000), forward and backward"},
     {"sgd_step_mlp", 0.6, 0.6, "one SGD-momentum step of a 64-128-10 MLP on a batch of 64"},
     {"fashion_mnist_epoch", 0.6, 0.5, "one epoch of samples/fashion_mnist_mlp (938 Adam steps, batch 64)"},
+    {"conv_1to10_28", 0.8, 0.8, "conv2d (64, 1, 28, 28) -> 10 channels, 5x5: forward and backward (issue 13)"},
+    {"conv_10to20_12", 0.8, 0.8, "conv2d (64, 10, 12, 12) -> 20 channels, 5x5: forward and backward (issue 13)"},
+    {"fashion_mnist_cnn_epoch", 0.8, 0.8, "one epoch of samples/fashion_mnist_cnn (938 Adam steps, batch 64; issue 13)"},
     {"lstm_35x20x200", 1.0, 1.0, "2-layer LSTM, 200 hidden, seq 35, batch 20: forward and backward (issue 13)"},
 };
 /// Work also run by xgrad on one thread: xgrad's threads must never lose to that by more than a
 /// few percent (issue 11), whatever the load.
 const std::vector<const char*> kOneThread = {"add_4M", "sum_4M", "mm_256", "ce_512x1000", "ce_4096x32000",
-                                             "sgd_step_mlp", "fashion_mnist_epoch"};
+                                             "sgd_step_mlp", "fashion_mnist_epoch", "conv_10to20_12"};
 constexpr double kOneThreadGoal = 1.05;
 
 // OpenBLAS's thread count is process-wide: xgrad sets it to 1 (src/kernels/gemm.hpp) and libtorch
@@ -215,9 +218,65 @@ XGRAD_BENCH_TRAINING(xgrad, xgrad)
 
 XGRAD_BENCH_LSTM(xgrad, xgrad)
 
+/// The two convolutions of libtorch's MNIST example (Conv2d(1, 10, 5) on the images, Conv2d(10,
+/// 20, 5) on the pooled maps), each forward and backward for a fixed output gradient. The images
+/// need no gradient; the second input does (it comes from the first layer in a network), so its
+/// backward computes all three gradients.
+#define XGRAD_BENCH_CONV(torch, suffix)                                                           \
+  void conv_##suffix(benchmark::State& state, int64_t in, int64_t out, int64_t size, bool input_grad) { \
+    torch::manual_seed(0);                                                                        \
+    torch::nn::Conv2d conv(torch::nn::Conv2dOptions(in, out, 5));                                 \
+    auto x = torch::randn({64, in, size, size}).requires_grad_(input_grad);                       \
+    auto gy = torch::randn({64, out, size - 4, size - 4});                                        \
+    for (auto _ : state) {                                                                        \
+      conv->forward(x).backward(gy);                                                              \
+      conv->zero_grad();                                                                          \
+      if (input_grad) x.mutable_grad() = torch::Tensor();                                         \
+    }                                                                                             \
+  }
+
+XGRAD_BENCH_CONV(xgrad, xgrad)
+
+/// One epoch of samples/fashion_mnist_cnn, as that sample runs it (the model, Adam at 2e-3,
+/// batches of 64 drawn through a randperm, dropout in training mode).
+#define XGRAD_BENCH_CNN_EPOCH(torch, suffix)                                                               \
+  void fashion_mnist_cnn_epoch_##suffix(benchmark::State& state) {                                         \
+    const FashionMnist& data = FashionMnist::get();                                                        \
+    auto train_x = torch::from_blob(const_cast<float*>(data.images.data()), {60000, 1, 28, 28}).clone();   \
+    auto train_y = torch::from_blob(const_cast<int64_t*>(data.labels.data()), {60000}, torch::kLong).clone(); \
+    torch::manual_seed(0);                                                                                 \
+    torch::nn::Conv2d conv1(torch::nn::Conv2dOptions(1, 16, 5).padding(2));                               \
+    torch::nn::Conv2d conv2(torch::nn::Conv2dOptions(16, 32, 5).padding(2));                              \
+    torch::nn::Linear hidden(32 * 7 * 7, 128);                                                             \
+    torch::nn::Linear output(128, 10);                                                                     \
+    torch::nn::Sequential model(conv1, torch::nn::ReLU(), torch::nn::MaxPool2d(2),                         \
+                                conv2, torch::nn::ReLU(), torch::nn::MaxPool2d(2),                         \
+                                torch::nn::Flatten(), torch::nn::Dropout(0.25),                            \
+                                hidden, torch::nn::ReLU(), output);                                        \
+    torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(2e-3));                    \
+    double loss_sum = 0;                                                                                   \
+    for (auto _ : state) {                                                                                 \
+      auto perm = torch::randperm(60000);                                                                  \
+      for (int64_t b = 0; b < 938; ++b) {                                                                  \
+        auto idx = perm.slice(0, b * 64, std::min<int64_t>(60000, (b + 1) * 64));                         \
+        auto loss = torch::nn::functional::cross_entropy(model->forward(train_x.index_select(0, idx)),     \
+                                                         train_y.index_select(0, idx));                    \
+        optimizer.zero_grad();                                                                             \
+        loss.backward();                                                                                   \
+        optimizer.step();                                                                                  \
+        loss_sum += loss.template item<float>();                                                           \
+      }                                                                                                    \
+    }                                                                                                      \
+    benchmark::DoNotOptimize(loss_sum);                                                                    \
+  }
+
+XGRAD_BENCH_CNN_EPOCH(xgrad, xgrad)
+
 #ifdef XGRAD_BENCH_LIBTORCH
 XGRAD_BENCH_TRAINING(torch, libtorch)
 XGRAD_BENCH_LSTM(torch, libtorch)
+XGRAD_BENCH_CONV(torch, libtorch)
+XGRAD_BENCH_CNN_EPOCH(torch, libtorch)
 
 struct TorchLib {
   static void manual_seed(uint64_t s) { torch::manual_seed(s); }
@@ -302,6 +361,9 @@ std::vector<Work> all_work() {
       {"ce_4096x32000", [](benchmark::State& s) { cross_entropy_work<XgradLib>(s, 4096, 32000); }, {}, true},
       {"sgd_step_mlp", sgd_step_xgrad, {}},
       {"fashion_mnist_epoch", fashion_mnist_epoch_xgrad, {}, true},
+      {"conv_1to10_28", [](benchmark::State& s) { conv_xgrad(s, 1, 10, 28, false); }, {}},
+      {"conv_10to20_12", [](benchmark::State& s) { conv_xgrad(s, 10, 20, 12, true); }, {}},
+      {"fashion_mnist_cnn_epoch", fashion_mnist_cnn_epoch_xgrad, {}, true},
       {"lstm_35x20x200", lstm_xgrad, {}, true},
   };
 #ifdef XGRAD_BENCH_LIBTORCH
@@ -320,6 +382,9 @@ std::vector<Work> all_work() {
       {"ce_4096x32000", [](benchmark::State& s) { cross_entropy_work<TorchLib>(s, 4096, 32000); }},
       {"sgd_step_mlp", sgd_step_libtorch},
       {"fashion_mnist_epoch", fashion_mnist_epoch_libtorch},
+      {"conv_1to10_28", [](benchmark::State& s) { conv_libtorch(s, 1, 10, 28, false); }},
+      {"conv_10to20_12", [](benchmark::State& s) { conv_libtorch(s, 10, 20, 12, true); }},
+      {"fashion_mnist_cnn_epoch", fashion_mnist_cnn_epoch_libtorch},
       {"lstm_35x20x200", lstm_libtorch},
   };
   for (Work& work : w) work.libtorch = torch_work.at(work.name);
@@ -339,6 +404,7 @@ void register_all() {
       auto* b = add(work.name, lib, fn);
       if (work.long_running) b->Unit(benchmark::kMillisecond);
       if (std::string(work.name) == "fashion_mnist_epoch") b->Iterations(3);
+      if (std::string(work.name) == "fashion_mnist_cnn_epoch") b->Iterations(1);  // seconds each
     }
   }
 }

@@ -98,6 +98,39 @@ TEST_CASE("max pooling lets a NaN win, as PyTorch does") {
   CHECK(out[0][0][1].item<float>() == 3.0f);
 }
 
+// Numbers printed by python3-torch 1.13 (F.max_pool2d(x, ..., return_indices=True)): windows with
+// ties, NaNs (the last NaN wins) and -inf only (the first element wins), through the row-at-once
+// path of unclipped windows (Note [Max pooling a row of windows at once]).
+TEST_CASE("max pooling of unclipped windows keeps PyTorch's ties and NaN rule") {
+  const float nan = NAN, inf = INFINITY;
+  auto x = torch::tensor({5.f, 5.f, 1.f, 2.f, 0.f, 3.f, 5.f, nan, 2.f, 2.f, nan, nan, -1.f, -1.f, 7.f, 0.f, 4.f, 4.f,
+                          -1.f, -1.f, 0.f, 7.f, 4.f, 4.f, -inf, -inf, 1.f, 1.f, 2.f, nan, -inf, -inf, 1.f, 1.f, nan, 2.f})
+               .view({1, 1, 6, 6});
+  auto check = [](const torch::Tensor& out, const torch::Tensor& idx, std::vector<float> values,
+                  std::vector<int64_t> indices) {
+    auto v = out.flatten(), i = idx.flatten();
+    REQUIRE(v.numel() == static_cast<int64_t>(values.size()));
+    for (size_t k = 0; k < values.size(); ++k) {
+      const float got = v[static_cast<int64_t>(k)].item<float>();
+      CHECK((std::isnan(values[k]) ? std::isnan(got) : got == values[k]));
+      CHECK(i[static_cast<int64_t>(k)].item<int64_t>() == indices[k]);
+    }
+  };
+  {
+    auto [out, idx] = torch::max_pool2d_with_indices(x, 2);
+    check(out, idx, {nan, 2, nan, -1, 7, 4, -inf, 1, nan}, {7, 3, 11, 12, 14, 16, 24, 26, 34});
+  }
+  {
+    auto [out, idx] = torch::max_pool2d_with_indices(x, 2, 1, 0, 2);
+    check(out, idx, {7, 5, 7, 4, 5, nan, nan, nan, 7, 1, 7, nan, 1, 7, nan, 7},
+          {14, 1, 14, 17, 6, 7, 10, 11, 14, 27, 14, 29, 32, 21, 34, 21});
+  }
+  {
+    auto [out, idx] = torch::max_pool2d_with_indices(x, {3, 2}, {3, 2});
+    check(out, idx, {nan, 7, nan, -1, 7, nan}, {7, 14, 11, 18, 21, 34});
+  }
+}
+
 TEST_CASE("pooling refuses bad input with PyTorch's messages") {
   auto x = torch::randn({2, 3, 6, 6}, torch::requires_grad());
   CHECK_THROWS_WITH(torch::max_pool2d(x, 0), "stride should not be zero");
