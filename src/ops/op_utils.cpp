@@ -68,6 +68,7 @@ Tensor contiguous_raw(const Tensor& t, bool force) {
 // float16 converts through float32 in c10 too).
 void copy_raw(const Tensor& dst, const Tensor& src) {
   const ScalarType to = dst.scalar_type(), from = src.scalar_type(), wide = compute_dtype(from);
+  if (isComplexType(to) || isComplexType(from)) return copy_complex(dst, src);
   if (wide == from) {
     auto loop = make_loop<2>(dst.sizes(), {&dst, &src});
     visit_dtype(to, [&](auto t) {
@@ -93,6 +94,7 @@ void copy_raw(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_raw(const Tensor& t, const Scalar& value) {
+  if (isComplexType(t.scalar_type())) return fill_complex(t, value);
   auto loop = make_loop<1>(t.sizes(), {&t});
   visit_dtype(t.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
