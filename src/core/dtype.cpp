@@ -150,6 +150,7 @@ ScalarType promote_types(ScalarType a, ScalarType b) {
 
 ScalarType toComplexType(ScalarType t) {
   switch (t) {
+    case kBFloat16:  // bfloat16 has float32's range: c10 maps it to complex64
     case kFloat: return kComplexFloat;
     case kDouble: return kComplexDouble;
     case kComplexFloat:

@@ -48,6 +48,10 @@ Tensor view_of(const Tensor& base, DimVector sizes, DimVector strides, int64_t s
 
 Tensor convert(const Tensor& t, ScalarType dtype) {
   if (t.scalar_type() == dtype) return t;
+  // An op's operands never lose an imaginary part on the way to its compute dtype: an op without
+  // a complex kernel refuses complex input here (Tensor::to and copy_ take copy_raw, which keeps
+  // the real part as PyTorch does).
+  if (t.is_complex() && !isComplexType(dtype)) throw_not_implemented_for(t.scalar_type());
   Tensor out = make_empty(t.sizes(), dtype);
   copy_raw(out, t);
   return out;

@@ -13,6 +13,7 @@ with Debian's python3-torch:
 Values are written with repr(float) so float64 round-trips exactly.
 """
 import json
+import math
 import os
 
 import torch
@@ -23,12 +24,16 @@ DT = {n: getattr(torch, n) for n in ALL}
 NAME = {v: k for k, v in DT.items()}
 
 
+def num(v):
+    return v if math.isfinite(v) else ("nan" if math.isnan(v) else ("inf" if v > 0 else "-inf"))
+
+
 def enc(t):
     t = t.detach()
     if t.is_complex():
-        vals = [[z.real, z.imag] for z in t.reshape(-1).tolist()]
+        vals = [[num(z.real), num(z.imag)] for z in t.reshape(-1).tolist()]
     else:
-        vals = t.double().reshape(-1).tolist()
+        vals = [num(v) for v in t.double().reshape(-1).tolist()]
     return {"dtype": NAME[t.dtype], "shape": list(t.shape), "values": vals}
 
 
@@ -122,5 +127,5 @@ out["errors"] = {
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "complex.json")
 with open(path, "w") as f:
-    json.dump(out, f, indent=1)
+    json.dump(out, f, indent=1, allow_nan=False)
 print("wrote", path)
