@@ -19,6 +19,11 @@ using std::make_unique;
 }  // namespace xgrad
 
 namespace torch = xgrad;
-namespace at = xgrad;
+/// at:: is xgrad too, but as a namespace of its own rather than an alias, because at::tensor is
+/// ATen's (1-d, the C++ type's dtype), not torch::tensor (factory.hpp).
+namespace at {
+using namespace xgrad;  // NOLINT(google-build-using-namespace)
+using xgrad::aten::tensor;
+}  // namespace at
 namespace c10 = xgrad;
 namespace caffe2 = xgrad;  // caffe2::TypeMeta, the type torch::get_default_dtype() returns

@@ -29,6 +29,7 @@
 #include "xgrad/data/datasets/mnist.hpp"
 #include "xgrad/data/example.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/complex.hpp"
 #include "xgrad/ops/conv.hpp"
 #include "xgrad/ops/padding.hpp"
 #include "xgrad/ops/pixel_shuffle.hpp"

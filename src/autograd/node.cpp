@@ -152,6 +152,9 @@ AutogradMeta& materialize_autograd_meta(const Tensor& t) {
 }
 
 void set_history(const Tensor& t, const std::shared_ptr<Node>& fn, uint32_t output_nr) {
+  // See Note [Complex autograd] in src/ops/complex.cpp.
+  XGRAD_CHECK(!t.is_complex(), "{}: xgrad does not support autograd through complex values ({} result of an input "
+              "that requires grad); compute it under torch::NoGradGuard", fn->name(), scalar_type_name(t.scalar_type()));
   TensorImpl* impl = t.unsafeGetTensorImpl();
   impl->grad_fn = fn;
   impl->output_nr = output_nr;

@@ -21,6 +21,9 @@ bool Tensor::requires_grad() const {
 
 Tensor& Tensor::set_requires_grad(bool requires_grad) const {
   if (requires_grad) {
+    // See Note [Complex autograd] in src/ops/complex.cpp.
+    XGRAD_CHECK(!is_complex(), "xgrad does not support autograd on complex tensors: a {} tensor cannot require grad",
+                scalar_type_name(dtype()));
     XGRAD_CHECK(is_floating_point(), "Only Tensors of floating point and complex dtype can require gradients");
     XGRAD_CHECK(!is_inference() || InferenceMode::is_enabled(),
                 "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");

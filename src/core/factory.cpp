@@ -30,6 +30,7 @@ Tensor finish(Tensor t, const TensorOptions& options) {
   return t;
 }
 ScalarType type_of(const Scalar& s) {
+  if (s.isComplex()) return default_complex_dtype();
   return s.isFloatingPoint() ? default_dtype() : (s.isBoolean() ? kBool : kLong);
 }
 }  // namespace
@@ -170,6 +171,10 @@ ScalarType desired_dtype(ScalarType t) {
 /// Prints one value as libtorch does (`stream << value.to<scalar_t>()`): uint8/int8 as characters,
 /// bools as 1/0, float16/bfloat16 as float.
 void print_value(std::ostream& os, const Scalar& v, ScalarType t) {
+  if (isComplexType(t)) {
+    os << v.to<complex<double>>();
+    return;
+  }
   visit_dtype(t, [&](auto tag) { os << v.to<decltype(tag)>(); });
 }
 }  // namespace
@@ -224,16 +229,22 @@ Tensor TensorDataContainer::convert_to_tensor(TensorOptions options) const {
   const ScalarType dtype = options.dtype();
   Tensor t;
   if (is_tensor()) {
+    XGRAD_CHECK(!isComplexType(scalar_type_) || isComplexType(dtype),
+                "can not do torch::tensor(complex, dtype=non-complex) because complex can not be casted to real number "
+                "without loss of information");
     t = detail::convert(tensor_, dtype);  // Tensor::to: no overflow check, integers wrap
     if (t.is_same(tensor_)) t = detail::contiguous_raw(tensor_, /*force=*/true);
   } else {
     // A number or a braced list fills element by element, each checked as fill_ checks it.
     t = detail::make_empty(is_scalar() ? IntArrayRef{} : IntArrayRef(sizes_), dtype);
-    visit_dtype(dtype, [&](auto tag) {
+    auto fill = [&](auto tag) {
       using T = decltype(tag);
       T* p = t.data_ptr<T>();
       for (size_t i = 0; i < values_.size(); ++i) p[i] = values_[i].to<T>();
-    });
+    };
+    if (dtype == kComplexFloat) fill(complex<float>{});
+    else if (dtype == kComplexDouble) fill(complex<double>{});
+    else visit_dtype(dtype, fill);
   }
   return finish(t, options);
 }
@@ -264,5 +275,18 @@ std::ostream& operator<<(std::ostream& stream, const TensorDataContainer& data) 
 }
 
 Tensor tensor(const TensorDataContainer& data, TensorOptions options) { return data.convert_to_tensor(options); }
+
+Tensor aten::tensor_from_values(const void* data, size_t n, ScalarType type, const TensorOptions& options) {
+  const ScalarType dtype = options.dtype();
+  // ATen copies with AT_DISPATCH_ALL_TYPES_AND_COMPLEX over the result dtype (AT_DISPATCH_COMPLEX_TYPES
+  // for complex values): bool, float16 and bfloat16 results are not among them.
+  const bool taken = isComplexType(type) ? isComplexType(dtype)
+                                         : (dtype != kBool && dtype != kHalf && dtype != kBFloat16);
+  XGRAD_CHECK(taken, "\"tensor_cpu\" not implemented for '{}'", scalar_type_name(dtype));
+  Tensor values = detail::make_empty({static_cast<int64_t>(n)}, type);
+  if (n > 0) std::memcpy(values.data_ptr(), data, n * element_size(type));
+  Tensor t = detail::convert(values, dtype);
+  return finish(t, options);
+}
 
 }  // namespace xgrad

@@ -4,6 +4,8 @@
 //      (integers "3.", fixed "0.1000" or scientific "1.0000e-05") and a width.
 //   2. The body is laid out recursively, rows wrapped at 80 columns, long dims summarised "...".
 //   3. Suffixes (dtype, grad_fn or requires_grad) follow, wrapped onto a new line when too long.
+// A complex tensor has two formatters, one fed the real parts and one the imaginary parts, and an
+// element prints as "1.5000+2.0000j" (the imaginary part unpadded, its sign or a "+" between).
 #include "xgrad/core/format.hpp"
 
 #include <cmath>
@@ -96,10 +98,12 @@ class ElementFormatter {
 /// The values of a tensor as doubles in row-major order (float16 and bfloat16 exactly, through
 /// float; int64 beyond 2^53 prints via the integer path below, which reads the exact value).
 struct Values {
-  std::vector<double> data;
+  std::vector<double> data;  // the real parts for a complex tensor
+  std::vector<double> imag;  // a complex tensor's imaginary parts
   std::vector<int64_t> ints;
   DimVector sizes;
-  ScalarType dtype;
+  ScalarType dtype;  // a complex tensor's part type (float32, float64)
+  bool complex = false;
   double at(int64_t i) const { return dtype == kLong ? static_cast<double>(ints[i]) : data[i]; }
 };
 
@@ -109,6 +113,22 @@ Values read_values(const Tensor& t) {
   v.sizes = DimVector(t.sizes());
   Tensor c = t.contiguous();
   int64_t n = c.numel();
+  if (t.is_complex()) {
+    v.complex = true;
+    v.dtype = toRealValueType(t.scalar_type());
+    v.data.resize(n);
+    v.imag.resize(n);
+    const auto read = [&](auto tag) {
+      const auto* p = static_cast<const decltype(tag)*>(c.data_ptr());
+      for (int64_t i = 0; i < n; ++i) {
+        v.data[i] = p[i].real();
+        v.imag[i] = p[i].imag();
+      }
+    };
+    if (t.scalar_type() == kComplexFloat) read(complex<float>{});
+    else read(complex<double>{});
+    return v;
+  }
   visit_dtype(c.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = c.data_ptr<T>();
@@ -126,9 +146,15 @@ Values read_values(const Tensor& t) {
 class BodyWriter {
  public:
   BodyWriter(const Values& values, bool summarize) : v_(values), summarize_(summarize) {
-    std::vector<double> seen;
+    std::vector<int64_t> seen;
     collect_seen(0, 0, seen);
-    formatter_ = std::make_unique<ElementFormatter>(v_.dtype, seen);
+    std::vector<double> re, im;
+    for (int64_t off : seen) re.push_back(v_.at(off));
+    formatter_ = std::make_unique<ElementFormatter>(v_.dtype, re);
+    if (v_.complex) {
+      for (int64_t off : seen) im.push_back(v_.imag[off]);
+      imag_formatter_ = std::make_unique<ElementFormatter>(v_.dtype, im);
+    }
   }
 
   std::string write() const {
@@ -138,7 +164,9 @@ class BodyWriter {
     // A 0-d tensor: formatted alone, with no padding.
     ElementFormatter f(v_.dtype, {v_.at(0)});
     std::string s = f.format(v_.at(0));
-    return s.substr(s.find_first_not_of(' '));
+    s = s.substr(s.find_first_not_of(' '));
+    if (v_.complex) s = with_imag(s, ElementFormatter(v_.dtype, {v_.imag[0]}), v_.imag[0]);
+    return s;
   }
 
  private:
@@ -160,16 +188,28 @@ class BodyWriter {
     }
     return idx;
   }
-  void collect_seen(size_t dim, int64_t offset, std::vector<double>& seen) const {
+  /// Python's _val_formatter for complex: the imaginary part unpadded with a "j", joined by its
+  /// own sign or a "+".
+  static std::string with_imag(const std::string& real_text, const ElementFormatter& f, double im) {
+    std::string s = f.format(im) + "j";
+    s = s.substr(s.find_first_not_of(' '));
+    return real_text + (s[0] == '+' || s[0] == '-' ? "" : "+") + s;
+  }
+  std::string element(int64_t off) const {
+    std::string s = formatter_->format(v_.at(off));
+    return v_.complex ? with_imag(s, *imag_formatter_, v_.imag[off]) : s;
+  }
+  /// The row-major offsets of the elements shown.
+  void collect_seen(size_t dim, int64_t offset, std::vector<int64_t>& seen) const {
     if (v_.sizes.empty()) {
-      seen.push_back(v_.at(0));
+      seen.push_back(0);
       return;
     }
     for (int64_t i : shown(dim)) {
       if (i < 0) continue;
       int64_t off = offset + i * stride_of(dim);
       if (dim + 1 == v_.sizes.size())
-        seen.push_back(v_.at(off));
+        seen.push_back(off);
       else
         collect_seen(dim + 1, off, seen);
     }
@@ -178,8 +218,10 @@ class BodyWriter {
     std::vector<std::string> items;
     size_t ndim = v_.sizes.size();
     if (dim + 1 == ndim) {
-      for (int64_t i : shown(dim)) items.push_back(i < 0 ? " ..." : formatter_->format(v_.at(offset + i)));
-      int64_t per_line = std::max<int64_t>(1, (kLineWidth - indent) / (static_cast<int64_t>(formatter_->width()) + 2));
+      for (int64_t i : shown(dim)) items.push_back(i < 0 ? " ..." : element(offset + i));
+      int64_t element_length = static_cast<int64_t>(formatter_->width()) + 2;
+      if (v_.complex) element_length += static_cast<int64_t>(imag_formatter_->width()) + 1;
+      int64_t per_line = std::max<int64_t>(1, (kLineWidth - indent) / element_length);
       std::string out = "[";
       for (size_t i = 0; i < items.size(); ++i) {
         if (i > 0) out += (static_cast<int64_t>(i) % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
@@ -198,6 +240,7 @@ class BodyWriter {
   const Values& v_;
   bool summarize_;
   std::unique_ptr<ElementFormatter> formatter_;
+  std::unique_ptr<ElementFormatter> imag_formatter_;  // complex tensors only
 };
 
 std::string tuple_text(IntArrayRef sizes) {
@@ -232,9 +275,10 @@ std::string repr_with(const Tensor& t, const std::string& grad_fn_name, bool req
     Values values = read_values(t);
     BodyWriter writer(values, t.numel() > kThreshold);
     body = t.dim() == 0 ? writer.scalar() : writer.write();
-    // Python omits the dtype for the default dtype, int64 and bool, whose values show the kind.
+    // Python omits the dtype for the default dtype, its complex dtype, int64 and bool, whose values
+    // show the kind.
     const ScalarType dt = t.scalar_type();
-    if (dt != default_dtype() && dt != kLong && dt != kBool) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
+    if (dt != default_dtype() && dt != default_complex_dtype() && dt != kLong && dt != kBool) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
   }
   if (!grad_fn_name.empty())
     suffixes.push_back("grad_fn=<" + grad_fn_name + ">");

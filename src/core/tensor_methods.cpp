@@ -4,6 +4,7 @@
 
 #include "xgrad/core/format.hpp"
 #include "xgrad/ops/activation.hpp"
+#include "xgrad/ops/complex.hpp"
 #include "xgrad/ops/elementwise.hpp"
 #include "xgrad/ops/indexing.hpp"
 #include "xgrad/ops/linalg.hpp"
@@ -31,6 +32,8 @@ T* Tensor::data_ptr() const {
 
 Scalar Tensor::item() const {
   XGRAD_CHECK_T(ValueError, numel() == 1, "only one element tensors can be converted to Python scalars");
+  if (dtype() == kComplexFloat) return Scalar(*impl_->data_as<complex<float>>());
+  if (dtype() == kComplexDouble) return Scalar(*impl_->data_as<complex<double>>());
   return visit_dtype(dtype(), [&](auto tag) { return Scalar(*impl_->data_as<decltype(tag)>()); });
 }
 /// item<T>() is item().to<T>(), so a value that does not fit T throws, as in libtorch.
@@ -52,6 +55,8 @@ XGRAD_INSTANTIATE_ELEMENT_ACCESS(float)
 XGRAD_INSTANTIATE_ELEMENT_ACCESS(double)
 XGRAD_INSTANTIATE_ELEMENT_ACCESS(bool)
 XGRAD_INSTANTIATE_ELEMENT_ACCESS(BFloat16)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(complex<float>)
+XGRAD_INSTANTIATE_ELEMENT_ACCESS(complex<double>)
 #undef XGRAD_INSTANTIATE_ELEMENT_ACCESS
 
 Tensor Tensor::to(ScalarType dtype, bool, bool copy) const { return to_dtype(*this, dtype, copy); }
@@ -79,11 +84,14 @@ Tensor Tensor::reshape_as(const Tensor& o) const { return xgrad::reshape(*this, 
 Tensor Tensor::flatten(int64_t s, int64_t e) const { return xgrad::flatten(*this, s, e); }
 Tensor Tensor::t() const { return xgrad::t(*this); }
 Tensor Tensor::transpose(int64_t a, int64_t b) const { return xgrad::transpose(*this, a, b); }
+Tensor Tensor::real() const { return xgrad::real(*this); }
+Tensor Tensor::imag() const { return xgrad::imag(*this); }
 Tensor Tensor::mT() const {
   XGRAD_CHECK(dim() >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got {}-D tensor.", dim());
   return xgrad::transpose(*this, -2, -1);
 }
 Tensor Tensor::mH() const {
+  if (is_complex()) throw_not_implemented_for(dtype(), "mH (conjugation)");
   XGRAD_CHECK(dim() >= 2, "tensor.mH is only supported on matrices or batches of matrices. Got {}-D tensor.", dim());
   return xgrad::transpose(*this, -2, -1);
 }

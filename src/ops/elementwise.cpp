@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "ops/complex.hpp"
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -27,11 +28,14 @@ using kernels::vselect;
 // ---- type promotion ---------------------------------------------------------------------------
 
 namespace {
-// PyTorch's rule: a dimensioned tensor's type wins within its category (bool < integer < float);
-// 0-d tensors and then Python scalars only raise the category.
+// PyTorch's rule: a dimensioned tensor's type wins within its category (bool < integer < float <
+// complex); 0-d tensors and then Python scalars only raise the category (combine_categories).
+// A complex lower over a floating higher keeps the higher's width: float64 + 1j is complex128.
 std::optional<ScalarType> combine(std::optional<ScalarType> higher, std::optional<ScalarType> lower) {
   if (!higher) return lower;
-  if (!lower || is_floating_point(*higher)) return higher;
+  if (!lower || isComplexType(*higher)) return higher;
+  if (isComplexType(*lower)) return is_floating_point(*higher) ? toComplexType(*higher) : *lower;
+  if (is_floating_point(*higher)) return higher;
   if (*higher == kBool || is_floating_point(*lower)) return promote_types(*higher, *lower);
   return higher;
 }
@@ -63,8 +67,10 @@ namespace {
 /// with alpha=300 throws "value cannot be converted to type int8_t without overflow").
 Scalar checked_alpha(ScalarType dtype, const Scalar& alpha) {
   XGRAD_CHECK(!alpha.isBoolean() || dtype == kBool, "Boolean alpha only supported for Boolean results.");
-  XGRAD_CHECK(isFloatingType(dtype) || alpha.isIntegral(true),
+  XGRAD_CHECK(isFloatingType(dtype) || isComplexType(dtype) || alpha.isIntegral(true),
               "For integral input tensors, argument alpha must not be a floating point number.");
+  XGRAD_CHECK(isComplexType(dtype) || !alpha.isComplex(),
+              "For non-complex input tensors, argument alpha must not be a complex number.");
   return detail::checked_scalar_in(alpha, dtype);
 }
 bool is_one(const Scalar& alpha) { return !alpha.isFloatingPoint() ? alpha.toLong() == 1 : alpha.toDouble() == 1; }
@@ -127,6 +133,7 @@ Tensor add_scalar_raw(const Tensor& a, const Scalar& s, const Scalar& alpha, Sca
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   ScalarType dtype = result_type(a, b);
   Scalar al = checked_alpha(dtype, alpha);
+  if (isComplexType(dtype)) return detail::complex_add(a, b, al, dtype);
   return record("AddBackward0", add_raw(a, b, al, dtype), {a, b}, [alpha](const Tensor& g) -> variable_list {
     return {g, needs_input_grad(1) ? (alpha.toDouble() == 1 ? g : g * alpha) : Tensor()};
   });
@@ -134,6 +141,7 @@ Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
 
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   ScalarType dtype = result_type(a, b);
+  if (isComplexType(dtype)) return detail::complex_add(a, detail::complex_scalar(b, dtype), checked_alpha(dtype, alpha), dtype);
   Tensor out = add_scalar_raw(a, b, checked_alpha(dtype, alpha), dtype);
   return record("AddBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
 }
@@ -142,6 +150,7 @@ Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   check_sub(a, b.scalar_type());
   ScalarType dtype = result_type(a, b);
+  if (isComplexType(dtype)) return detail::complex_add(a, b, checked_alpha(dtype, -alpha), dtype);
   return record("SubBackward0", add_raw(a, b, checked_alpha(dtype, -alpha), dtype), {a, b},
                 [alpha](const Tensor& g) -> variable_list {
                   return {g, needs_input_grad(1) ? (alpha.toDouble() == 1 ? -g : g * -alpha) : Tensor()};
@@ -151,6 +160,7 @@ Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   check_sub(a, detail::wrapped_number_type(b));
   ScalarType dtype = result_type(a, b);
+  if (isComplexType(dtype)) return detail::complex_add(a, detail::complex_scalar(b, dtype), checked_alpha(dtype, -alpha), dtype);
   Tensor out = add_scalar_raw(a, -b, checked_alpha(dtype, alpha), dtype);
   return record("SubBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
 }
@@ -159,6 +169,7 @@ Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   check_sub(a, detail::wrapped_number_type(b));
   ScalarType dtype = result_type(a, b);
+  if (isComplexType(dtype)) return detail::complex_add(detail::complex_scalar(b, dtype), a, checked_alpha(dtype, -alpha), dtype);
   Scalar bv = detail::scalar_in(b, dtype), av = checked_alpha(dtype, -alpha);
   Tensor out = dtype == kHalf && !is_one(alpha)  // float16: alpha * a rounded first
                    ? detail::map_all(detail::map_all(a, dtype, MulNumber{av}), dtype, NumberAddScaled{bv, 1})
@@ -169,6 +180,7 @@ Tensor rsub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 
 /// mul(a, b) = a * b      d/da = grad * b, d/db = grad * a      saves: a, b
 Tensor mul(const Tensor& a, const Tensor& b) {
+  if (isComplexType(result_type(a, b))) return detail::complex_mul(a, b, result_type(a, b));
   Tensor out = detail::zip(a, b, result_type(a, b), [](auto x, auto y) { return x * y; });
   return record("MulBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
     return variable_list{needs_input_grad(0) ? g * b : Tensor(), needs_input_grad(1) ? g * a : Tensor()};
@@ -177,6 +189,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 
 Tensor mul(const Tensor& a, const Scalar& b) {
   ScalarType dtype = result_type(a, b);
+  if (isComplexType(dtype)) return detail::complex_mul(a, detail::complex_scalar(b, dtype), dtype);
   Scalar s = detail::scalar_in(b, dtype);
   Tensor out = detail::map_all(a, dtype, MulNumber{s});
   return record("MulBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g * s}; });
@@ -184,6 +197,7 @@ Tensor mul(const Tensor& a, const Scalar& b) {
 
 /// div(a, b) = a / b (true division)      d/da = grad / b, d/db = -grad * ((a / b) / b)      saves: a, b
 Tensor div(const Tensor& a, const Tensor& b) {
+  if (isComplexType(result_type(a, b))) return detail::complex_div(a, b, result_type(a, b));
   Tensor out = detail::zip(a, b, floating_result(result_type(a, b)), [](auto x, auto y) { return x / y; });
   return record("DivBackward0", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
     return variable_list{needs_input_grad(0) ? g / b : Tensor(), needs_input_grad(1) ? -g * ((a / b) / b) : Tensor()};
@@ -192,6 +206,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
 
 Tensor div(const Tensor& a, const Scalar& b) {
   ScalarType dtype = floating_result(result_type(a, b));
+  if (isComplexType(dtype)) return detail::complex_div(a, detail::complex_scalar(b, dtype), dtype);
   Scalar s = detail::scalar_in(b, dtype);
   Tensor out = detail::map_all(a, dtype, [s](auto x) { return x / lit(x, s); });
   return record("DivBackward0", out, {a}, [s](const Tensor& g) -> variable_list { return {g / s}; });
@@ -255,6 +270,7 @@ Tensor sgn(const Tensor& x) {
 
 /// abs(x) = |x|      d/dx = grad * sgn(x)      saves: x
 Tensor abs(const Tensor& x) {
+  if (x.is_complex()) return detail::complex_abs(x);
   XGRAD_CHECK(x.scalar_type() != kBool, "\"abs_cpu\" not implemented for 'Bool'");
   Tensor y = detail::map_all(x, x.scalar_type(), [](auto v) { return xsimd::abs(v); });
   return record("AbsBackward0", y, {x}, save(x),
@@ -617,7 +633,8 @@ Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy) {
   if (x.scalar_type() == dtype && !copy) return x;
   Tensor y = detail::make_empty(x.sizes(), dtype);
   detail::copy_raw(y, x);
-  if (!isFloatingType(dtype)) return y;
+  // A complex result is recorded too, and set_history refuses it (See Note [Complex autograd]).
+  if (!isFloatingType(dtype) && !isComplexType(dtype)) return y;
   ScalarType from = x.scalar_type();
   return record("ToCopyBackward0", y, {x}, [from](const Tensor& g) -> variable_list { return {g.to(from)}; });
 }

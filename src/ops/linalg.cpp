@@ -362,6 +362,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 }
 
 Tensor adjoint(const Tensor& x) {
+  if (x.is_complex()) throw_not_implemented_for(x.scalar_type(), "adjoint (conjugation)");
   XGRAD_CHECK(x.dim() >= 2, "tensor.adjoint() is only supported on matrices or batches of matrices. Got {}-D tensor.",
               x.dim());
   return transpose(x, -2, -1);

@@ -48,6 +48,10 @@ Tensor view_of(const Tensor& base, DimVector sizes, DimVector strides, int64_t s
 
 Tensor convert(const Tensor& t, ScalarType dtype) {
   if (t.scalar_type() == dtype) return t;
+  // An op's operands never lose an imaginary part on the way to its compute dtype: an op without
+  // a complex kernel refuses complex input here (Tensor::to and copy_ take copy_raw, which keeps
+  // the real part as PyTorch does).
+  if (t.is_complex() && !isComplexType(dtype)) throw_not_implemented_for(t.scalar_type());
   Tensor out = make_empty(t.sizes(), dtype);
   copy_raw(out, t);
   return out;
@@ -68,6 +72,7 @@ Tensor contiguous_raw(const Tensor& t, bool force) {
 // float16 converts through float32 in c10 too).
 void copy_raw(const Tensor& dst, const Tensor& src) {
   const ScalarType to = dst.scalar_type(), from = src.scalar_type(), wide = compute_dtype(from);
+  if (isComplexType(to) || isComplexType(from)) return copy_complex(dst, src);
   if (wide == from) {
     auto loop = make_loop<2>(dst.sizes(), {&dst, &src});
     visit_dtype(to, [&](auto t) {
@@ -93,6 +98,7 @@ void copy_raw(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_raw(const Tensor& t, const Scalar& value) {
+  if (isComplexType(t.scalar_type())) return fill_complex(t, value);
   auto loop = make_loop<1>(t.sizes(), {&t});
   visit_dtype(t.scalar_type(), [&](auto tag) {
     using T = decltype(tag);

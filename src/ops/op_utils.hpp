@@ -30,6 +30,10 @@ Tensor contiguous_raw(const Tensor& t, bool force = false);
 void copy_raw(const Tensor& dst, const Tensor& src);
 /// Fills every element of `t` with `value`.
 void fill_raw(const Tensor& t, const Scalar& value);
+/// copy_raw and fill_raw where a complex dtype is involved (src/ops/complex.cpp): complex to real
+/// keeps the real part, as PyTorch's copy_ does.
+void copy_complex(const Tensor& dst, const Tensor& src);
+void fill_complex(const Tensor& t, const Scalar& value);
 
 /// The dtype a result of dtype `t` is computed in: int64 for the small integers, float32 for
 /// float16/bfloat16 (see Note [Compute dtypes] in ops/pointwise.hpp).
@@ -49,6 +53,7 @@ decltype(auto) visit_compute(ScalarType t, F&& f) {
     case kDouble: return f(double{});
     default: break;
   }
+  if (isComplexType(t)) throw_not_implemented_for(t);
   throw Error(fmt::format("internal error: {} is not a compute dtype", scalar_type_name(t)));
 }
 
@@ -60,6 +65,8 @@ inline Tensor to_compute(const Tensor& t, ScalarType dtype) {
 /// `s` as it would be after conversion to `dtype` (a Scalar wrapped in a tensor of that dtype):
 /// integers wrap, floats round to float32/float16/bfloat16.
 inline Scalar scalar_in(const Scalar& s, ScalarType dtype) {
+  if (dtype == kComplexFloat) return Scalar(scalar_cast<complex<float>>(s));
+  if (dtype == kComplexDouble) return Scalar(scalar_cast<complex<double>>(s));
   if (dtype == kDouble || (dtype == kLong && !s.isFloatingPoint())) return s;
   return visit_dtype(dtype, [&](auto tag) { return Scalar(scalar_cast<decltype(tag)>(s)); });
 }
@@ -67,12 +74,15 @@ inline Scalar scalar_in(const Scalar& s, ScalarType dtype) {
 /// `s` converted to `dtype` with c10's overflow check (Scalar::to<T>()), as PyTorch's kernels
 /// convert alpha and clamp's bounds: 1000 into int8 throws.
 inline Scalar checked_scalar_in(const Scalar& s, ScalarType dtype) {
+  if (dtype == kComplexFloat) return Scalar(s.to<complex<float>>());
+  if (dtype == kComplexDouble) return Scalar(s.to<complex<double>>());
   return visit_dtype(dtype, [&](auto tag) { return Scalar(s.to<decltype(tag)>()); });
 }
 
-/// The dtype of a number wrapped in a tensor: the default dtype for a floating value, else int64
-/// or bool.
+/// The dtype of a number wrapped in a tensor: the default dtype for a floating value, the default
+/// complex dtype for a complex one, else int64 or bool.
 inline ScalarType wrapped_number_type(const Scalar& s) {
+  if (s.isComplex()) return default_complex_dtype();
   return s.isFloatingPoint() ? default_dtype() : (s.isBoolean() ? kBool : kLong);
 }
 

@@ -38,8 +38,9 @@ Tensor map_all(const Tensor& x, ScalarType dtype, F&& f) {
 }
 
 /// The floating dtype a floating op (exp, log, ...) computes and returns for x: x's own dtype
-/// when floating, else the default dtype, as in PyTorch.
-inline ScalarType floating_result(ScalarType t) { return isFloatingType(t) ? t : default_dtype(); }
+/// when floating or complex (which the kernels then refuse, never dropping the imaginary part),
+/// else the default dtype, as in PyTorch.
+inline ScalarType floating_result(ScalarType t) { return isFloatingType(t) || isComplexType(t) ? t : default_dtype(); }
 
 /// Which of float16 and bfloat16 a PyTorch 1.13 CPU kernel accepts, and its name for the error
 /// ("\"exp_vml_cpu\" not implemented for 'Half'").

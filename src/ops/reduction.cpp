@@ -169,7 +169,7 @@ Tensor restore_reduced(const Tensor& g, IntArrayRef in_sizes, const DimMask& mas
 
 ScalarType sum_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
   if (dtype) return *dtype;
-  return is_floating_point(x.scalar_type()) ? x.scalar_type() : kLong;
+  return is_floating_point(x.scalar_type()) || x.is_complex() ? x.scalar_type() : kLong;
 }
 
 int64_t count_reduced(const Tensor& x, const DimMask& mask) {

@@ -1,6 +1,6 @@
 // dtype.hpp: the element types a tensor can hold, with libtorch's names and numbering
 // (c10::ScalarType: kByte = uint8, kChar = int8, kShort, kInt, kLong, kHalf, kFloat, kDouble, kBool,
-// kBFloat16), their names as PyTorch prints them, PyTorch's type promotion table, and the default
+// kBFloat16, kComplexFloat, kComplexDouble), their names as PyTorch prints them, PyTorch's type promotion table, and the default
 // dtype. `visit_dtype` is the one place where a runtime dtype becomes a C++ type for a kernel
 // template. Read next: scalar.hpp.
 #pragma once
@@ -11,12 +11,13 @@
 #include <ostream>
 
 #include "xgrad/core/exception.hpp"
+#include "xgrad/core/complex.hpp"
 #include "xgrad/core/half.hpp"
 
 namespace xgrad {
 
 /// The values are c10's, so code that stores or compares them behaves as with libtorch (the gaps
-/// are libtorch's complex and quantized types, which xgrad does not have).
+/// are libtorch's ComplexHalf and quantized types, which xgrad does not have).
 enum class ScalarType : int8_t {
   Byte = 0,
   Char = 1,
@@ -26,6 +27,8 @@ enum class ScalarType : int8_t {
   Half = 5,
   Float = 6,
   Double = 7,
+  ComplexFloat = 9,
+  ComplexDouble = 10,
   Bool = 11,
   BFloat16 = 15,
   Undefined = 18,
@@ -50,6 +53,8 @@ constexpr ScalarType kDouble = ScalarType::Double;
 constexpr ScalarType kFloat64 = ScalarType::Double;
 constexpr ScalarType kBool = ScalarType::Bool;
 constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
+constexpr ScalarType kComplexFloat = ScalarType::ComplexFloat;
+constexpr ScalarType kComplexDouble = ScalarType::ComplexDouble;
 
 /// Bytes per element (c10::elementSize).
 size_t elementSize(ScalarType t);
@@ -67,7 +72,14 @@ constexpr bool isIntegralType(ScalarType t, bool include_bool) {
   return t == kByte || t == kChar || t == kShort || t == kInt || t == kLong || (include_bool && t == kBool);
 }
 constexpr bool is_integral(ScalarType t, bool include_bool) { return isIntegralType(t, include_bool); }
-constexpr bool isComplexType(ScalarType) { return false; }
+/// complex64 and complex128 (c10::isComplexType).
+constexpr bool isComplexType(ScalarType t) { return t == kComplexFloat || t == kComplexDouble; }
+/// The type of a complex type's real and imaginary parts, and back (c10::toRealValueType,
+/// c10::toComplexType): ComplexFloat <-> Float, ComplexDouble <-> Double; others unchanged / throw.
+constexpr ScalarType toRealValueType(ScalarType t) {
+  return t == kComplexFloat ? kFloat : (t == kComplexDouble ? kDouble : t);
+}
+ScalarType toComplexType(ScalarType t);
 /// Every type but uint8 and bool can hold negative values (c10::isSignedType).
 constexpr bool isSignedType(ScalarType t) { return t != kByte && t != kBool; }
 
@@ -87,8 +99,9 @@ ScalarType promote_types(ScalarType a, ScalarType b);
 inline ScalarType promoteTypes(ScalarType a, ScalarType b) { return promote_types(a, b); }
 
 /// Whether an op may write a result of type `from` into a tensor of type `to` (c10::canCast):
-/// not floating into integral, and nothing but bool into bool.
+/// not complex into non-complex, not floating into integral, and nothing but bool into bool.
 constexpr bool canCast(ScalarType from, ScalarType to) {
+  if (isComplexType(from) && !isComplexType(to)) return false;
   if (isFloatingType(from) && isIntegralType(to, false)) return false;
   if (from != kBool && to == kBool) return false;
   return true;
@@ -103,6 +116,13 @@ extern std::atomic<ScalarType> g_default_dtype;
 /// unless set_default_dtype changed it (torch.get_default_dtype()).
 inline ScalarType default_dtype() { return detail::g_default_dtype.load(std::memory_order_relaxed); }
 inline ScalarType get_default_dtype_as_scalartype() { return default_dtype(); }
+/// The complex dtype that goes with the default dtype: complex128 when it is float64, else
+/// complex64 (what a Python complex number becomes in a tensor).
+inline ScalarType default_complex_dtype() { return default_dtype() == kDouble ? kComplexDouble : kComplexFloat; }
+
+/// The error of a kernel that does not take complex values, in PyTorch's words:
+/// "\"add_cpu\" not implemented for 'ComplexFloat'" (the kernel named when known).
+[[noreturn]] void throw_not_implemented_for(ScalarType t, const char* op = nullptr);
 
 template <class T> struct CppTypeToScalarType;
 template <> struct CppTypeToScalarType<uint8_t> { static constexpr ScalarType value = kByte; };
@@ -115,6 +135,8 @@ template <> struct CppTypeToScalarType<float> { static constexpr ScalarType valu
 template <> struct CppTypeToScalarType<double> { static constexpr ScalarType value = kDouble; };
 template <> struct CppTypeToScalarType<bool> { static constexpr ScalarType value = kBool; };
 template <> struct CppTypeToScalarType<BFloat16> { static constexpr ScalarType value = kBFloat16; };
+template <> struct CppTypeToScalarType<complex<float>> { static constexpr ScalarType value = kComplexFloat; };
+template <> struct CppTypeToScalarType<complex<double>> { static constexpr ScalarType value = kComplexDouble; };
 
 /// A dtype as a type descriptor, as libtorch's caffe2::TypeMeta, which is what
 /// get_default_dtype() returns and set_default_dtype() takes. It compares equal to its ScalarType
@@ -148,9 +170,11 @@ void set_default_dtype(TypeMeta dtype);
 inline void set_default_dtype(ScalarType dtype) { set_default_dtype(TypeMeta::fromScalarType(dtype)); }
 
 /// Calls f(T{}) with T the C++ type of `t`: `visit_dtype(t, [&](auto tag) { using T = decltype(tag); ... })`.
-/// Every dtype, float16 and bfloat16 included: for code that moves or converts elements. Kernels
-/// that compute should take the compute types of ops/pointwise.hpp instead, so the rare dtypes
-/// cost no extra instantiations.
+/// Every real dtype, float16 and bfloat16 included: for code that moves or converts elements.
+/// Kernels that compute should take the compute types of ops/pointwise.hpp instead, so the rare
+/// dtypes cost no extra instantiations. The complex dtypes are not visited: code that handles
+/// them does so by name (src/ops/complex.cpp), every other op refuses them with PyTorch's
+/// "not implemented for 'ComplexFloat'".
 template <class F>
 decltype(auto) visit_dtype(ScalarType t, F&& f) {
   switch (t) {
@@ -164,6 +188,8 @@ decltype(auto) visit_dtype(ScalarType t, F&& f) {
     case ScalarType::Double: return f(double{});
     case ScalarType::Bool: return f(bool{});
     case ScalarType::BFloat16: return f(BFloat16{});
+    case ScalarType::ComplexFloat:
+    case ScalarType::ComplexDouble: throw_not_implemented_for(t);
     case ScalarType::Undefined: break;
   }
   throw Error("unknown dtype");

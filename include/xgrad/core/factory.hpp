@@ -43,7 +43,7 @@ constexpr ScalarType container_scalar_type() {
   if constexpr (std::is_same<T, bool>::value || std::is_same<T, uint8_t>::value || std::is_same<T, int8_t>::value ||
                 std::is_same<T, int16_t>::value || std::is_same<T, int32_t>::value ||
                 std::is_same<T, int64_t>::value || std::is_same<T, float>::value || std::is_same<T, double>::value ||
-                std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value)
+                std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value || is_complex_v<T>)
     return CppTypeToScalarType<T>::value;
   else if constexpr (std::is_integral<T>::value)
     return kLong;
@@ -51,7 +51,9 @@ constexpr ScalarType container_scalar_type() {
     return kDouble;
 }
 template <class T>
-constexpr bool is_tensor_data_v = std::is_arithmetic<T>::value || std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value;
+constexpr bool is_tensor_data_v = std::is_arithmetic<T>::value || std::is_same<T, Half>::value ||
+                                  std::is_same<T, BFloat16>::value || std::is_same<T, complex<float>>::value ||
+                                  std::is_same<T, complex<double>>::value;
 
 /// What torch::tensor takes (libtorch's torch::detail::TensorDataContainer): a number, an
 /// arbitrarily nested braced list of numbers (`torch::tensor({{1., 2.}, {3., 4.}})`), or a
@@ -119,5 +121,38 @@ using xgrad::TensorDataContainer;  // libtorch spells it torch::detail::TensorDa
 }  // namespace detail
 
 Tensor tensor(const TensorDataContainer& data, TensorOptions options = {});
+
+/// ATen's at::tensor, which differs from torch::tensor: always 1-d (one value gives size 1), the
+/// dtype the C++ type's own (int -> kInt, double -> kDouble), no nested lists, and ATen's
+/// "\"tensor_cpu\" not implemented for 'Half'" for a dtype its copy does not take (bool, float16,
+/// bfloat16; a real dtype for complex values). torch.hpp makes these at::tensor.
+namespace aten {
+/// The values (of C++ type `type`) as a tensor with `options` (see above).
+Tensor tensor_from_values(const void* data, size_t n, ScalarType type, const TensorOptions& options);
+#define XGRAD_ATEN_TENSOR(T)                                                                                  \
+  inline Tensor tensor(ArrayRef<T> values, const TensorOptions& options) {                                     \
+    return tensor_from_values(values.data(), values.size(), CppTypeToScalarType<T>::value, options);           \
+  }                                                                                                            \
+  inline Tensor tensor(std::initializer_list<T> values, const TensorOptions& options) {                        \
+    return tensor(ArrayRef<T>(values), options);                                                               \
+  }                                                                                                            \
+  inline Tensor tensor(T value, const TensorOptions& options) { return tensor(ArrayRef<T>(value), options); } \
+  inline Tensor tensor(ArrayRef<T> values) { return tensor(values, TensorOptions(CppTypeToScalarType<T>::value)); } \
+  inline Tensor tensor(std::initializer_list<T> values) { return tensor(ArrayRef<T>(values)); }               \
+  inline Tensor tensor(T value) { return tensor(ArrayRef<T>(value)); }
+XGRAD_ATEN_TENSOR(uint8_t)
+XGRAD_ATEN_TENSOR(int8_t)
+XGRAD_ATEN_TENSOR(int16_t)
+XGRAD_ATEN_TENSOR(int32_t)
+XGRAD_ATEN_TENSOR(int64_t)
+XGRAD_ATEN_TENSOR(float)
+XGRAD_ATEN_TENSOR(double)
+XGRAD_ATEN_TENSOR(bool)
+XGRAD_ATEN_TENSOR(Half)
+XGRAD_ATEN_TENSOR(BFloat16)
+XGRAD_ATEN_TENSOR(complex<float>)
+XGRAD_ATEN_TENSOR(complex<double>)
+#undef XGRAD_ATEN_TENSOR
+}  // namespace aten
 
 }  // namespace xgrad

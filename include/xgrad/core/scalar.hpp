@@ -1,6 +1,6 @@
 // scalar.hpp: Scalar, one number of any kind (libtorch's c10::Scalar). It is how `x + 1`,
 // `x.fill_(0.5)` and `torch::full({2}, 3)` take plain C++ numbers. A Scalar remembers whether it
-// was a bool, an integer or a floating value, because that decides type promotion.
+// was a bool, an integer, a floating or a complex value, because that decides type promotion.
 // to<T>() checks, as c10 does, that the value fits T ("value cannot be converted to type int8_t
 // without overflow"); kernels that must wrap as PyTorch's tensor arithmetic does use
 // detail::scalar_cast<T>. Read next: storage.hpp.
@@ -29,6 +29,8 @@ template <> constexpr const char* checked_type_name<float>() { return "float"; }
 template <> constexpr const char* checked_type_name<double>() { return "double"; }
 template <> constexpr const char* checked_type_name<bool>() { return "bool"; }
 template <> constexpr const char* checked_type_name<BFloat16>() { return "at::BFloat16"; }
+template <> constexpr const char* checked_type_name<complex<float>>() { return "c10::complex<float>"; }
+template <> constexpr const char* checked_type_name<complex<double>>() { return "c10::complex<double>"; }
 }  // namespace detail
 
 class Scalar {
@@ -49,22 +51,57 @@ class Scalar {
   }
   Scalar(Half v) : kind_(kDouble), d_(static_cast<float>(v)) {}      // NOLINT(google-explicit-constructor)
   Scalar(BFloat16 v) : kind_(kDouble), d_(static_cast<float>(v)) {}  // NOLINT(google-explicit-constructor)
+  template <class T, std::enable_if_t<std::is_floating_point<T>::value, int> = 0>
+  Scalar(complex<T> v)  // NOLINT(google-explicit-constructor)
+      : kind_(kComplexDouble), d_(static_cast<double>(v.real())), im_(static_cast<double>(v.imag())) {}
+  template <class T, std::enable_if_t<std::is_floating_point<T>::value, int> = 0>
+  Scalar(std::complex<T> v) : Scalar(complex<T>(v)) {}  // NOLINT(google-explicit-constructor)
 
   bool isFloatingPoint() const { return kind_ == kDouble; }
   bool isIntegral(bool include_bool) const { return kind_ == kLong || (include_bool && kind_ == kBool); }
   bool isBoolean() const { return kind_ == kBool; }
-  bool isComplex() const { return false; }
-  /// kDouble for floating values, kLong for integers, kBool for bools.
+  bool isComplex() const { return kind_ == kComplexDouble; }
+  /// kDouble for floating values, kLong for integers, kBool for bools, kComplexDouble for complex.
   ScalarType type() const { return kind_; }
 
   /// The value as a T; throws c10's "value cannot be converted to type T without overflow" when it
   /// does not fit (integers may wrap into uint8 from -255 on, as in c10).
   template <class T>
   T to() const {
+    if constexpr (is_complex_v<T>) {
+      using V = typename T::value_type;
+      if (kind_ == kComplexDouble) {
+        if (Scalar(d_).overflows<V>() || Scalar(im_).overflows<V>()) throw overflow_error<T>();
+        return T(static_cast<V>(d_), static_cast<V>(im_));
+      }
+      if (kind_ != kBool && overflows<V>()) throw overflow_error<T>();
+      return T(kind_ == kDouble ? static_cast<V>(d_) : detail::convert<V>(i_));
+    } else {
+      // As c10: a complex value with an imaginary part overflows every real type.
+      if (kind_ == kComplexDouble) {
+        if (std::is_same<T, bool>::value) return static_cast<T>(d_ != 0 || im_ != 0);
+        if (im_ != 0) throw overflow_error<T>();
+        return Scalar(d_).to<T>();
+      }
+      return to_real<T>();
+    }
+  }
+  complex<double> toComplexDouble() const { return to<complex<double>>(); }
+  complex<float> toComplexFloat() const { return to<complex<float>>(); }
+
+ private:
+  template <class T>
+  static Error overflow_error() {
+    return Error(fmt::format("value cannot be converted to type {} without overflow", detail::checked_type_name<T>()));
+  }
+  template <class T>
+  T to_real() const {
     if (!std::is_same<T, bool>::value && overflows<T>())
       throw Error(fmt::format("value cannot be converted to type {} without overflow", detail::checked_type_name<T>()));
     return kind_ == kDouble ? detail::convert<T>(d_) : detail::convert<T>(i_);
   }
+
+ public:
   double toDouble() const { return to<double>(); }
   float toFloat() const { return to<float>(); }
   int64_t toLong() const { return to<int64_t>(); }
@@ -74,19 +111,28 @@ class Scalar {
   uint8_t toByte() const { return to<uint8_t>(); }
   Half toHalf() const { return to<Half>(); }
   BFloat16 toBFloat16() const { return to<BFloat16>(); }
-  bool toBool() const { return kind_ == kDouble ? d_ != 0 : i_ != 0; }
+  bool toBool() const { return kind_ == kComplexDouble ? (d_ != 0 || im_ != 0) : kind_ == kDouble ? d_ != 0 : i_ != 0; }
 
-  Scalar operator-() const { return kind_ == kDouble ? Scalar(-d_) : Scalar(-i_); }
+  Scalar operator-() const {
+    if (kind_ == kComplexDouble) return Scalar(complex<double>(-d_, -im_));
+    return kind_ == kDouble ? Scalar(-d_) : Scalar(-i_);
+  }
   bool equal(const Scalar& o) const {
+    if (isComplex() || o.isComplex()) return to<complex<double>>() == o.to<complex<double>>();
     if (isFloatingPoint() || o.isFloatingPoint()) return toDouble() == o.toDouble();
     return i_ == o.i_;
   }
 
   /// The value converted without a check, as PyTorch converts a number wrapped in a tensor:
-  /// integers wrap, floats truncate (see convert.hpp).
+  /// integers wrap, floats truncate (see convert.hpp), a complex value loses its imaginary part.
   template <class T>
   T unchecked_to() const {
-    return kind_ == kDouble ? detail::convert<T>(d_) : detail::convert<T>(i_);
+    if constexpr (is_complex_v<T>) {
+      using V = typename T::value_type;
+      return T(unchecked_to<V>(), kind_ == kComplexDouble ? static_cast<V>(im_) : V(0));
+    } else {
+      return kind_ == kDouble || kind_ == kComplexDouble ? detail::convert<T>(d_) : detail::convert<T>(i_);
+    }
   }
 
  private:
@@ -112,7 +158,8 @@ class Scalar {
   }
 
   ScalarType kind_ = kLong;
-  double d_ = 0;
+  double d_ = 0;   // a floating value, or a complex value's real part
+  double im_ = 0;  // a complex value's imaginary part
   int64_t i_ = 0;
 };
 

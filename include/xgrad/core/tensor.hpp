@@ -66,6 +66,10 @@ class Tensor {
   Layout layout() const { return kStrided; }  // every xgrad tensor is strided (dense)
   bool is_cpu() const { return true; }
   bool is_floating_point() const { return xgrad::is_floating_point(dtype()); }
+  bool is_complex() const { return xgrad::isComplexType(dtype()); }
+  /// The real / imaginary parts of a complex tensor as views (ops/complex.hpp).
+  Tensor real() const;
+  Tensor imag() const;
   bool is_contiguous() const { return impl_->is_contiguous; }
   /// Whether this tensor is a view of another (x[0], x.t(), ...) that autograd tracks as such.
   bool is_view() const;
