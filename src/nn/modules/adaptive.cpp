@@ -45,8 +45,10 @@ void AdaptiveLogSoftmaxWithLossImpl::reset() {
     const auto hsz = static_cast<int64_t>(
         std::floor(static_cast<double>(options.in_features()) / std::pow(options.div_value(), i + 1)));
     const int64_t osz = cutoffs[i + 1] - cutoffs[i];
-    tail->push_back(Sequential(Linear(LinearOptions(options.in_features(), hsz).bias(false)),
-                               Linear(LinearOptions(hsz, osz).bias(false))));
+    // Made one after the other (function arguments have no order): their draws are PyTorch's.
+    Linear i2h(LinearOptions(options.in_features(), hsz).bias(false));
+    Linear h2o(LinearOptions(hsz, osz).bias(false));
+    tail->push_back(Sequential(i2h, h2o));
   }
 }
 
