@@ -1,6 +1,6 @@
 // pdist.hpp: the loops of torch::pdist over a raw (n x m) row-major buffer: the p-norm distance
 // of every pair of rows i < j (in the order (0,1), (0,2), ..., (1,2), ...), and its gradient.
-// The op (ops/pdist.cpp) checks the input and records PdistBackward0. Read next: ops/pdist.cpp.
+// The op (ops/distance.cpp) checks the input and records PdistBackward0. Read next: ops/distance.cpp.
 #pragma once
 
 #include <algorithm>
