@@ -17,7 +17,8 @@
 
 namespace xgrad::kernels {
 
-enum class UpsampleMode { Nearest, NearestExact, Linear, Cubic };
+/// LinearAA / CubicAA: the antialiased modes (_upsample_bilinear2d_aa, _upsample_bicubic2d_aa).
+enum class UpsampleMode { Nearest, NearestExact, Linear, Cubic, LinearAA, CubicAA };
 
 /// One spatial axis: for output position o, input positions index[o * taps + k] with weights
 /// weight[o * taps + k]. The default is an axis of size 1 that reads itself.
@@ -62,10 +63,72 @@ std::array<T, 4> cubic_coefficients(T t) {
   return {conv2(x1 + T(1)), conv1(x1), conv1(x2), conv2(x2 + T(1))};
 }
 
+/// The antialiasing filters of PyTorch 1.13 (HelperInterpLinear/Cubic::aa_filter): the triangle,
+/// and Keys' cubic with a = -0.5 (Pillow's choice, not the -0.75 of plain bicubic), in double.
+template <class T>
+T aa_filter(bool cubic, T x_) {
+  double x = x_ < T(0) ? -static_cast<double>(x_) : static_cast<double>(x_);
+  if (!cubic) return static_cast<T>(x < 1.0 ? 1.0 - x : 0.0);
+  const double a = -0.5;
+  if (x < 1.0) return static_cast<T>(((a + 2.0) * x - (a + 3.0)) * x * x + 1);
+  if (x < 2.0) return static_cast<T>((((x - 5) * x + 8) * x - 4) * a);
+  return T(0);
+}
+
+/// PyTorch 1.13's _compute_indices_weights_aa / _compute_weights_aa: when shrinking (scale > 1) the
+/// filter is stretched by the scale, so each output averages every input its footprint covers.
+///   support = interp_size / 2 * max(scale, 1), center = scale * (o + 0.5),
+///   taps xmin = max(int(center - support + 0.5), 0) .. min(int(center + support + 0.5), in) - 1,
+///   w_j = filter((xmin + j - center + 0.5) / max(scale, 1)), normalised to sum 1.
+/// Outputs with fewer taps than the widest are padded with weight 0 at xmin.
+template <class T>
+UpsampleAxis<T> upsample_axis_aa(bool cubic, int64_t in, int64_t out, bool align_corners, std::optional<double> scale_) {
+  UpsampleAxis<T> a;
+  a.in = in;
+  a.out = out;
+  const T scale = area_pixel_compute_scale<T>(in, out, align_corners, scale_);
+  const int interp_size = cubic ? 4 : 2;
+  const T support = scale >= T(1) ? static_cast<T>(interp_size * 0.5) * scale : static_cast<T>(interp_size * 0.5);
+  const T invscale = scale >= T(1) ? static_cast<T>(1.0 / static_cast<double>(scale)) : T(1);
+  std::vector<int64_t> xmins(static_cast<size_t>(out)), xsizes(static_cast<size_t>(out));
+  int64_t taps = 1;
+  for (int64_t o = 0; o < out; ++o) {
+    const T center = static_cast<T>(scale * (static_cast<double>(o) + 0.5));
+    const int64_t xmin = std::max(static_cast<int64_t>(center - support + 0.5), int64_t{0});
+    const int64_t xsize = std::min(static_cast<int64_t>(center + support + 0.5), in) - xmin;
+    xmins[static_cast<size_t>(o)] = xmin;
+    xsizes[static_cast<size_t>(o)] = xsize;
+    taps = std::max(taps, xsize);
+  }
+  a.taps = static_cast<int>(taps);
+  a.index.assign(static_cast<size_t>(out * taps), 0);
+  a.weight.assign(static_cast<size_t>(out * taps), T(0));
+  for (int64_t o = 0; o < out; ++o) {
+    const T center = static_cast<T>(scale * (static_cast<double>(o) + 0.5));
+    const int64_t xmin = xmins[static_cast<size_t>(o)], xsize = xsizes[static_cast<size_t>(o)];
+    T* w = a.weight.data() + o * taps;
+    int64_t* idx = a.index.data() + o * taps;
+    T total(0);
+    for (int64_t j = 0; j < xsize; ++j) {
+      w[j] = aa_filter<T>(cubic, static_cast<T>((static_cast<T>(j + xmin) - center + 0.5) * invscale));
+      total += w[j];
+    }
+    for (int64_t j = 0; j < taps; ++j) {
+      if (j < xsize && total != T(0)) w[j] /= total;
+      idx[j] = j < xsize ? xmin + j : xmin;
+    }
+  }
+  return a;
+}
+
 /// The table of one axis from `in` to `out` positions.
 template <class T>
 UpsampleAxis<T> upsample_axis(UpsampleMode mode, int64_t in, int64_t out, bool align_corners,
                               std::optional<double> scale) {
+  if (mode == UpsampleMode::LinearAA || mode == UpsampleMode::CubicAA) {
+    if constexpr (std::is_floating_point<T>::value)
+      return upsample_axis_aa<T>(mode == UpsampleMode::CubicAA, in, out, align_corners, scale);
+  }
   UpsampleAxis<T> a;
   a.in = in;
   a.out = out;
@@ -121,6 +184,8 @@ UpsampleAxis<T> upsample_axis(UpsampleMode mode, int64_t in, int64_t out, bool a
       }
       break;
     }
+    case UpsampleMode::LinearAA:
+    case UpsampleMode::CubicAA: break;  // upsample_axis_aa (floating types only)
   }
   return a;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bitset>
 
+#include "kernels/pdist.hpp"
 #include "ops/op_utils.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -51,6 +52,39 @@ Tensor cosine_similarity(const Tensor& x1_in, const Tensor& x2_in, int64_t dim, 
   Tensor x1_normalized = x1.div(sqrt(x1_squared_norm));
   Tensor x2_normalized = x2.div(sqrt(x2_squared_norm));
   return sum(x1_normalized * x2_normalized, {dim});
+}
+
+/// pdist(x)[k] = || x_i - x_j ||_p for the k-th pair of rows i < j of x (n x m): n (n - 1) / 2 values
+/// d/dx_i = grad_k f(x_i - x_j), d/dx_j = -grad_k f(x_i - x_j), f in kernels/pdist.hpp
+/// saves: the (contiguous) input and the result. One node, PdistBackward0, whose backward PyTorch
+/// cannot differentiate (_pdist_backward has no derivative).
+Tensor pdist(const Tensor& input, double p) {
+  XGRAD_CHECK(input.dim() == 2, "pdist only supports 2D tensors, got: {}D", input.dim());
+  XGRAD_CHECK(is_floating_point(input.scalar_type()), "pdist only supports floating-point dtypes");
+  XGRAD_CHECK(p >= 0, "pdist only supports non-negative p values");
+  Tensor self = input.contiguous();  // ATen: _pdist_forward(self.contiguous(), p)
+  const int64_t n = self.size(0), m = self.size(1);
+  const int64_t pairs = n > 1 ? n * (n - 1) / 2 : 0;
+  Tensor raw = detail::contiguous_raw(self);
+  Tensor out = detail::make_empty({pairs}, self.scalar_type());
+  visit_floating(self.scalar_type(), "pdist", [&](auto tag) {
+    using T = decltype(tag);
+    kernels::pdist_forward<T>(raw.data_ptr<T>(), n, m, p, out.data_ptr<T>());
+  });
+  Tensor dist = detail::contiguous_raw(out, /*force=*/true);  // saving the output itself would make a cycle
+  return record("PdistBackward0", out, {self}, save(self),
+                [p, dist, n, m](const Tensor& g, const Tensor& self) -> variable_list {
+                  Tensor gc = detail::contiguous_raw(g), xc = detail::contiguous_raw(self);
+                  Tensor grad = detail::make_empty({n, m}, self.scalar_type());
+                  visit_floating(self.scalar_type(), "_pdist_backward", [&](auto tag) {
+                    using T = decltype(tag);
+                    kernels::pdist_backward<T>(gc.data_ptr<T>(), xc.data_ptr<T>(), n, m, p, dist.data_ptr<T>(),
+                                               grad.data_ptr<T>());
+                  });
+                  return {record("NotImplemented", grad, {g, self}, [](const Tensor&) -> variable_list {
+                    throw NotImplementedError("the derivative for '_pdist_backward' is not implemented.");
+                  })};
+                });
 }
 
 namespace {

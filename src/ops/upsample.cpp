@@ -55,6 +55,8 @@ Names names(const Spec& s) {
       return n[s.dims - 1];
     }
     case UpsampleMode::Cubic: return {"UpsampleBicubic2DBackward1", "UpsampleBicubic2DBackwardBackward1"};
+    case UpsampleMode::LinearAA: return {"UpsampleBilinear2DAaBackward1", "UpsampleBilinear2DAaBackwardBackward1"};
+    case UpsampleMode::CubicAA: return {"UpsampleBicubic2DAaBackward1", "UpsampleBicubic2DAaBackwardBackward1"};
   }
   return {"", ""};
 }
@@ -66,6 +68,8 @@ const char* kernel_name(UpsampleMode mode) {
     case UpsampleMode::NearestExact: return "compute_indices_weights_nearest";
     case UpsampleMode::Linear: return "compute_indices_weights_linear";
     case UpsampleMode::Cubic: return "compute_indices_weights_cubic";
+    case UpsampleMode::LinearAA:
+    case UpsampleMode::CubicAA: return "compute_indices_weights_aa";
   }
   return "";
 }
@@ -96,6 +100,7 @@ void check(const Tensor& x, IntArrayRef output_size, const Spec& s) {
   }
   const ScalarType t = x.scalar_type();
   const bool nearest = s.mode == UpsampleMode::Nearest || s.mode == UpsampleMode::NearestExact;
+  // Every mode takes float and double (the antialiased ones nothing else).
   bool ok = t == kFloat || t == kDouble;
   if (s.mode == UpsampleMode::Nearest || s.mode == UpsampleMode::Linear) ok = ok || t == kBFloat16;
   if (nearest) ok = ok || t == kByte;
@@ -211,5 +216,61 @@ Tensor upsample_bicubic2d(const Tensor& self, IntArrayRef output_size, bool alig
                           std::optional<double> scales_h, std::optional<double> scales_w) {
   return upsample(self, output_size, spec(UpsampleMode::Cubic, 2, align_corners, scales_h, scales_w));
 }
+Tensor _upsample_bilinear2d_aa(const Tensor& self, IntArrayRef output_size, bool align_corners,
+                               std::optional<double> scales_h, std::optional<double> scales_w) {
+  return upsample(self, output_size, spec(UpsampleMode::LinearAA, 2, align_corners, scales_h, scales_w));
+}
+Tensor _upsample_bicubic2d_aa(const Tensor& self, IntArrayRef output_size, bool align_corners,
+                              std::optional<double> scales_h, std::optional<double> scales_w) {
+  return upsample(self, output_size, spec(UpsampleMode::CubicAA, 2, align_corners, scales_h, scales_w));
+}
+
+namespace native {
+
+namespace {
+/// ATen's compute_output_size for the overloads that take a list of scales: exactly one of
+/// output_size and scale_factors; from the factors, floor(in * factor) per spatial dim.
+struct SizeAndScales {
+  DimVector size;
+  std::optional<double> h, w;
+};
+SizeAndScales size_and_scales(const Tensor& input, OptionalIntArrayRef output_size,
+                              std::optional<ArrayRef<double>> scale_factors) {
+  XGRAD_CHECK(output_size.has_value() != scale_factors.has_value(),
+              "Must specify exactly one of output_size and scale_factors");
+  SizeAndScales r;
+  if (output_size) {
+    XGRAD_CHECK(output_size->size() == 2, "It is expected output_size equals to 2, but got size {}", output_size->size());
+    r.size = DimVector(*output_size);
+    return r;
+  }
+  XGRAD_CHECK(scale_factors->size() == 2, "It is expected scale_factors equals to 2, but got size {}",
+              scale_factors->size());
+  XGRAD_CHECK(input.dim() == 4, "It is expected input_size equals to 4, but got size {}", input.dim());
+  for (size_t i = 0; i < 2; ++i)
+    r.size.push_back(static_cast<int64_t>(static_cast<double>(input.size(2 + static_cast<int64_t>(i))) * (*scale_factors)[i]));
+  r.h = (*scale_factors)[0];
+  r.w = (*scale_factors)[1];
+  return r;
+}
+}  // namespace
+
+Tensor _upsample_nearest_exact2d(const Tensor& input, OptionalIntArrayRef output_size,
+                                 std::optional<ArrayRef<double>> scale_factors) {
+  const SizeAndScales s = size_and_scales(input, output_size, scale_factors);
+  return xgrad::_upsample_nearest_exact2d(input, s.size, s.h, s.w);
+}
+Tensor _upsample_bilinear2d_aa(const Tensor& input, OptionalIntArrayRef output_size, bool align_corners,
+                               std::optional<ArrayRef<double>> scale_factors) {
+  const SizeAndScales s = size_and_scales(input, output_size, scale_factors);
+  return xgrad::_upsample_bilinear2d_aa(input, s.size, align_corners, s.h, s.w);
+}
+Tensor _upsample_bicubic2d_aa(const Tensor& input, OptionalIntArrayRef output_size, bool align_corners,
+                              std::optional<ArrayRef<double>> scale_factors) {
+  const SizeAndScales s = size_and_scales(input, output_size, scale_factors);
+  return xgrad::_upsample_bicubic2d_aa(input, s.size, align_corners, s.h, s.w);
+}
+
+}  // namespace native
 
 }  // namespace xgrad

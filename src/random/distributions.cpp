@@ -389,6 +389,26 @@ Tensor& Tensor::bernoulli_(double p, std::optional<Generator> generator) const {
   return finish(mutable_this());
 }
 
+/// Exponential(lambd): x = -1/lambd * log(1 - u), u the 53-bit uniform of one 64-bit draw, in
+/// double for every dtype and then rounded (PyTorch 1.13's CPU exponential_kernel without MKL:
+/// at::exponential_distribution<double>, drawn serially in element order).
+Tensor& Tensor::exponential_(double lambd, std::optional<Generator> generator) const {
+  check_fill(mutable_this());
+  XGRAD_CHECK(lambd >= 0.0, "exponential_ expects lambda >= 0.0, but found lambda={}", lambd);
+  XGRAD_CHECK(isFloatingType(scalar_type()), "\"exponential_cpu\" not implemented for '{}'",
+              scalar_type_name(scalar_type()));
+  GeneratorImpl& g = pick(generator);
+  std::lock_guard<std::mutex> lock(g.mutex());
+  const double scale = -1.0 / lambd;
+  visit_dtype(scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    for_each_element<T>(mutable_this(), [&](T& x) {
+      x = detail::convert<T>(scale * std::log(1.0 - kernels::unit_double(g.random64())));
+    });
+  });
+  return finish(mutable_this());
+}
+
 // ---- factories -----------------------------------------------------------------------------------
 
 namespace {

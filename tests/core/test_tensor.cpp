@@ -80,3 +80,35 @@ TEST_CASE("requires_grad flags follow PyTorch") {
   CHECK(t.to(torch::TensorOptions().requires_grad(false)).is_same(t));
   CHECK_FALSE(torch::empty({2}).to(torch::kDouble).requires_grad());
 }
+
+TEST_CASE("assigning to a temporary tensor writes into it, to a named one rebinds it (libtorch's operator=)") {
+  // libtorch's ModulesTest.EmbeddingBagFromPretrained builds its input so: x[0] = t is x[0].copy_(t).
+  auto input = torch::zeros({1, 2}, torch::kLong);
+  input[0] = torch::tensor({1, 0});
+  CHECK(input.equal(torch::tensor({{1, 0}})));
+  auto weight = torch::tensor({{1., 2.3, 3.}, {4., 5.1, 6.3}});
+  CHECK(torch::allclose(torch::nn::EmbeddingBag::from_pretrained(weight)(input), torch::tensor({{2.5, 3.7, 4.65}})));
+  // A scalar fills; the source is converted to the destination's dtype and broadcast.
+  auto x = torch::zeros({2, 3});
+  x[1] = 5;
+  x.select(1, 0) = torch::tensor(7);
+  CHECK(x.equal(torch::tensor({{7., 0., 0.}, {7., 5., 5.}})));
+  // The write is recorded as any in-place op on a view is.
+  auto leaf = torch::zeros({2, 2}, torch::requires_grad());
+  auto y = leaf * 1;
+  auto v = torch::ones({2}, torch::requires_grad());
+  y[0] = v;
+  CHECK(y.grad_fn()->name() == "CopySlices");
+  y.sum().backward();
+  CHECK(v.grad().equal(torch::ones({2})));
+  CHECK(leaf.grad().equal(torch::tensor({{0., 0.}, {1., 1.}})));
+  // A named tensor is a handle: assigning rebinds it and leaves the old data alone.
+  auto a = torch::zeros({2});
+  auto b = a;
+  auto c = torch::ones({2});
+  b = c;
+  CHECK(a.equal(torch::zeros({2})));
+  CHECK(b.is_same(c));
+  b = std::move(c);
+  CHECK(b.equal(torch::ones({2})));
+}

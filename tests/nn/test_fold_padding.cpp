@@ -29,7 +29,8 @@ TEST_CASE("F::fold and F::unfold match PyTorch") {
       {"unfold_k2x3", [](const V& a) { return F::unfold(a[0], F::UnfoldFuncOptions({2, 3})); }},
       {"unfold_dilation_padding_stride",
        [](const V& a) { return F::unfold(a[0], F::UnfoldFuncOptions({3, 2}).dilation({2, 1}).padding({1, 2}).stride({2, 3})); }},
-      {"unfold_unbatched", [](const V& a) { return nn::Unfold(nn::UnfoldOptions(2).padding(1).stride(2))(a[0]); }},
+      // F::unfold / nn::Unfold take 4-d input only (libtorch); torch::im2col takes an unbatched one.
+      {"unfold_unbatched", [](const V& a) { return torch::im2col(a[0], {2, 2}, {1, 1}, {1, 1}, {2, 2}); }},
       {"fold_k2", [](const V& a) { return F::fold(a[0], F::FoldFuncOptions({4, 5}, {2, 2})); }},
       {"fold_dilation_padding_stride",
        [](const V& a) {
@@ -68,10 +69,16 @@ TEST_CASE("fold and unfold refuse what PyTorch refuses") {
                     "dilation should be greater than zero, but got dilation_height: 0 dilation_width: 0");
   CHECK_THROWS_WITH(F::unfold(torch::randn({2, 3, 5, 6}), F::UnfoldFuncOptions(2).padding(-1)),
                     "padding should be non-negative, but got pad_height: -1 pad_width: -1");
-  CHECK_THROWS_WITH(F::unfold(torch::randn({1, 3, 4, 4, 4}), F::UnfoldFuncOptions(2)),
+  CHECK_THROWS_WITH(torch::im2col(torch::randn({1, 3, 4, 4, 4}), {2, 2}, {1, 1}, {0, 0}, {1, 1}),
                     "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for "
                     "input, but got: [1, 3, 4, 4, 4]");
-  CHECK_THROWS_AS(F::unfold(torch::randn({3, 4}), F::UnfoldFuncOptions(2)), torch::IndexError);
+  CHECK_THROWS_AS(torch::im2col(torch::randn({3, 4}), {2, 2}, {1, 1}, {0, 0}, {1, 1}), torch::IndexError);
+  // libtorch's F::unfold refuses every rank but 4 before im2col sees it (Python's docs: "only 4-D
+  // input tensors (batched image-like tensors) are supported").
+  CHECK_THROWS_WITH(F::unfold(torch::randn({1, 3, 4, 4, 4}), F::UnfoldFuncOptions(2)),
+                    "Input Error: Only 4D input Tensors are supported (got 5D)");
+  CHECK_THROWS_WITH(nn::Unfold(nn::UnfoldOptions({2, 4}))(torch::randn({1, 5, 2})),
+                    "Input Error: Only 4D input Tensors are supported (got 3D)");
   CHECK(F::unfold(torch::randn({0, 3, 4, 4}), F::UnfoldFuncOptions(2)).sizes() == torch::IntArrayRef({0, 12, 9}));
   auto c = torch::randn({2, 12, 6});
   CHECK_THROWS_WITH(F::fold(c, F::FoldFuncOptions({4, 5}, {2, 2})),

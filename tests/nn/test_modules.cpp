@@ -242,3 +242,30 @@ TEST_CASE("Sequential holds and prints a module that is not Tensor -> Tensor, an
   torch::nn::Sequential plain(torch::nn::Linear(4, 2));
   CHECK(plain->forward(torch::ones({3, 4})).sizes() == std::vector<int64_t>{3, 2});
 }
+
+TEST_CASE("Functional wraps a function, binds trailing arguments, and runs inside a Sequential") {
+  int calls = 0;
+  nn::Functional counted([&calls](Tensor x) {
+    ++calls;
+    return x * 2;
+  });
+  CHECK(counted(torch::ones(3)).equal(torch::full({3}, 2.)));
+  CHECK(counted->forward(torch::ones(3)).equal(torch::full({3}, 2.)));
+  CHECK(calls == 2);
+  nn::Functional relu(torch::relu);
+  CHECK(relu(torch::tensor({-1., 2.})).equal(torch::tensor({0., 2.})));
+  // elu(x, alpha, scale, input_scale) with the three scalars bound: scale 0 zeroes everything.
+  nn::Functional elu(torch::elu, /*alpha=*/1, /*scale=*/0, /*input_scale=*/1);
+  CHECK(elu(torch::ones({})).item<float>() == 0);
+  nn::Functional elu2(torch::elu, /*alpha=*/2, /*scale=*/3, /*input_scale=*/1);
+  auto x = torch::tensor({-1., 1.}, torch::requires_grad());
+  auto y = elu2(x);
+  CHECK(y.grad_fn()->name() == "EluBackward0");
+  CHECK(y.allclose(torch::tensor({3. * 2. * (std::exp(-1.) - 1.), 3.})));
+  nn::Sequential seq(nn::Linear(2, 2), nn::Functional(torch::relu));
+  CHECK(seq->forward(torch::ones({1, 2})).min().item<float>() >= 0);
+  CHECK(printed(relu) == "torch::nn::Functional()");
+  auto copy = std::dynamic_pointer_cast<nn::FunctionalImpl>(relu->clone());
+  REQUIRE(copy != nullptr);
+  CHECK(copy->forward(torch::tensor({-3.})).item<float>() == 0);
+}

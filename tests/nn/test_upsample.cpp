@@ -106,6 +106,43 @@ TEST_CASE("nn::Upsample matches PyTorch's nn.Upsample", "[upsample]") {
   });
 }
 
+TEST_CASE("interpolate with antialias (bilinear, bicubic) matches PyTorch", "[upsample]") {
+  auto aa = [](Sizes s, torch::nn::functional::InterpolateFuncOptions::mode_t m) {
+    return size(s).mode(m).antialias(true);
+  };
+  replay("antialias", {
+      {"aa_bilinear_down", [&](const V& a) { return interp(a[0], aa({4, 5}, torch::kBilinear)); }},
+      {"aa_bilinear_scale",
+       [](const V& a) { return interp(a[0], scale({0.4, 0.6}).mode(torch::kBilinear).antialias(true)); }},
+      {"aa_bilinear_up", [&](const V& a) { return interp(a[0], aa({6, 9}, torch::kBilinear)); }},
+      {"aa_bilinear_align", [&](const V& a) { return interp(a[0], aa({5, 3}, torch::kBilinear).align_corners(true)); }},
+      {"aa_bilinear_mixed", [&](const V& a) { return interp(a[0], aa({3, 16}, torch::kBilinear)); }},
+      {"aa_bicubic_down", [&](const V& a) { return interp(a[0], aa({4, 5}, torch::kBicubic)); }},
+      {"aa_bicubic_scale",
+       [](const V& a) { return interp(a[0], scale({0.3, 0.3}).mode(torch::kBicubic).antialias(true)); }},
+      {"aa_bicubic_up", [&](const V& a) { return interp(a[0], aa({7, 8}, torch::kBicubic)); }},
+      {"aa_bicubic_align", [&](const V& a) { return interp(a[0], aa({6, 4}, torch::kBicubic).align_corners(true)); }},
+      {"aa_bicubic_double", [&](const V& a) { return interp(a[0], aa({5, 4}, torch::kBicubic)); }},
+      {"aa_bilinear_native",
+       [](const V& a) { return at::native::_upsample_bilinear2d_aa(a[0], torch::nullopt, false, Scales{0.5, 0.3}); }},
+      {"aa_bicubic_native",
+       [](const V& a) { return at::native::_upsample_bicubic2d_aa(a[0], Sizes{3, 2}, false, torch::nullopt); }},
+  });
+  // libtorch's FunctionalTest.Interpolate: F::interpolate against the at::native forms.
+  auto t = torch::rand({2, 3, 32, 32});
+  const Sizes osize{8, 10};
+  CHECK(interp(t, size(osize).mode(torch::kNearestExact).align_corners(false))
+            .equal(at::native::_upsample_nearest_exact2d(t, osize, torch::nullopt)));
+  CHECK(interp(t, aa(osize, torch::kBilinear).align_corners(false))
+            .equal(at::native::_upsample_bilinear2d_aa(t, osize, false, torch::nullopt)));
+  CHECK(interp(t, aa(osize, torch::kBicubic).align_corners(false))
+            .equal(at::native::_upsample_bicubic2d_aa(t, osize, false, torch::nullopt)));
+  CHECK_THROWS_WITH(at::native::_upsample_bilinear2d_aa(t, osize, false, Scales{0.5, 0.5}),
+                    "Must specify exactly one of output_size and scale_factors");
+  // A size left as it is is the identity.
+  CHECK(interp(t, aa({32, 32}, torch::kBicubic)).equal(t));
+}
+
 TEST_CASE("interpolate raises PyTorch's errors", "[upsample]") {
   const Tensor x3 = torch::randn({2, 3, 5}), x4 = torch::randn({2, 2, 4, 5}), x5 = torch::randn({1, 2, 3, 4, 3});
   struct Call {
@@ -145,6 +182,11 @@ TEST_CASE("interpolate raises PyTorch's errors", "[upsample]") {
       {"zero_output_3d", {[&] { interp(x5, size({2, 0, 3}).mode(torch::kTrilinear)); }}},
       {"long_nearest", {[&] { interp(torch::ones({1, 1, 3}, torch::kLong), size({4})); }}},
       {"long_linear", {[&] { interp(torch::ones({1, 1, 3}, torch::kLong), size({4}).mode(torch::kLinear)); }}},
+      {"antialias_long",
+       {[&] { interp(torch::ones({1, 1, 4, 4}, torch::kLong), size({2, 2}).mode(torch::kBilinear).antialias(true)); }}},
+      {"antialias_half",
+       {[&] { interp(torch::ones({1, 1, 4, 4}, torch::kHalf), size({2, 2}).mode(torch::kBicubic).antialias(true)); }}},
+      {"antialias_3d", {[&] { interp(x3, size({2}).mode(torch::kLinear).antialias(true)); }}},
   };
   const auto& errors = xgrad_test::reference("upsample.json").at("errors");
   CHECK(errors.size() == calls.size());
@@ -167,8 +209,6 @@ TEST_CASE("interpolate raises PyTorch's errors", "[upsample]") {
                     "scale_factor shape must match input shape. Input is 1D, scale_factor size is [3, 2]");
   CHECK_THROWS_WITH(interp(x3, size({4}).recompute_scale_factor(true)),
                     "recompute_scale_factor is not meaningful with an explicit size.");
-  CHECK_THROWS_WITH(interp(x4, size({2, 2}).mode(torch::kBilinear).align_corners(false).antialias(true)),
-                    Catch::Contains("not implemented in xgrad"));
   CHECK_THROWS_WITH(torch::nn::Upsample(torch::nn::UpsampleOptions().size(Sizes{2}).mode(torch::kArea)),
                     "nn::Upsample's mode must be kNearest, kLinear, kBilinear, kBicubic or kTrilinear");
 }

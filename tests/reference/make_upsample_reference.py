@@ -103,6 +103,29 @@ error("zero_output_3d", lambda: F.interpolate(X5, size=(2, 0, 3), mode="trilinea
 error("long_nearest", lambda: F.interpolate(torch.ones(1, 1, 3, dtype=torch.long), size=4))
 error("long_linear", lambda: F.interpolate(torch.ones(1, 1, 3, dtype=torch.long), size=4, mode="linear"))
 
+# Antialiased bilinear and bicubic (PyTorch 1.13's _upsample_*2d_aa kernels), drawn after the rest.
+XA = torch.randn(1, 2, 13, 11)
+group("antialias")
+case("aa_bilinear_down", lambda a: F.interpolate(a, size=(4, 5), mode="bilinear", antialias=True), XA)
+case("aa_bilinear_scale", lambda a: F.interpolate(a, scale_factor=(0.4, 0.6), mode="bilinear", antialias=True), XA)
+case("aa_bilinear_up", lambda a: F.interpolate(a, size=(6, 9), mode="bilinear", antialias=True), X4)
+case("aa_bilinear_align", lambda a: F.interpolate(a, size=(5, 3), mode="bilinear", align_corners=True,
+                                                  antialias=True), XA)
+case("aa_bilinear_mixed", lambda a: F.interpolate(a, size=(3, 16), mode="bilinear", antialias=True), XA)
+case("aa_bicubic_down", lambda a: F.interpolate(a, size=(4, 5), mode="bicubic", antialias=True), XA)
+case("aa_bicubic_scale", lambda a: F.interpolate(a, scale_factor=0.3, mode="bicubic", antialias=True), XA)
+case("aa_bicubic_up", lambda a: F.interpolate(a, size=(7, 8), mode="bicubic", antialias=True), X4)
+case("aa_bicubic_align", lambda a: F.interpolate(a, size=(6, 4), mode="bicubic", align_corners=True,
+                                                 antialias=True), XA)
+case("aa_bicubic_double", lambda a: F.interpolate(a, size=(5, 4), mode="bicubic", antialias=True), XA.double())
+case("aa_bilinear_native", lambda a: torch._C._nn._upsample_bilinear2d_aa(a, None, False, [0.5, 0.3]), XA)
+case("aa_bicubic_native", lambda a: torch._C._nn._upsample_bicubic2d_aa(a, [3, 2], False, None), XA)
+error("antialias_long", lambda: F.interpolate(torch.ones(1, 1, 4, 4, dtype=torch.long), size=(2, 2), mode="bilinear",
+                                              antialias=True))
+error("antialias_half", lambda: F.interpolate(torch.ones(1, 1, 4, 4, dtype=torch.half), size=(2, 2), mode="bicubic",
+                                              antialias=True))
+error("antialias_3d", lambda: F.interpolate(X3, size=2, mode="linear", antialias=True))
+
 if __name__ == "__main__":
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "upsample.json")
     with open(out, "w") as f:

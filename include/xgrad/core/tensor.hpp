@@ -39,6 +39,17 @@ class Tensor {
  public:
   Tensor() = default;
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+  Tensor(const Tensor&) = default;
+  Tensor(Tensor&&) noexcept = default;
+  ~Tensor() = default;
+  /// Assigning to a named tensor rebinds the handle (it then shares the other's data).
+  Tensor& operator=(const Tensor&) & = default;
+  Tensor& operator=(Tensor&&) & noexcept = default;
+  /// Assigning to a temporary writes into the tensor it refers to, as in libtorch:
+  /// `x[0] = torch::tensor({1, 0})` is x[0].copy_(...), `x[1] = 5` is x[1].fill_(5).
+  Tensor& operator=(const Tensor& src) && { return copy_(src); }
+  Tensor& operator=(Tensor&& src) && { return copy_(src); }
+  Tensor& operator=(const Scalar& value) && { return fill_(value); }
 
   // ---- the handle -------------------------------------------------------------------------
   bool defined() const { return impl_ != nullptr; }
@@ -303,6 +314,7 @@ class Tensor {
   Tensor& random_(int64_t to, std::optional<Generator> generator = std::nullopt) const;
   Tensor& random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator = std::nullopt) const;
   Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt) const;
+  Tensor& exponential_(double lambd = 1, std::optional<Generator> generator = std::nullopt) const;
 
   // ---- reductions (see ops/reduction.hpp; sum_to_size: core/shape.hpp) ----------------------
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;

@@ -1,5 +1,5 @@
 // distance.hpp: distances and similarities between batches of vectors (torch::pairwise_distance,
-// torch::cosine_similarity) and the bilinear form (torch::bilinear, built on _trilinear), composed
+// torch::pdist, torch::cosine_similarity) and the bilinear form (torch::bilinear, built on _trilinear), composed
 // of ops as ATen composes them. Defined in src/ops/distance.cpp. Read next: loss.hpp.
 #pragma once
 
@@ -9,6 +9,9 @@ namespace xgrad {
 
 /// || x1 - x2 + eps ||_p over the last dim.
 Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p = 2, double eps = 1e-6, bool keepdim = false);
+/// The p-norm distance of every pair of rows i < j of a 2-d input: n (n - 1) / 2 values
+/// (PdistBackward0).
+Tensor pdist(const Tensor& input, double p = 2);
 /// <x1, x2> / (max(||x1||, eps) max(||x2||, eps)) along dim (x1, x2 broadcast together).
 Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, int64_t dim = 1, double eps = 1e-8);
 /// ATen's _trilinear: i1, i2, i3 unsqueezed at their expand dims, multiplied, summed over sumdim

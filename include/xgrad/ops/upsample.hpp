@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "xgrad/core/optional_array_ref.hpp"
 #include "xgrad/core/tensor.hpp"
 
 namespace xgrad {
@@ -43,5 +44,29 @@ Tensor upsample_trilinear3d(const Tensor& self, IntArrayRef output_size, bool al
 /// d/dx = grad scattered back with the same weights. Recorded as UpsampleBicubic2DBackward1.
 Tensor upsample_bicubic2d(const Tensor& self, IntArrayRef output_size, bool align_corners,
                           std::optional<double> scales_h = std::nullopt, std::optional<double> scales_w = std::nullopt);
+/// Antialiased resampling (F::interpolate(..., antialias=true)), PyTorch 1.13's
+/// _upsample_{bilinear,bicubic}2d_aa: separable, each output a normalised weighted sum of the inputs
+/// under a filter (triangle, or cubic with a = -0.5) whose support is stretched by the scale when
+/// shrinking, so every input pixel in an output's footprint counts (kernels/upsample.hpp,
+/// upsample_axis_aa). d/dx = grad scattered back with the same weights. Recorded as
+/// UpsampleBilinear2DAaBackward1 / UpsampleBicubic2DAaBackward1. float and double only.
+Tensor _upsample_bilinear2d_aa(const Tensor& self, IntArrayRef output_size, bool align_corners,
+                               std::optional<double> scales_h = std::nullopt,
+                               std::optional<double> scales_w = std::nullopt);
+Tensor _upsample_bicubic2d_aa(const Tensor& self, IntArrayRef output_size, bool align_corners,
+                              std::optional<double> scales_h = std::nullopt,
+                              std::optional<double> scales_w = std::nullopt);
+
+/// at::native's overloads that take either an output size or a list of scale factors (exactly
+/// one; from factors the size is floor(in * factor)), as libtorch's tests call them: thin aliases
+/// of the ops above.
+namespace native {
+Tensor _upsample_nearest_exact2d(const Tensor& input, OptionalIntArrayRef output_size,
+                                 std::optional<ArrayRef<double>> scale_factors);
+Tensor _upsample_bilinear2d_aa(const Tensor& input, OptionalIntArrayRef output_size, bool align_corners,
+                               std::optional<ArrayRef<double>> scale_factors);
+Tensor _upsample_bicubic2d_aa(const Tensor& input, OptionalIntArrayRef output_size, bool align_corners,
+                              std::optional<ArrayRef<double>> scale_factors);
+}  // namespace native
 
 }  // namespace xgrad

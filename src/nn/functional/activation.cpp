@@ -1,9 +1,11 @@
 // functional/activation.cpp: the F:: activations, forwarding to the ops, and the few Python
-// composes itself (softsign, tanhshrink, softmin).
+// composes itself (softsign, tanhshrink, softmin, gumbel_softmax).
 #include "xgrad/nn/functional/activation.hpp"
 
+#include "xgrad/core/factory.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/elementwise.hpp"
+#include "xgrad/ops/indexing.hpp"
 
 namespace xgrad::nn::functional {
 
@@ -72,6 +74,20 @@ Tensor hardswish(Tensor input, const HardswishFuncOptions& options) {
 }
 Tensor softmin(const Tensor& input, const SoftminFuncOptions& options) {
   return xgrad::softmax(-input, options.dim(), options.dtype());
+}
+
+/// Python's F.gumbel_softmax: gumbels = -empty_like(logits).exponential_().log(), one draw per
+/// element in order; (logits + gumbels) / tau; softmax over dim; hard: the argmax one-hot
+/// (scatter of 1 into zeros) minus the detached soft sample plus the soft sample (AddBackward0).
+Tensor gumbel_softmax(const Tensor& logits, const GumbelSoftmaxFuncOptions& options) {
+  Tensor gumbels = -empty_like(logits).exponential_().log();  // ~Gumbel(0, 1)
+  gumbels = (logits + gumbels) / options.tau();               // ~Gumbel(logits, tau)
+  Tensor y_soft = gumbels.softmax(options.dim());
+  if (!options.hard()) return y_soft;
+  // Straight through. scatter_add of ones equals scatter_(dim, index, 1.0): one index per slice.
+  Tensor index = std::get<1>(y_soft.max(options.dim(), /*keepdim=*/true));
+  Tensor y_hard = zeros_like(logits).scatter_add(options.dim(), index, ones_like(index, logits.options()));
+  return y_hard - y_soft.detach() + y_soft;
 }
 
 }  // namespace xgrad::nn::functional

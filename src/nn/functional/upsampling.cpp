@@ -57,8 +57,9 @@ Tensor detail::interpolate(const Tensor& input, const std::optional<std::vector<
                            std::optional<bool> align_corners, std::optional<bool> recompute_scale_factor,
                            bool antialias) {
   const InterpolateMode mode = mode_arg.value();
-  const bool interpolating = mode == kNearest || mode == kArea || mode == kNearestExact;
-  // libtorch checks kNearest and kArea only; Python checks nearest-exact too.
+  // libtorch checks kNearest and kArea only (Python checks nearest-exact too): its own
+  // FunctionalTest.Interpolate passes kNearestExact with align_corners(false), which is ignored.
+  const bool interpolating = mode == kNearest || mode == kArea;
   if (interpolating)
     XGRAD_CHECK_T(ValueError, !align_corners,
                   "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | "
@@ -71,10 +72,9 @@ Tensor detail::interpolate(const Tensor& input, const std::optional<std::vector<
   XGRAD_CHECK_T(ValueError,
                 !antialias || (input.dim() == 4 && (mode == InterpolateMode::Bilinear || mode == kBicubic)),
                 "Anti-alias option is only supported for bilinear and bicubic modes");
-  if (antialias)
-    throw NotImplementedError("F::interpolate: antialias=true (_upsample_bilinear2d_aa, _upsample_bicubic2d_aa) is "
-                              "not implemented in xgrad");
   auto osize = [&](int64_t d) { return output_size(d, input, size, scale_factor, recompute_scale_factor); };
+  if (antialias && mode == InterpolateMode::Bilinear) return _upsample_bilinear2d_aa(input, osize(2), align, scales[0], scales[1]);
+  if (antialias) return _upsample_bicubic2d_aa(input, osize(2), align, scales[0], scales[1]);
   const int64_t n = input.dim();
   if (n >= 3 && n <= 5) {
     const int64_t want = mode == InterpolateMode::Linear ? 3 : mode == InterpolateMode::Bilinear ? 4

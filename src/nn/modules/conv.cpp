@@ -160,9 +160,14 @@ Tensor Conv3dImpl::forward(const Tensor& input) {
 
 template <size_t D, class Derived>
 ConvTransposeNdImpl<D, Derived>::ConvTransposeNdImpl(detail::ConvNdOptions<D> options_)
-    : ConvNdImpl<D, Derived>(std::move(options_)) {
-  XGRAD_CHECK_T(ValueError, this->options.padding_mode() == kZeros,
-                "Only \"zeros\" padding mode is supported for ConvTranspose{}d", D);
+    : ConvNdImpl<D, Derived>(std::move(options_)) {}
+
+/// libtorch builds a ConvTranspose with any padding_mode and refuses a non-zeros one in forward
+/// (Python refuses it in __init__); the C++ frontend's behaviour and text are followed here.
+template <size_t D, class Derived>
+void ConvTransposeNdImpl<D, Derived>::check_padding_mode() const {
+  XGRAD_CHECK(this->options.padding_mode() == kZeros,
+              "Only `zeros` padding mode is supported for ConvTranspose{}d", D);
 }
 
 template <size_t D, class Derived>
@@ -228,14 +233,17 @@ ConvTranspose2dImpl::ConvTranspose2dImpl(ConvTranspose2dOptions options_) : Conv
 ConvTranspose3dImpl::ConvTranspose3dImpl(ConvTranspose3dOptions options_) : ConvTransposeNdImpl(nd_options(options_)) {}
 
 Tensor ConvTranspose1dImpl::forward(const Tensor& input, const std::optional<IntArrayRef>& output_size) {
+  check_padding_mode();
   const auto op = _output_padding(input, output_size, options.stride(), padding(), options.kernel_size());
   return xgrad::conv_transpose1d(input, weight, bias, *options.stride(), *padding(), op, options.groups(), *options.dilation());
 }
 Tensor ConvTranspose2dImpl::forward(const Tensor& input, const std::optional<IntArrayRef>& output_size) {
+  check_padding_mode();
   const auto op = _output_padding(input, output_size, options.stride(), padding(), options.kernel_size());
   return xgrad::conv_transpose2d(input, weight, bias, *options.stride(), *padding(), op, options.groups(), *options.dilation());
 }
 Tensor ConvTranspose3dImpl::forward(const Tensor& input, const std::optional<IntArrayRef>& output_size) {
+  check_padding_mode();
   const auto op = _output_padding(input, output_size, options.stride(), padding(), options.kernel_size());
   return xgrad::conv_transpose3d(input, weight, bias, *options.stride(), *padding(), op, options.groups(), *options.dilation());
 }

@@ -10,6 +10,8 @@ Tensor functional::cosine_similarity(const Tensor& x1, const Tensor& x2, const C
   return xgrad::cosine_similarity(x1, x2, options.dim(), options.eps());
 }
 
+Tensor functional::pdist(const Tensor& input, double p) { return xgrad::pdist(input, p); }
+
 Tensor functional::pairwise_distance(const Tensor& x1, const Tensor& x2, const PairwiseDistanceFuncOptions& options) {
   return xgrad::pairwise_distance(x1, x2, options.p(), options.eps(), options.keepdim());
 }

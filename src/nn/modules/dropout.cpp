@@ -127,6 +127,14 @@ Tensor Dropout3dImpl::forward(Tensor input) {
 }
 
 void UnflattenImpl::pretty_print(std::ostream& stream) const {
+  const auto& named = options.namedshape();
+  if (!named.empty()) {
+    stream << "torch::nn::Unflatten(dim=\"" << options.dimname() << "\", unflattened_size={";
+    for (size_t i = 0; i < named.size(); ++i)
+      stream << (i ? ", " : "") << "{\"" << named[i].first << "\", " << named[i].second << "}";
+    stream << "})";
+    return;
+  }
   stream << "torch::nn::Unflatten(dim=" << options.dim() << ", unflattened_size={";
   for (size_t i = 0; i < options.sizes().size(); ++i) stream << (i ? ", " : "") << options.sizes()[i];
   stream << "})";
@@ -134,6 +142,10 @@ void UnflattenImpl::pretty_print(std::ostream& stream) const {
 
 /// Python's Tensor.unflatten: a view with dim replaced by sizes (ViewBackward0).
 Tensor UnflattenImpl::forward(const Tensor& input) {
+  XGRAD_CHECK_T(NotImplementedError, options.namedshape().empty(),
+                "Unflatten: dim=\"{}\" names a dimension, and xgrad has no named tensors (torch::Dimname); "
+                "give the dimension's index and its sizes instead",
+                options.dimname());
   const int64_t dim = options.dim() < 0 ? options.dim() + input.dim() : options.dim();
   XGRAD_CHECK_T(IndexError, dim >= 0 && dim < input.dim(),
                 "Dimension out of range (expected to be in range of [{}, {}], but got {})", -input.dim(), input.dim() - 1,

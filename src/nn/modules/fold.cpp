@@ -14,6 +14,9 @@ Tensor functional::fold(const Tensor& input, const FoldFuncOptions& options) {
 }
 
 Tensor functional::unfold(const Tensor& input, const UnfoldFuncOptions& options) {
+  // libtorch's F::unfold takes batched 4-d input only (Python's docs say so too, though its F.unfold
+  // passes a 3-d one on to im2col); torch::im2col itself takes an unbatched (C, H, W) input.
+  XGRAD_CHECK(input.dim() == 4, "Input Error: Only 4D input Tensors are supported (got {}D)", input.dim());
   return im2col(input, *options.kernel_size(), *options.dilation(), *options.padding(), *options.stride());
 }
 

@@ -43,5 +43,9 @@ Tensor hardsigmoid(Tensor input, const HardsigmoidFuncOptions& options = {});
 Tensor hardswish(Tensor input, const HardswishFuncOptions& options = {});
 /// softmax(-x, dim), composed as Python composes it.
 Tensor softmin(const Tensor& input, const SoftminFuncOptions& options);
+/// softmax((logits + g) / tau, dim) with g ~ Gumbel(0, 1) drawn as -log(Exponential(1)) (PyTorch's
+/// draws); hard: the one-hot of its argmax in forward, the soft sample's gradient in backward
+/// (y_hard - y_soft.detach() + y_soft), composed as Python composes it.
+Tensor gumbel_softmax(const Tensor& logits, const GumbelSoftmaxFuncOptions& options = {});
 
 }  // namespace xgrad::nn::functional

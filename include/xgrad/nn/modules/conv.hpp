@@ -74,6 +74,8 @@ class ConvTransposeNdImpl : public ConvNdImpl<D, Derived> {
 
  protected:
   const ExpandingArray<D>& padding() const;
+  /// Throws unless padding_mode is kZeros (checked in forward, as libtorch does).
+  void check_padding_mode() const;
   std::vector<int64_t> _output_padding(const Tensor& input, const std::optional<IntArrayRef>& output_size,
                                        const ExpandingArray<D>& stride, const ExpandingArray<D>& padding,
                                        const ExpandingArray<D>& kernel_size);

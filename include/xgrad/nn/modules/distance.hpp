@@ -1,4 +1,4 @@
-// modules/distance.hpp: F::cosine_similarity and F::pairwise_distance with their Options, and the
+// modules/distance.hpp: F::cosine_similarity, F::pairwise_distance (with their Options), F::pdist, and the
 // modules nn::CosineSimilarity and nn::PairwiseDistance that hold them. The ops are in
 // ops/distance.hpp (src/ops/distance.cpp). Read next: modules/linear.hpp (nn::Bilinear).
 #pragma once
@@ -13,6 +13,8 @@ namespace functional {
 Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, const CosineSimilarityFuncOptions& options = {});
 /// || x1 - x2 + eps ||_p over the last dimension.
 Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, const PairwiseDistanceFuncOptions& options = {});
+/// The p-norm distance between every pair of rows of a 2-d input (torch::pdist).
+Tensor pdist(const Tensor& input, double p = 2.0);
 }  // namespace functional
 
 class CosineSimilarityImpl : public Cloneable<CosineSimilarityImpl> {

@@ -4,6 +4,8 @@
 // nn::Identity, and their F:: forms and F::one_hot. Read next: nn/serialize.hpp.
 #pragma once
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "xgrad/nn/module.hpp"
@@ -28,10 +30,19 @@ struct FlattenOptions {
 };
 
 /// Unflatten(dim, sizes): dim of the input viewed as the given sizes (one of them may be -1).
+/// libtorch's named form, UnflattenOptions("B", {{"B1", 2}, {"B2", 3}}), is held and printed, but
+/// xgrad has no named tensors (torch::Dimname), so forward refuses it.
 struct UnflattenOptions {
+  using namedshape_t = std::vector<std::pair<std::string, int64_t>>;
   UnflattenOptions(int64_t dim, std::vector<int64_t> sizes) : dim_(dim), sizes_(std::move(sizes)) {}
-  XGRAD_ARG(int64_t, dim);
+  UnflattenOptions(const char* dimname, namedshape_t namedshape)
+      : dimname_(dimname), namedshape_(std::move(namedshape)) {}
+  UnflattenOptions(std::string dimname, namedshape_t namedshape)
+      : dimname_(std::move(dimname)), namedshape_(std::move(namedshape)) {}
+  XGRAD_ARG(int64_t, dim) = 0;
+  XGRAD_ARG(std::string, dimname);
   XGRAD_ARG(std::vector<int64_t>, sizes);
+  XGRAD_ARG(namedshape_t, namedshape);
 };
 
 namespace functional {

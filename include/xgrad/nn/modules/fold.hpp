@@ -12,8 +12,8 @@ namespace xgrad::nn {
 namespace functional {
 /// (N, C * kh * kw, L) or (C * kh * kw, L) -> (N, C, H, W) or (C, H, W): torch::col2im.
 Tensor fold(const Tensor& input, const FoldFuncOptions& options);
-/// (N, C, H, W) -> (N, C * kh * kw, L): torch::im2col. As Python's F.unfold, an unbatched (C, H, W)
-/// input is taken too (libtorch 1.13's F::unfold refuses it).
+/// (N, C, H, W) -> (N, C * kh * kw, L): torch::im2col. As libtorch's F::unfold, only a 4-d input is
+/// taken ("Input Error: Only 4D input Tensors are supported"); torch::im2col takes (C, H, W) too.
 Tensor unfold(const Tensor& input, const UnfoldFuncOptions& options);
 }  // namespace functional
 

@@ -133,6 +133,12 @@ struct RReLUFuncOptions {
   XGRAD_ARG(bool, training) = false;
   XGRAD_ARG(bool, inplace) = false;
 };
+/// gumbel_softmax: temperature tau, hard (one-hot forward, soft gradient) and the softmax dim.
+struct GumbelSoftmaxFuncOptions {
+  XGRAD_ARG(double, tau) = 1.0;
+  XGRAD_ARG(bool, hard) = false;
+  XGRAD_ARG(int, dim) = -1;
+};
 struct SoftminFuncOptions {
   SoftminFuncOptions(int64_t dim) : dim_(dim) {}  // NOLINT
   XGRAD_ARG(int64_t, dim);
