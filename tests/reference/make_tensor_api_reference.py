@@ -98,12 +98,13 @@ case("erfc_", lambda a: a.clone().erfc_(), A)
 case("erf_int", torch.erf, torch.tensor([-2, 0, 1, 3]))
 
 GROUP = "rounding"
+# exactly on the steps (halves, -0.0), where a central difference sees the jump: no gradcheck
 HALVES = torch.tensor([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -0.0, 3.7, -3.7])
 case("round", torch.round, X * 3)
-case("round_halves", torch.round, HALVES)
-case("floor", torch.floor, HALVES)
-case("ceil", torch.ceil, HALVES)
-case("trunc", torch.trunc, HALVES)
+case("round_halves", torch.round, HALVES, gradcheck=False)
+case("floor", torch.floor, HALVES, gradcheck=False)
+case("ceil", torch.ceil, HALVES, gradcheck=False)
+case("trunc", torch.trunc, HALVES, gradcheck=False)
 case("round_int", torch.round, torch.tensor([-3, 0, 7]))
 
 GROUP = "remainder"
