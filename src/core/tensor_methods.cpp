@@ -2,6 +2,7 @@
 // (x.exp() is exp(x)); the maths lives in src/ops/. Also the operators and element access.
 #include "xgrad/core/tensor.hpp"
 
+#include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
 #include "xgrad/ops/activation.hpp"
 #include "xgrad/ops/complex.hpp"
@@ -148,6 +149,14 @@ Tensor Tensor::square() const { return xgrad::square(*this); }
 Tensor Tensor::reciprocal() const { return xgrad::reciprocal(*this); }
 Tensor Tensor::sin() const { return xgrad::sin(*this); }
 Tensor Tensor::cos() const { return xgrad::cos(*this); }
+Tensor Tensor::erf() const { return xgrad::erf(*this); }
+Tensor Tensor::erfc() const { return xgrad::erfc(*this); }
+Tensor Tensor::round() const { return xgrad::round(*this); }
+Tensor Tensor::floor() const { return xgrad::floor(*this); }
+Tensor Tensor::ceil() const { return xgrad::ceil(*this); }
+Tensor Tensor::trunc() const { return xgrad::trunc(*this); }
+Tensor Tensor::remainder(const Tensor& o) const { return xgrad::remainder(*this, o); }
+Tensor Tensor::remainder(const Scalar& o) const { return xgrad::remainder(*this, o); }
 Tensor Tensor::pow(const Scalar& e) const { return xgrad::pow(*this, e); }
 Tensor Tensor::pow(const Tensor& e) const { return xgrad::pow(*this, e); }
 Tensor Tensor::clamp(const std::optional<Scalar>& min, const std::optional<Scalar>& max) const {
@@ -175,6 +184,8 @@ Tensor Tensor::ge(const Tensor& o) const { return xgrad::ge(*this, o); }
 Tensor Tensor::ge(const Scalar& o) const { return xgrad::ge(*this, o); }
 Tensor Tensor::logical_not() const { return xgrad::logical_not(*this); }
 Tensor Tensor::isnan() const { return xgrad::isnan(*this); }
+Tensor Tensor::isinf() const { return xgrad::isinf(*this); }
+Tensor Tensor::isfinite() const { return xgrad::isfinite(*this); }
 bool Tensor::equal(const Tensor& o) const { return xgrad::equal(*this, o); }
 bool Tensor::allclose(const Tensor& o, double rtol, double atol, bool equal_nan) const {
   return xgrad::allclose(*this, o, rtol, atol, equal_nan);
@@ -197,6 +208,20 @@ Tensor Tensor::amin(IntArrayRef dim, bool keepdim) const { return xgrad::amin(*t
 Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const { return xgrad::argmax(*this, dim, keepdim); }
 Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const { return xgrad::argmin(*this, dim, keepdim); }
 Tensor Tensor::logsumexp(IntArrayRef dim, bool keepdim) const { return xgrad::logsumexp(*this, dim, keepdim); }
+Tensor Tensor::var(bool unbiased) const { return xgrad::var(*this, unbiased); }
+Tensor Tensor::var(OptionalIntArrayRef dim, bool unbiased, bool keepdim) const {
+  return xgrad::var(*this, dim, unbiased, keepdim);
+}
+Tensor Tensor::var(OptionalIntArrayRef dim, std::optional<int64_t> correction, bool keepdim) const {
+  return xgrad::var(*this, dim, correction, keepdim);
+}
+Tensor Tensor::std(bool unbiased) const { return xgrad::std(*this, unbiased); }
+Tensor Tensor::std(OptionalIntArrayRef dim, bool unbiased, bool keepdim) const {
+  return xgrad::std(*this, dim, unbiased, keepdim);
+}
+Tensor Tensor::std(OptionalIntArrayRef dim, std::optional<int64_t> correction, bool keepdim) const {
+  return xgrad::std(*this, dim, correction, keepdim);
+}
 Tensor Tensor::norm(const Scalar& p) const { return xgrad::norm(*this, p); }
 Tensor Tensor::norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim) const {
   return xgrad::norm(*this, p, dim, keepdim);
@@ -234,6 +259,9 @@ Tensor operator*(const Scalar& a, const Tensor& b) { return mul(b, a); }
 Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 Tensor operator/(const Tensor& a, const Scalar& b) { return div(a, b); }
 Tensor operator/(const Scalar& a, const Tensor& b) { return mul(reciprocal(b), a); }
+Tensor operator%(const Tensor& a, const Tensor& b) { return remainder(a, b); }
+Tensor operator%(const Tensor& a, const Scalar& b) { return remainder(a, b); }
+Tensor operator%(const Scalar& a, const Tensor& b) { return remainder(full_like(b, a), b); }
 Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
 Tensor operator==(const Tensor& a, const Scalar& b) { return eq(a, b); }
 Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }

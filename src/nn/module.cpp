@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "ops/op_utils.hpp"
 #include "xgrad/core/grad_mode.hpp"
 
 namespace xgrad::nn {
@@ -140,6 +141,17 @@ void Module::to(ScalarType dtype, bool) {
     for (auto& p : module->parameters_) convert(p.value());
     for (auto& b : module->buffers_) convert(b.value());
   }
+}
+
+void Module::to(Device device, ScalarType dtype, bool non_blocking) {
+  to(device, non_blocking);
+  to(dtype, non_blocking);
+}
+
+void Module::to(Device device, bool) {
+  // Every tensor is on the CPU: that is all there is to check (CUDA: "Torch not compiled with
+  // CUDA enabled", as a factory says).
+  detail::check_tensor_options(TensorOptions(device));
 }
 
 void Module::apply(const std::function<void(Module&)>& fn) {

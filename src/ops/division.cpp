@@ -1,9 +1,11 @@
-// division.cpp: division with a rounding mode, div(a, b, "trunc" | "floor"), and floor_divide
-// (which is div(a, b, "floor") since PyTorch 1.13). True division, div(a, b), is in elementwise.cpp.
+// division.cpp: division with a rounding mode, div(a, b, "trunc" | "floor"), floor_divide (which
+// is div(a, b, "floor") since PyTorch 1.13), and remainder (Python's %, what is left after floor
+// division). True division, div(a, b), is in elementwise.cpp.
 // Integer division keeps the integer dtype; dividing an integer by zero is PyTorch's error
 // "ZeroDivisionError". Read next: activation.cpp.
 #include <cmath>
 
+#include "ops/inplace.hpp"
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -12,6 +14,7 @@
 namespace xgrad {
 
 using autograd::record;
+using autograd::save;
 using autograd::variable_list;
 
 namespace {
@@ -55,7 +58,58 @@ Tensor divide_raw(const Tensor& a, const Tensor& b, ScalarType dtype, Rounding m
   return detail::zip_scalar(a, b, dtype, [mode](auto x, auto y) { return divide(x, y, mode); });
 }
 
+/// Python's a % b: the remainder with the sign of b (ATen's remainder kernels): fmod, moved by b
+/// when its sign differs from b's (-0.0 stays -0.0). For integers, INT64_MIN % -1 is 0 instead of
+/// trapping.
+template <class T>
+T python_remainder(T a, T b) {
+  if constexpr (std::is_same<T, bool>::value) {
+    return a;  // never called: bool is refused before
+  } else if constexpr (std::is_integral<T>::value) {
+    if (b == 0) throw Error("ZeroDivisionError");
+    if (b == -1) return 0;
+    T r = a % b;
+    if (r != 0 && (r < 0) != (b < 0)) r += b;
+    return r;
+  } else {
+    T mod = std::fmod(a, b);
+    if (mod != 0 && (b < 0) != (mod < 0)) mod += b;
+    return mod;
+  }
+}
+
+Tensor remainder_raw(const Tensor& a, const Tensor& b, ScalarType dtype) {
+  XGRAD_CHECK(dtype != kBool, "\"remainder_cpu\" not implemented for 'Bool'");
+  return detail::zip_scalar(a, b, dtype, [](auto x, auto y) { return python_remainder(x, y); });
+}
+
 }  // namespace
+
+/// remainder(a, b) = a - floor(a / b) * b, in a and b's promoted dtype
+///   d/da = grad      d/db = -grad * floor(a / b)      saves: a, b
+Tensor remainder(const Tensor& a, const Tensor& b) {
+  Tensor out = remainder_raw(a, b, result_type(a, b));
+  return record("RemainderBackward1", out, {a, b}, save(a, b), [](const Tensor& g, const Tensor& a, const Tensor& b) {
+    return variable_list{g, autograd::needs_input_grad(1) ? -g * div(a, b, "floor") : Tensor()};
+  });
+}
+
+/// remainder(a, b) for a number b      d/da = grad
+Tensor remainder(const Tensor& a, const Scalar& b) {
+  Tensor out = remainder_raw(a, scalar_tensor(b, detail::wrapped_number_type(b)), result_type(a, b));
+  return record("RemainderBackward0", out, {a}, [](const Tensor& g) -> variable_list { return {g}; });
+}
+
+Tensor& Tensor::remainder_(const Tensor& other) const {
+  Tensor& self = mutable_this();
+  detail::assert_no_internal_overlap(self);
+  return detail::inplace_with_autograd(
+      self, {other}, [&](const Tensor& s) { return xgrad::remainder(s, detail::alias_for_inplace(other, self)); });
+}
+Tensor& Tensor::remainder_(const Scalar& other) const {
+  detail::assert_no_internal_overlap(*this);
+  return detail::inplace_with_autograd(mutable_this(), {}, [&](const Tensor& s) { return xgrad::remainder(s, other); });
+}
 
 /// div(a, b, rounding_mode): a / b rounded toward zero ("trunc") or down ("floor"), in a and b's
 /// promoted dtype (integers stay integers)      d/da = d/db = 0 (a step function)

@@ -594,6 +594,10 @@ Tensor isfinite(const Tensor& x) {
   if (!is_floating_point(x.scalar_type())) return ones_like(x, kBool);
   return detail::compare(x, x, x.scalar_type(), [](auto v, auto) { return std::isfinite(v); });
 }
+Tensor isinf(const Tensor& x) {
+  if (!is_floating_point(x.scalar_type())) return zeros_like(x, kBool);
+  return detail::compare(x, x, x.scalar_type(), [](auto v, auto) { return std::isinf(v); });
+}
 
 bool equal(const Tensor& a, const Tensor& b) {
   if (!a.sizes().equals(b.sizes())) return false;

@@ -1,5 +1,5 @@
-// reduction.cpp: sum, mean, max/min (all and by dim), amax/amin, argmax/argmin, logsumexp, and
-// sum_to. The backward of a reduction spreads the gradient back over the reduced dims (sum: the
+// reduction.cpp: sum, mean, max/min (all and by dim), amax/amin, argmax/argmin, logsumexp,
+// var/std (and var_mean/std_mean), and sum_to. The backward of a reduction spreads the gradient back over the reduced dims (sum: the
 // same value everywhere; mean: divided by the count; max: to the chosen elements only).
 // Read next: indexing.cpp.
 #include "xgrad/ops/reduction.hpp"
@@ -378,6 +378,148 @@ Tensor logsumexp(const Tensor& x_in, IntArrayRef dim, bool keepdim) {
                   const bool keep = keepdim || x.dim() == 0;
                   return {unsqueeze_reduced(g, mask, keep) * exp(x - unsqueeze_reduced(y, mask, keep))};
                 });
+}
+
+// ---- variance and standard deviation ------------------------------------------------------------
+
+namespace {
+
+/// The dims var/std fold: all of them for nullopt or an empty list (PyTorch 1.13's reading).
+DimMask var_mask(const Tensor& x, const OptionalIntArrayRef& dim) {
+  return dim.has_value() ? reduced_mask(x, *dim) : DimMask(static_cast<size_t>(x.dim()), true);
+}
+
+/// (var, mean) of x over mask, in x's dtype: sum (x - mean)^2 / max(0, N - correction), where N
+/// counts the reduced elements (N - correction <= 0 gives inf, or NaN for no spread, as PyTorch).
+/// Both passes accumulate in double, as ATen's Welford kernel does, so float32 results are
+/// correctly rounded; std takes the square root before rounding to x's dtype.
+std::tuple<Tensor, Tensor> var_mean_raw(const Tensor& x, const DimMask& mask, int64_t correction, bool keepdim,
+                                        bool take_sqrt) {
+  NoGradGuard no_grad;
+  const int64_t n = count_reduced(x, mask);
+  Tensor xd = detail::convert(x.detach(), kDouble);
+  Tensor mean = sum_raw(xd, mask, /*keepdim=*/true, kDouble).div_(static_cast<double>(n));
+  Tensor dev = xd - mean;
+  Tensor var = sum_raw(dev * dev, mask, keepdim, kDouble).div_(static_cast<double>(std::max<int64_t>(0, n - correction)));
+  if (take_sqrt) var = sqrt(var);
+  if (!keepdim) mean = reshape_raw(mean, final_shape(x, mask, false));
+  return {detail::convert(var, x.scalar_type()), detail::convert(mean, x.scalar_type())};
+}
+
+void check_var_dtype(const Tensor& x, const char* what) {
+  XGRAD_CHECK(is_floating_point(x.scalar_type()), "{} only support floating point and complex dtypes", what);
+}
+
+/// PyTorch's var_backward: (2 / (N - correction)) * grad * (x - mean), grad with the reduced dims
+/// put back; the mean over everything (MeanBackward0) when no dims were given.
+Tensor var_backward(const Tensor& g, const Tensor& x, const DimMask& mask, bool all_dims, int64_t correction,
+                    bool keepdim) {
+  const int64_t dof = count_reduced(x, mask) - correction;
+  std::vector<int64_t> dims;
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (mask[d]) dims.push_back(static_cast<int64_t>(d));
+  Tensor m = all_dims ? mean(x) : mean(x, dims, /*keepdim=*/true);
+  return (2.0 / static_cast<double>(dof)) * unsqueeze_reduced(g, mask, keepdim || x.dim() == 0) * (x - m);
+}
+
+/// PyTorch's std_backward: var_backward of grad / (2 std), taken as 0 where std is 0.
+Tensor std_backward(const Tensor& g, const Tensor& x, const Tensor& result, const DimMask& mask, bool all_dims,
+                    int64_t correction, bool keepdim) {
+  Tensor gvar = masked_fill(g / (result * 2), result == 0, 0);
+  return var_backward(gvar, x, mask, all_dims, correction, keepdim);
+}
+
+/// The mean output's part of var_mean's gradient: grad spread evenly over the reduced elements.
+Tensor mean_part(const Tensor& g, const Tensor& x, const DimMask& mask, bool keepdim) {
+  return restore_reduced(g, x.sizes(), mask, keepdim || x.dim() == 0) / static_cast<double>(count_reduced(x, mask));
+}
+
+std::tuple<Tensor, Tensor> var_mean_impl(const Tensor& x, const OptionalIntArrayRef& dim,
+                                         std::optional<int64_t> correction_opt, bool keepdim, bool take_sqrt,
+                                         const char* name, const char* node) {
+  check_var_dtype(x, name);
+  const DimMask mask = var_mask(x, dim);
+  const bool all_dims = !dim.has_value();
+  const int64_t correction = correction_opt.value_or(1);
+  auto [y, m] = var_mean_raw(x, mask, correction, keepdim, take_sqrt);
+  auto out = autograd::record_multi(
+      node, {y, m}, {x}, save(x, y),
+      [mask, all_dims, correction, keepdim, take_sqrt](const variable_list& grads, const Tensor& x, const Tensor& y) {
+        Tensor gx;
+        if (grads[0].defined())
+          gx = take_sqrt ? std_backward(grads[0], x, y, mask, all_dims, correction, keepdim)
+                         : var_backward(grads[0], x, mask, all_dims, correction, keepdim);
+        if (grads[1].defined()) {
+          Tensor gm = mean_part(grads[1], x, mask, keepdim);
+          gx = gx.defined() ? gx + gm : gm;
+        }
+        return variable_list{gx};
+      });
+  return {out[0], out[1]};
+}
+
+Tensor var_impl(const Tensor& x, const OptionalIntArrayRef& dim, std::optional<int64_t> correction_opt, bool keepdim,
+                bool take_sqrt) {
+  check_var_dtype(x, "std and var");
+  const DimMask mask = var_mask(x, dim);
+  const bool all_dims = !dim.has_value();
+  const int64_t correction = correction_opt.value_or(1);
+  Tensor y = std::get<0>(var_mean_raw(x, mask, correction, keepdim, take_sqrt));
+  if (take_sqrt)
+    return record("StdBackward0", y, {x}, save(x, y),
+                  [mask, all_dims, correction, keepdim](const Tensor& g, const Tensor& x, const Tensor& y) {
+                    return variable_list{std_backward(g, x, y, mask, all_dims, correction, keepdim)};
+                  });
+  return record("VarBackward0", y, {x}, save(x), [mask, all_dims, correction, keepdim](const Tensor& g, const Tensor& x) {
+    return variable_list{var_backward(g, x, mask, all_dims, correction, keepdim)};
+  });
+}
+
+}  // namespace
+
+/// var(x, dims, correction, keepdim) = sum (x - mean)^2 / (N - correction), N the count of reduced
+/// elements      d/dx = 2 / (N - correction) * grad * (x - mean)      saves: x
+Tensor var(const Tensor& x, OptionalIntArrayRef dim, std::optional<int64_t> correction, bool keepdim) {
+  return var_impl(x, dim, correction, keepdim, false);
+}
+Tensor var(const Tensor& x, OptionalIntArrayRef dim, bool unbiased, bool keepdim) {
+  return var_impl(x, dim, unbiased ? 1 : 0, keepdim, false);
+}
+Tensor var(const Tensor& x, bool unbiased) { return var_impl(x, std::nullopt, unbiased ? 1 : 0, false, false); }
+
+/// std(x, ...) = sqrt(var(x, ...))      d/dx = var's gradient of grad / (2 std) (0 where std = 0)
+/// saves: x, result
+Tensor std(const Tensor& x, OptionalIntArrayRef dim, std::optional<int64_t> correction, bool keepdim) {
+  return var_impl(x, dim, correction, keepdim, true);
+}
+Tensor std(const Tensor& x, OptionalIntArrayRef dim, bool unbiased, bool keepdim) {
+  return var_impl(x, dim, unbiased ? 1 : 0, keepdim, true);
+}
+Tensor std(const Tensor& x, bool unbiased) { return var_impl(x, std::nullopt, unbiased ? 1 : 0, false, true); }
+
+/// var_mean(x, ...) = (var(x, ...), mean(x, dims)) from one node      d/dx = var's gradient +
+/// grad_mean / N      saves: x, var
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, OptionalIntArrayRef dim, std::optional<int64_t> correction,
+                                    bool keepdim) {
+  return var_mean_impl(x, dim, correction, keepdim, false, "var_mean", "VarMeanBackward0");
+}
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, OptionalIntArrayRef dim, bool unbiased, bool keepdim) {
+  return var_mean_impl(x, dim, unbiased ? 1 : 0, keepdim, false, "var_mean", "VarMeanBackward0");
+}
+std::tuple<Tensor, Tensor> var_mean(const Tensor& x, bool unbiased) {
+  return var_mean_impl(x, std::nullopt, unbiased ? 1 : 0, false, false, "var_mean", "VarMeanBackward0");
+}
+
+/// std_mean(x, ...) = (std(x, ...), mean(x, dims)) from one node      saves: x, std
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, OptionalIntArrayRef dim, std::optional<int64_t> correction,
+                                    bool keepdim) {
+  return var_mean_impl(x, dim, correction, keepdim, true, "std_mean", "StdMeanBackward0");
+}
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, OptionalIntArrayRef dim, bool unbiased, bool keepdim) {
+  return var_mean_impl(x, dim, unbiased ? 1 : 0, keepdim, true, "std_mean", "StdMeanBackward0");
+}
+std::tuple<Tensor, Tensor> std_mean(const Tensor& x, bool unbiased) {
+  return var_mean_impl(x, std::nullopt, unbiased ? 1 : 0, false, true, "std_mean", "StdMeanBackward0");
 }
 
 // all/any give bool, except for uint8 input, which gives uint8 (PyTorch keeps this legacy rule).

@@ -158,20 +158,30 @@ class numeric_limits<xgrad::Half> {
   static constexpr bool has_infinity = true;
   static constexpr bool has_quiet_NaN = true;
   static constexpr bool has_signaling_NaN = true;
+  static constexpr auto has_denorm = numeric_limits<float>::has_denorm;
+  static constexpr auto has_denorm_loss = numeric_limits<float>::has_denorm_loss;
+  static constexpr auto round_style = numeric_limits<float>::round_style;
   static constexpr bool is_iec559 = true;
   static constexpr bool is_bounded = true;
+  static constexpr bool is_modulo = false;
   static constexpr int digits = 11;
   static constexpr int digits10 = 3;
   static constexpr int max_digits10 = 5;
   static constexpr int radix = 2;
   static constexpr int min_exponent = -13;
+  static constexpr int min_exponent10 = -4;
   static constexpr int max_exponent = 16;
+  static constexpr int max_exponent10 = 4;
+  static constexpr auto traps = numeric_limits<float>::traps;
+  static constexpr auto tinyness_before = numeric_limits<float>::tinyness_before;
   static constexpr xgrad::Half min() { return {0x0400, xgrad::Half::from_bits()}; }
   static constexpr xgrad::Half lowest() { return {0xFBFF, xgrad::Half::from_bits()}; }
   static constexpr xgrad::Half max() { return {0x7BFF, xgrad::Half::from_bits()}; }
   static constexpr xgrad::Half epsilon() { return {0x1400, xgrad::Half::from_bits()}; }
   static constexpr xgrad::Half infinity() { return {0x7C00, xgrad::Half::from_bits()}; }
+  static constexpr xgrad::Half round_error() { return {0x3800, xgrad::Half::from_bits()}; }
   static constexpr xgrad::Half quiet_NaN() { return {0x7E00, xgrad::Half::from_bits()}; }
+  static constexpr xgrad::Half signaling_NaN() { return {0x7D00, xgrad::Half::from_bits()}; }
   static constexpr xgrad::Half denorm_min() { return {0x0001, xgrad::Half::from_bits()}; }
 };
 
@@ -185,20 +195,31 @@ class numeric_limits<xgrad::BFloat16> {
   static constexpr bool has_infinity = true;
   static constexpr bool has_quiet_NaN = true;
   static constexpr bool has_signaling_NaN = true;
+  static constexpr auto has_denorm = numeric_limits<float>::has_denorm;
+  static constexpr auto has_denorm_loss = numeric_limits<float>::has_denorm_loss;
+  static constexpr auto round_style = numeric_limits<float>::round_style;
   static constexpr bool is_iec559 = false;
   static constexpr bool is_bounded = true;
+  static constexpr bool is_modulo = false;
   static constexpr int digits = 8;
   static constexpr int digits10 = 2;
   static constexpr int max_digits10 = 4;
   static constexpr int radix = 2;
   static constexpr int min_exponent = -125;
+  static constexpr int min_exponent10 = -37;
   static constexpr int max_exponent = 128;
+  static constexpr int max_exponent10 = 38;
+  static constexpr auto traps = numeric_limits<float>::traps;
+  static constexpr auto tinyness_before = numeric_limits<float>::tinyness_before;
   static constexpr xgrad::BFloat16 min() { return {0x0080, xgrad::BFloat16::from_bits()}; }
   static constexpr xgrad::BFloat16 lowest() { return {0xFF7F, xgrad::BFloat16::from_bits()}; }
   static constexpr xgrad::BFloat16 max() { return {0x7F7F, xgrad::BFloat16::from_bits()}; }
   static constexpr xgrad::BFloat16 epsilon() { return {0x3C00, xgrad::BFloat16::from_bits()}; }
   static constexpr xgrad::BFloat16 infinity() { return {0x7F80, xgrad::BFloat16::from_bits()}; }
+  static constexpr xgrad::BFloat16 round_error() { return {0x3F00, xgrad::BFloat16::from_bits()}; }
   static constexpr xgrad::BFloat16 quiet_NaN() { return {0x7FC0, xgrad::BFloat16::from_bits()}; }
+  /// A NaN with the quiet bit clear. (c10 1.13 returns 0x7F80 here, which is infinity.)
+  static constexpr xgrad::BFloat16 signaling_NaN() { return {0x7FA0, xgrad::BFloat16::from_bits()}; }
   static constexpr xgrad::BFloat16 denorm_min() { return {0x0001, xgrad::BFloat16::from_bits()}; }
 };
 }  // namespace std

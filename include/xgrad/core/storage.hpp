@@ -11,6 +11,21 @@
 
 namespace xgrad {
 
+/// What Storage::data_ptr() gives (c10::DataPtr's reading side): the data pointer and its
+/// deleter's context. As in libtorch, memory xgrad allocated has the data itself as context,
+/// from_blob memory without a deleter has none (nullptr), and with a deleter the deleter's state.
+class DataPtr {
+ public:
+  DataPtr(void* data, void* context) : data_(data), context_(context) {}
+  void* get() const { return data_; }
+  void* get_context() const { return context_; }
+  explicit operator bool() const { return data_ != nullptr; }
+
+ private:
+  void* data_;
+  void* context_;
+};
+
 class Storage {
  public:
   /// Memory xgrad owns: 64-byte aligned, so SIMD loads of a tensor's first element are aligned.
@@ -28,7 +43,16 @@ class Storage {
   Storage& operator=(const Storage&) = delete;
 
   void* data() const { return data_; }
+  DataPtr data_ptr() const;
   size_t nbytes() const { return nbytes_; }
+  /// Whether resize_bytes may replace the memory: true for memory xgrad allocated, false for
+  /// memory the caller owns (from_blob), as in libtorch.
+  bool resizable() const { return owned_ || data_ == inline_; }
+  /// Grows (or shrinks) the memory to `nbytes`, keeping the leading min(old, new) bytes; the new
+  /// bytes are zero (libtorch leaves them uninitialised). Every tensor on this storage sees the
+  /// new memory. Throws libtorch's "Trying to resize storage that is not resizable" unless
+  /// resizable(). What Tensor::resize_ uses (ATen's resize_bytes_cpu).
+  void resize_bytes(size_t nbytes);
   uint32_t version() const { return version_; }
   void bump_version() { ++version_; }
 

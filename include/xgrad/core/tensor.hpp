@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "xgrad/core/array_ref.hpp"
+#include "xgrad/core/optional_array_ref.hpp"
 #include "xgrad/core/scalar.hpp"
 #include "xgrad/core/tensor_impl.hpp"
 #include "xgrad/core/tensor_options.hpp"
@@ -72,6 +73,12 @@ class Tensor {
   size_t element_size() const { return xgrad::element_size(impl_->dtype); }
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
   int64_t storage_offset() const { return impl_->storage_offset; }
+  /// The memory this tensor views (c10::Storage's reading side: data(), data_ptr(), nbytes()),
+  /// shared with its views; element storage_offset() is where this tensor's first element is.
+  const Storage& storage() const { return *impl_->storage; }
+  bool has_storage() const { return impl_ != nullptr && impl_->storage != nullptr; }
+  /// Whether both tensors view the same memory.
+  bool is_alias_of(const Tensor& other) const { return impl_->storage == other.impl_->storage; }
   TensorOptions options() const { return TensorOptions(dtype()); }
   Device device() const { return Device(); }
   Layout layout() const { return kStrided; }  // every xgrad tensor is strided (dense)
@@ -152,6 +159,15 @@ class Tensor {
   Tensor to(Device device, ScalarType dtype, bool non_blocking = false, bool copy = false) const;
   /// other's dtype (and device).
   Tensor to(const Tensor& other, bool non_blocking = false, bool copy = false) const;
+  /// Sizes become `size` in place, contiguous over the same storage from storage_offset(): the
+  /// same count keeps the values in storage order (a reinterpretation, not a reshape of a
+  /// non-contiguous tensor); more elements grow the storage (keeping the leading values; the
+  /// new ones are zero, where libtorch leaves them uninitialised); fewer keep the storage as it
+  /// is. Not for a tensor that requires grad (outside InferenceMode), nor to grow memory the
+  /// caller owns (from_blob): libtorch's errors. See src/ops/resize.cpp.
+  const Tensor& resize_(IntArrayRef size) const;
+  /// resize_ to other's sizes.
+  const Tensor& resize_as_(const Tensor& other) const;
   Tensor toType(ScalarType dtype) const { return to(dtype); }
   Tensor type_as(const Tensor& other) const { return to(other.dtype()); }
   Tensor cpu() const { return *this; }
@@ -249,6 +265,14 @@ class Tensor {
   Tensor reciprocal() const;
   Tensor sin() const;
   Tensor cos() const;
+  Tensor erf() const;
+  Tensor erfc() const;
+  Tensor round() const;
+  Tensor floor() const;
+  Tensor ceil() const;
+  Tensor trunc() const;
+  Tensor remainder(const Tensor& other) const;
+  Tensor remainder(const Scalar& other) const;
   Tensor pow(const Scalar& exponent) const;
   Tensor pow(const Tensor& exponent) const;
   Tensor clamp(const std::optional<Scalar>& min, const std::optional<Scalar>& max = std::nullopt) const;
@@ -271,6 +295,8 @@ class Tensor {
   Tensor ge(const Scalar& other) const;
   Tensor logical_not() const;
   Tensor isnan() const;
+  Tensor isinf() const;
+  Tensor isfinite() const;
   bool equal(const Tensor& other) const;
   bool allclose(const Tensor& other, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false) const;
 
@@ -292,6 +318,10 @@ class Tensor {
   Tensor& div_(const Scalar& other) const;
   Tensor& neg_() const;
   Tensor& exp_() const;
+  Tensor& erf_() const;
+  Tensor& erfc_() const;
+  Tensor& remainder_(const Tensor& other) const;
+  Tensor& remainder_(const Scalar& other) const;
   Tensor& sqrt_() const;
   Tensor& relu_() const;
   Tensor& tanh_() const;
@@ -332,6 +362,17 @@ class Tensor {
   Tensor argmax(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
   Tensor argmin(std::optional<int64_t> dim = std::nullopt, bool keepdim = false) const;
   Tensor logsumexp(IntArrayRef dim, bool keepdim = false) const;
+  /// Variance and standard deviation (ops/reduction.hpp): over all elements or over `dim`,
+  /// divided by N - correction (unbiased: correction 1, the default; else 0).
+  Tensor var(bool unbiased = true) const;
+  Tensor var(OptionalIntArrayRef dim, bool unbiased = true, bool keepdim = false) const;
+  Tensor var(OptionalIntArrayRef dim, std::optional<int64_t> correction, bool keepdim = false) const;
+  /// x.var(0) is over dim 0, not var(unbiased=false) (libtorch's overload for an int, gh-40287).
+  Tensor var(int dim) const { return var(IntArrayRef{dim}); }
+  Tensor std(bool unbiased = true) const;
+  Tensor std(OptionalIntArrayRef dim, bool unbiased = true, bool keepdim = false) const;
+  Tensor std(OptionalIntArrayRef dim, std::optional<int64_t> correction, bool keepdim = false) const;
+  Tensor std(int dim) const { return std(IntArrayRef{dim}); }
   Tensor norm(const Scalar& p = 2) const;
   Tensor norm(const std::optional<Scalar>& p, IntArrayRef dim, bool keepdim = false) const;
   Tensor all() const;
@@ -358,6 +399,8 @@ class Tensor {
   Tensor& operator*=(const Scalar& o) { return mul_(o); }
   Tensor& operator/=(const Tensor& o) { return div_(o); }
   Tensor& operator/=(const Scalar& o) { return div_(o); }
+  Tensor& operator%=(const Tensor& o) { return remainder_(o); }
+  Tensor& operator%=(const Scalar& o) { return remainder_(o); }
 
  private:
   /// In-place methods are const, as libtorch's (`x.grad().zero_()` on the const reference grad()
@@ -380,6 +423,11 @@ Tensor operator*(const Scalar& a, const Tensor& b);
 Tensor operator/(const Tensor& a, const Tensor& b);
 Tensor operator/(const Tensor& a, const Scalar& b);
 Tensor operator/(const Scalar& a, const Tensor& b);
+/// remainder (Python's %: the sign of the divisor); a number % a tensor as libtorch computes it,
+/// full_like(b, a).remainder(b).
+Tensor operator%(const Tensor& a, const Tensor& b);
+Tensor operator%(const Tensor& a, const Scalar& b);
+Tensor operator%(const Scalar& a, const Tensor& b);
 Tensor operator==(const Tensor& a, const Tensor& b);
 Tensor operator==(const Tensor& a, const Scalar& b);
 Tensor operator!=(const Tensor& a, const Tensor& b);

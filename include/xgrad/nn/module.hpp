@@ -70,6 +70,10 @@ class Module : public std::enable_shared_from_this<Module> {
   virtual void zero_grad(bool set_to_none = false);
   /// Converts every parameter and buffer to `dtype` in place.
   virtual void to(ScalarType dtype, bool non_blocking = false);
+  /// Moves every parameter and buffer to `device` (and converts them to `dtype`): the CPU, where
+  /// they are, is a no-op; another device is the error a tensor factory gives for it.
+  virtual void to(Device device, ScalarType dtype, bool non_blocking = false);
+  virtual void to(Device device, bool non_blocking = false);
   void apply(const std::function<void(Module&)>& fn);
 
   /// One line describing this module (its options); children are printed below it.

@@ -43,6 +43,20 @@ Tensor square(const Tensor& x);
 Tensor reciprocal(const Tensor& x);
 Tensor sin(const Tensor& x);
 Tensor cos(const Tensor& x);
+/// The error function erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt, and erfc = 1 - erf
+/// (src/ops/erf.cpp).
+Tensor erf(const Tensor& x);
+Tensor erfc(const Tensor& x);
+/// Rounding to an integral value (src/ops/rounding.cpp): round to nearest (halves to even),
+/// floor, ceil, trunc (toward zero). Integer tensors come back unchanged (a copy).
+Tensor round(const Tensor& x);
+Tensor floor(const Tensor& x);
+Tensor ceil(const Tensor& x);
+Tensor trunc(const Tensor& x);
+/// Python's %: a - floor(a / b) * b, with the sign of b (src/ops/division.cpp); an integer
+/// remainder by zero throws "ZeroDivisionError".
+Tensor remainder(const Tensor& a, const Tensor& b);
+Tensor remainder(const Tensor& a, const Scalar& b);
 Tensor pow(const Tensor& base, const Scalar& exponent);
 Tensor pow(const Tensor& base, const Tensor& exponent);
 Tensor pow(const Scalar& base, const Tensor& exponent);
@@ -51,6 +65,9 @@ Tensor clamp_min(const Tensor& x, const Scalar& min);
 Tensor clamp_max(const Tensor& x, const Scalar& max);
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
+/// torch::max(a, b) and torch::min(a, b) are maximum and minimum (as in PyTorch 1.13).
+inline Tensor max(const Tensor& a, const Tensor& b) { return maximum(a, b); }
+inline Tensor min(const Tensor& a, const Tensor& b) { return minimum(a, b); }
 Tensor xlogy(const Tensor& x, const Tensor& y);
 Tensor xlogy(const Tensor& x, const Scalar& y);
 Tensor addcmul(const Tensor& self, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
@@ -74,6 +91,7 @@ Tensor logical_and(const Tensor& a, const Tensor& b);
 Tensor logical_or(const Tensor& a, const Tensor& b);
 Tensor isnan(const Tensor& x);
 Tensor isfinite(const Tensor& x);
+Tensor isinf(const Tensor& x);
 /// Same sizes and the same values (torch.equal).
 bool equal(const Tensor& a, const Tensor& b);
 bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
@@ -84,6 +102,14 @@ bool is_nonzero(const Tensor& x);
 namespace native {
 using xgrad::is_nonzero;  // at::native::is_nonzero, the name of ATen's kernel, which libtorch's tests call
 }  // namespace native
+
+/// The out= forms (src/ops/out.cpp): the result written into `out`, which is resized to the
+/// result's shape (with PyTorch's deprecation warning if it had elements) and must be able to
+/// hold its dtype. Not differentiable: with grad mode on, no argument may require grad.
+Tensor& add_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
+Tensor& sub_out(Tensor& out, const Tensor& self, const Tensor& other, const Scalar& alpha = 1);
+Tensor& mul_out(Tensor& out, const Tensor& self, const Tensor& other);
+Tensor& div_out(Tensor& out, const Tensor& self, const Tensor& other);
 
 /// The dtype cast behind Tensor::to (ToCopyBackward0).
 Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy = false);
