@@ -1,4 +1,5 @@
-// conv.hpp: a convolution and its two adjoints on raw contiguous buffers, each lowered to matrix
+// conv.hpp: a convolution and its two adjoints on raw contiguous buffers, either by the direct
+// kernels of kernels/conv_direct.hpp (see Note [Direct or lowered] for when) or lowered to matrix
 // products through OpenBLAS (kernels/gemm.hpp). For one image and one group, with col = im2col(x)
 // (rows: input channel and kernel offset; columns: output position):
 //     forward:          y = W @ col (+ bias)                  W: (C_out, C_in * K)
@@ -8,7 +9,24 @@
 // The batch is cut into at most kImageBlocks blocks of images, a fixed number whatever the thread
 // count (so the weight gradient, summed per block, has the same bits with 1 or N threads), and the
 // blocks are shared out by the pool (kernels/parallel.hpp).
-// Read next: src/ops/conv.cpp.
+//
+// Note [Direct or lowered]
+// A stride-1 2-d (or 1-d) convolution in float or double whose column matrix has at most
+// kDirectMaxColRows rows (in_channels / groups * kernel size) and whose kernel is at most 7 wide
+// takes the direct kernels, for all three passes; anything else (strides, 3-d, int64, wide
+// kernels, many input channels) is lowered. Why: the MNIST net's convolutions lower to products
+// too small and thin for BLAS (K = 25 for one input channel; 20 x 250 times 250 x 64 per image
+// for the second), and im2col writes 25 to 250 copies of each input. Measured on the issue-13
+// benchmark shapes (one thread, the kernels alone; instructions from callgrind with an AVX2
+// build, so they do not depend on the machine's load, which was 11-17 during this work):
+//   (64, 1, 28, 28) -> 10, k5:   forward 7.25M -> 5.1M, weight gradient 9.22M -> 3.3M
+//   (64, 10, 12, 12) -> 20, k5:  forward 15.9M -> 8.7M, input gradient 19.0M -> 8.2M,
+//                                weight gradient 17.3M -> 11.2M
+// and in time (same program, -march=native, loaded machine, medians of 30 to 50 calls):
+//   (64, 1, 28, 28) -> 10:   forward 1.1-1.8 ms -> 0.38-0.44 ms, weight gradient 1.37 -> 0.28 ms
+//   (64, 10, 12, 12) -> 20:  each pass 30-40 ms (OpenBLAS under load) -> 0.7-0.9 ms
+// The bound on the rows keeps large problems, where BLAS's blocking wins, on the lowered path.
+// Read next: kernels/conv_direct.hpp, src/ops/conv.cpp.
 #pragma once
 
 #include <algorithm>
@@ -16,6 +34,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/conv_direct.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/im2col.hpp"
 #include "kernels/parallel.hpp"
@@ -40,6 +59,9 @@ struct ConvProblem {
 /// The most blocks a batch is cut into: enough to keep a few cores busy, few enough that each
 /// block's own weight-gradient buffer stays cheap.
 constexpr int64_t kImageBlocks = 8;
+
+/// The largest column-matrix height (in_channels / groups * kernel size) the direct kernels take.
+constexpr int64_t kDirectMaxColRows = 512;
 
 namespace detail {
 /// The number of blocks of images: one per kGemmGrain multiply-adds, at most kImageBlocks and at
@@ -82,10 +104,105 @@ template <class T>
 MatrixRef<T> transposed(const T* data, int64_t r, int64_t c) { return {data, c, r, 1, c}; }  // (r x c)^T
 }  // namespace detail
 
+
+/// Whether conv_forward and its adjoints take the direct kernels (kernels/conv_direct.hpp) rather
+/// than im2col + BLAS. See Note [Direct or lowered].
+template <class T>
+bool use_direct(const ConvProblem& p) {
+  return direct::supports<T>(p.shape) && p.shape.col_rows() <= kDirectMaxColRows;
+}
+/// Only float and double have direct kernels; for the others this is false at compile time.
+template <class T>
+constexpr bool has_direct() {
+  return std::is_same<T, float>::value || std::is_same<T, double>::value;
+}
+
+namespace detail {
+template <class T>
+void forward_direct(const T* input, const T* weight, const T* bias, T* output, const ConvProblem& p) {
+  const ConvShape& s = p.shape;
+  const direct::Padded pad(s, s.channels, s.padding[1], s.padding[2], direct::Vec<T>::size);
+  const int64_t cg = p.group_out(), L = s.out_size();
+  for_each_image_block(p, [&](int64_t, int64_t begin, int64_t end) {
+    auto xp = scratch<T>(pad.size());
+    for (int64_t n = begin; n < end; ++n)
+      for (int64_t g = 0; g < p.groups; ++g) {
+        pad.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xp.get());
+        direct::forward_image(xp.get(), pad, s, cg, weight + g * p.group_weight(), bias != nullptr ? bias + g * cg : nullptr,
+                              output + n * p.out_image() + g * cg * L);
+      }
+  });
+}
+
+/// Copies the output gradient of one image and group (cg planes of OH x OW) into rows of gy_row
+/// (a multiple of the vector width), zeros past OW, unless OW is already one: then returns gy.
+template <class T>
+const T* vector_rows(const T* gy, const ConvShape& s, int64_t cg, int64_t gy_row, T* buf) {
+  const int64_t OW = s.out[2];
+  if (gy_row == OW) return gy;
+  for (int64_t r = 0; r < cg * s.out[1]; ++r) {
+    std::copy(gy + r * OW, gy + (r + 1) * OW, buf + r * gy_row);
+    std::fill(buf + r * gy_row + OW, buf + (r + 1) * gy_row, T(0));
+  }
+  return buf;
+}
+
+template <class T>
+void input_grad_direct(const T* grad_output, const T* weight, T* grad_input, const ConvProblem& p) {
+  const ConvShape& s = p.shape;
+  const int64_t lanes = direct::Vec<T>::size, cg = p.group_out(), H = s.in[1], W = s.in[2];
+  const int64_t gy_row = (s.out[2] + lanes - 1) / lanes * lanes;
+  const direct::Padded pad(s, s.channels, s.padding[1], s.padding[2], lanes);
+  for_each_image_block(p, [&](int64_t, int64_t begin, int64_t end) {
+    auto gxp = scratch<T>(pad.size());
+    auto rows = scratch<T>(gy_row == s.out[2] ? 0 : cg * s.out[1] * gy_row);
+    for (int64_t n = begin; n < end; ++n)
+      for (int64_t g = 0; g < p.groups; ++g) {
+        const T* gy = vector_rows(grad_output + n * p.out_image() + g * cg * s.out_size(), s, cg, gy_row, rows.get());
+        std::fill(gxp.get(), gxp.get() + pad.size(), T(0));
+        direct::input_image(gy, gy_row, s, cg, weight + g * p.group_weight(), pad, gxp.get());
+        T* gx = grad_input + n * p.in_image() + g * s.channels * s.in_size();
+        for (int64_t c = 0; c < s.channels; ++c)
+          for (int64_t i = 0; i < H; ++i) {
+            const T* src = gxp.get() + (c * pad.hp + i + pad.ph) * pad.wp + pad.pw;
+            std::copy(src, src + W, gx + (c * H + i) * W);
+          }
+      }
+  });
+}
+
+/// acc (groups x cg x channels x kernel) += the weight gradient of images [begin, end).
+template <class T>
+void weight_grad_direct(const T* input, const T* grad_output, T* acc, const ConvProblem& p, int64_t begin, int64_t end) {
+  const ConvShape& s = p.shape;
+  const int64_t lanes = direct::Vec<T>::size, images = end - begin;
+  const direct::Padded pad(s, s.channels, s.padding[1], s.padding[2], lanes);
+  const int64_t cg = p.group_out(), OH = s.out[1], OW = s.out[2], L = s.out_size();
+  const bool copy_gy = OW % lanes != 0;  // rows of whole vectors, zeros past OW
+  const int64_t gy_row = copy_gy ? (OW + lanes - 1) / lanes * lanes : OW;
+  auto xp = scratch<T>(images * pad.size());
+  auto gyp = scratch<T>(copy_gy ? images * cg * OH * gy_row : 0);
+  for (int64_t g = 0; g < p.groups; ++g) {
+    for (int64_t n = begin; n < end; ++n)
+      pad.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xp.get() + (n - begin) * pad.size());
+    const T* gy = grad_output + begin * p.out_image() + g * cg * L;
+    int64_t gy_image = p.out_image();
+    if (copy_gy) {
+      gy_image = cg * OH * gy_row;
+      for (int64_t n = 0; n < images; ++n) vector_rows(gy + n * p.out_image(), s, cg, gy_row, gyp.get() + n * gy_image);
+      gy = gyp.get();
+    }
+    direct::weight_images(xp.get(), pad.size(), pad, s, cg, gy, gy_image, gy_row, images, acc + g * p.group_weight());
+  }
+}
+}  // namespace detail
+
 /// output (batch x out_channels x out) = conv(input, weight) + bias (bias may be null).
 template <class T>
 void conv_forward(const T* input, const T* weight, const T* bias, T* output, const ConvProblem& p) {
   const ConvShape& s = p.shape;
+  if constexpr (has_direct<T>())
+    if (use_direct<T>(p)) return detail::forward_direct(input, weight, bias, output, p);
   const int64_t L = s.out_size(), R = s.col_rows(), cg = p.group_out();
   detail::for_each_image_block(p, [&](int64_t, int64_t begin, int64_t end) {
     auto col = detail::scratch<T>(s.is_pointwise() ? 0 : R * L);
@@ -110,6 +227,8 @@ void conv_forward(const T* input, const T* weight, const T* bias, T* output, con
 template <class T>
 void conv_backward_input(const T* grad_output, const T* weight, T* grad_input, const ConvProblem& p) {
   const ConvShape& s = p.shape;
+  if constexpr (has_direct<T>())
+    if (use_direct<T>(p)) return detail::input_grad_direct(grad_output, weight, grad_input, p);
   const int64_t L = s.out_size(), R = s.col_rows(), cg = p.group_out();
   detail::for_each_image_block(p, [&](int64_t, int64_t begin, int64_t end) {
     auto col = detail::scratch<T>(s.is_pointwise() ? 0 : R * L);
@@ -137,6 +256,8 @@ void conv_backward_weight(const T* input, const T* grad_output, T* grad_weight, 
   const ConvShape& s = p.shape;
   const int64_t L = s.out_size(), R = s.col_rows(), cg = p.group_out();
   const int64_t size = p.groups * p.group_weight();
+  bool direct = false;
+  if constexpr (has_direct<T>()) direct = use_direct<T>(p);
   std::fill(grad_weight, grad_weight + size, T(0));
   std::vector<std::vector<T>> partial(static_cast<size_t>(detail::image_blocks(p) - 1));
   const int64_t parts = detail::for_each_image_block(p, [&](int64_t part, int64_t begin, int64_t end) {
@@ -145,6 +266,8 @@ void conv_backward_weight(const T* input, const T* grad_output, T* grad_weight, 
       partial[static_cast<size_t>(part - 1)].assign(static_cast<size_t>(size), T(0));
       acc = partial[static_cast<size_t>(part - 1)].data();
     }
+    if constexpr (has_direct<T>())
+      if (direct) return detail::weight_grad_direct(input, grad_output, acc, p, begin, end);
     auto col = detail::scratch<T>(s.is_pointwise() ? 0 : R * L);
     for (int64_t n = begin; n < end; ++n)
       for (int64_t g = 0; g < p.groups; ++g) {

@@ -58,8 +58,27 @@ TEST_CASE("convolutions match PyTorch") {
        }},
       {"convolution", [](const V& a) { return torch::convolution(a[0], a[1], a[2], {1, 2}, {1, 1}, {1, 1}, false, {0, 0}, 1); }},
       {"conv2d_double", [](const V& a) { return torch::conv2d(a[0], a[1], a[2], 1, 1); }},
+      // The direct kernels' shapes (src/kernels/conv_direct.hpp), and two stride-1 ones they leave lowered.
+      {"conv2d_direct_whole_vectors", [](const V& a) { return torch::conv2d(a[0], a[1], a[2]); }},
+      {"conv2d_direct_wide_padding",
+       [](const V& a) { return F::conv2d(a[0], a[1], F::Conv2dFuncOptions().padding({3, 4}).dilation({2, 3})); }},
+      {"conv2d_direct_groups",
+       [](const V& a) { return F::conv2d(a[0], a[1], F::Conv2dFuncOptions().bias(a[2]).padding({1, 2}).groups(3)); }},
+      {"conv1d_direct_k7", [](const V& a) { return torch::conv1d(a[0], a[1], a[2], 1, 3); }},
+      {"conv2d_lowered_k9", [](const V& a) { return torch::conv2d(a[0], a[1]); }},
+      {"conv2d_lowered_many_rows", [](const V& a) { return torch::conv2d(a[0], a[1], {}, 1, 1); }},
+      {"conv_transpose2d_direct", [](const V& a) { return torch::conv_transpose2d(a[0], a[1], a[2], 1, 1); }},
+      {"conv2d_direct_double", [](const V& a) { return torch::conv2d(a[0], a[1], a[2], 1, 1); }},
   };
   xgrad_test::run_reference_group("conv", table, "conv.json", 1e-5);
+  // Sums of 150 to 350 products (the direct kernels' MNIST shapes): float32 rounding reaches 1e-5
+  // there (conv2d_direct_mnist_shape: PyTorch's float32 value is 3e-6 off the float64 one, ours 9e-6).
+  xgrad_test::OpTable long_sums = {
+      {"conv2d_direct_one_channel", [](const V& a) { return torch::conv2d(a[0], a[1], a[2]); }},
+      {"conv2d_direct_many_channels", [](const V& a) { return torch::conv2d(a[0], a[1], a[2], 1, 1); }},
+      {"conv2d_direct_mnist_shape", [](const V& a) { return torch::conv2d(a[0], a[1], a[2]); }},
+  };
+  xgrad_test::run_reference_group("conv_long_sums", long_sums, "conv.json", 5e-5);
 }
 
 TEST_CASE("convolutions have second derivatives, through ConvolutionBackwardBackward0") {

@@ -233,6 +233,38 @@ case("pixel_unshuffle_3_unbatched", lambda x: F.pixel_unshuffle(x, 3), rnd(1, 3,
 case("pixel_unshuffle_batch_dims", lambda x: F.pixel_unshuffle(x, 2), rnd(3, 1, 2, 2, 2))
 case("pixel_shuffle_int", lambda x: F.pixel_shuffle(x, 2), torch.arange(16).reshape(1, 4, 2, 2))
 
+# ---- convolution: the direct kernels' shapes (src/kernels/conv_direct.hpp) -------------------------
+# Stride-1 convolutions take the direct kernels; these cover what they branch on: one input
+# channel or many, widths that fill whole vectors or not, channel blocks, padding beyond
+# dilation * (k - 1), dilation, groups, kernel widths 1 to 7 (and 9: lowered), float and double.
+GROUP = "conv"
+
+
+def case_long_sums(*args):
+    """A case whose values are sums of 150 to 350 products: float32 rounding is ~1e-5 there."""
+    global GROUP
+    GROUP = "conv_long_sums"
+    case(*args)
+    GROUP = "conv"
+
+
+case_long_sums("conv2d_direct_one_channel", lambda x, w, b: F.conv2d(x, w, b), rnd(3, 1, 11, 13), rnd(14, 1, 5, 5), rnd(14))
+case("conv2d_direct_whole_vectors", lambda x, w, b: F.conv2d(x, w, b), rnd(2, 1, 12, 20), rnd(10, 1, 5, 5), rnd(10))
+case_long_sums("conv2d_direct_many_channels", lambda x, w, b: F.conv2d(x, w, b, padding=1), rnd(2, 6, 9, 20), rnd(14, 6, 3, 3),
+     rnd(14))
+case("conv2d_direct_wide_padding", lambda x, w: F.conv2d(x, w, None, padding=(3, 4), dilation=(2, 3)),
+     rnd(2, 3, 10, 10), rnd(4, 3, 3, 2))
+case("conv2d_direct_groups", lambda x, w, b: F.conv2d(x, w, b, padding=(1, 2), groups=3), rnd(2, 6, 7, 9),
+     rnd(9, 2, 4, 3), rnd(9))
+case("conv1d_direct_k7", lambda x, w, b: F.conv1d(x, w, b, padding=3), rnd(2, 3, 37), rnd(4, 3, 7), rnd(4))
+case("conv2d_lowered_k9", lambda x, w: F.conv2d(x, w), rnd(1, 2, 6, 12), rnd(3, 2, 2, 9))
+case("conv2d_lowered_many_rows", lambda x, w: F.conv2d(x, w, padding=1), rnd(1, 60, 5, 6), rnd(2, 60, 3, 3))
+case("conv_transpose2d_direct", lambda x, w, b: F.conv_transpose2d(x, w, b, padding=1), rnd(2, 4, 5, 6),
+     rnd(4, 3, 3, 3), rnd(3))
+case("conv2d_direct_double", lambda x, w, b: F.conv2d(x, w, b, padding=1), rnd(2, 3, 8, 10).double(),
+     rnd(5, 3, 3, 3).double(), rnd(5).double())
+case_long_sums("conv2d_direct_mnist_shape", lambda x, w, b: F.conv2d(x, w, b), rnd(4, 10, 12, 12), rnd(20, 10, 5, 5), rnd(20))
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv.json")
 with open(out, "w") as f:
     json.dump({"torch": torch.__version__, "cases": CASES, "modules": MODULES, "draws": DRAWS}, f, indent=None,
