@@ -44,3 +44,26 @@ TEST_CASE("init leaves a parameter that requires grad a leaf that requires grad"
   CHECK(w.is_leaf());
   CHECK(w.abs().max().item<float>() <= 0.5f);  // bound = 1 / sqrt(fan_in) = 0.5
 }
+
+TEST_CASE("orthogonal_, sparse_ and dirac_ refuse what torch.nn.init refuses") {
+  namespace init = torch::nn::init;
+  CHECK_THROWS_WITH(init::orthogonal_(torch::empty({3})), "Only tensors with 2 or more dimensions are supported");
+  CHECK_THROWS_WITH(init::orthogonal_(torch::empty({3, 3}, torch::kHalf)), "\"geqrf_cpu\" not implemented for 'Half'");
+  CHECK_THROWS_WITH(init::orthogonal_(torch::empty({3, 3}, torch::kLong)),
+                    "\"normal_kernel_cpu\" not implemented for 'Long'");
+  CHECK_THROWS_WITH(init::dirac_(torch::empty({3, 3})), "Only tensors with 3, 4, or 5 dimensions are supported");
+  CHECK_THROWS_WITH(init::dirac_(torch::empty({3, 2, 3}), 2), "dim 0 must be divisible by groups");
+  CHECK_THROWS_WITH(init::sparse_(torch::empty({3, 2, 3}), 0.5), "Only tensors with 2 dimensions are supported");
+}
+
+TEST_CASE("orthogonal_ gives orthonormal rows or columns, times the gain") {
+  namespace init = torch::nn::init;
+  torch::manual_seed(0);
+  for (auto shape : std::vector<std::vector<int64_t>>{{7, 3}, {3, 7}, {5, 5}, {4, 2, 3, 3}}) {
+    auto w = torch::empty(shape, torch::kDouble);
+    init::orthogonal_(w, 1.5);
+    auto m = w.reshape({shape[0], -1});
+    auto gram = m.size(0) >= m.size(1) ? m.t().mm(m) : m.mm(m.t());  // the short side's Gram matrix
+    CHECK(gram.allclose(2.25 * torch::eye(gram.size(0), torch::kDouble), 0, 1e-12));
+  }
+}

@@ -142,6 +142,9 @@ inline std::vector<Tensor> run_step(const json& step, std::optional<xgrad::Gener
     if (fn == "kaiming_normal_fan_out") return {init::kaiming_normal_(t, 0, xgrad::kFanOut, xgrad::kReLU)};
     if (fn == "xavier_uniform_") return {init::xavier_uniform_(t)};
     if (fn == "xavier_normal_") return {init::xavier_normal_(t, init::calculate_gain(xgrad::kTanh))};
+    if (fn == "orthogonal_") return {init::orthogonal_(t, step.value("gain", 1.0))};
+    if (fn == "sparse_") return {init::sparse_(t, step.at("sparsity"), step.value("std", 0.01))};
+    if (fn == "dirac_") return {init::dirac_(t, step.value("groups", int64_t{1}))};
   }
   if (op == "linear") {
     // nn.Linear's reset_parameters: kaiming_uniform_(weight, a=sqrt(5)), then the bias.

@@ -122,6 +122,12 @@ def run_step(step, gen):
             return torch.nn.init.xavier_uniform_(t)
         if fn == "xavier_normal_":
             return torch.nn.init.xavier_normal_(t, gain=torch.nn.init.calculate_gain("tanh"))
+        if fn == "orthogonal_":
+            return torch.nn.init.orthogonal_(t, gain=step.get("gain", 1.0))
+        if fn == "sparse_":
+            return torch.nn.init.sparse_(t, step["sparsity"], step.get("std", 0.01))
+        if fn == "dirac_":
+            return torch.nn.init.dirac_(t, step.get("groups", 1))
     if op == "linear":
         lin = torch.nn.Linear(step["in"], step["out"], bias=step.get("bias", True))
         return [lin.weight] + ([lin.bias] if lin.bias is not None else [])
@@ -220,6 +226,21 @@ for i, o in ((10, 3), (784, 128), (1, 1), (3, 10), (128, 10)):
         case(f"linear_{i}_{o}_seed{s}", s, [{"op": "linear", "in": i, "out": o}])
 case("linear_no_bias", 0, [{"op": "linear", "in": 10, "out": 3, "bias": False}])
 case("mlp_784_128_10", 0, [{"op": "linear", "in": 784, "out": 128}, {"op": "linear", "in": 128, "out": 10}])
+# orthogonal_ draws a normal matrix and orthonormalises it with LAPACK's QR (geqrf + orgqr: the
+# same OpenBLAS routines python3-torch calls, so the bits match); sparse_ draws a normal_ and one
+# randperm per column; dirac_ draws nothing (the state hash checks that too).
+for name, seed, shape, dt, extra in (("tall", 0, [10, 4], "float32", {}), ("wide_gain", 1, [3, 5], "float32", {"gain": 0.5}),
+                                     ("square", 0, [6, 6], "float32", {}), ("conv", 3, [2, 3, 2, 2], "float32", {}),
+                                     ("float64", 2, [5, 3], "float64", {}), ("blocked", 0, [64, 300], "float32", {"gain": 2.0}),
+                                     ("blocked_float64", 4, [130, 70], "float64", {}), ("one_row", 0, [1, 7], "float32", {}),
+                                     ("empty", 0, [0, 3], "float32", {})):
+    case(f"init_orthogonal_{name}", seed, [{"op": "init", "fn": "orthogonal_", "shape": shape, "dtype": dt, **extra}])
+for name, shape, extra in (("half", [4, 3], {"sparsity": 0.5}), ("std", [10, 7], {"sparsity": 0.3, "std": 0.2}),
+                           ("none", [5, 2], {"sparsity": 0.0}), ("all", [3, 4], {"sparsity": 1.0})):
+    case(f"init_sparse_{name}", 0, [{"op": "init", "fn": "sparse_", "shape": shape, "dtype": "float32", **extra}])
+for name, shape, groups in (("3d_groups", [4, 2, 3], 2), ("4d", [3, 3, 3, 3], 1), ("5d", [2, 4, 3, 3, 3], 1),
+                            ("4d_groups", [6, 2, 5, 4], 3)):
+    case(f"init_dirac_{name}", 0, [{"op": "init", "fn": "dirac_", "shape": shape, "dtype": "float32", "groups": groups}])
 
 # The other dtypes: integers of every width, and float16/bfloat16 (11- and 8-bit uniforms, their
 # 16-bit Box-Muller, and the scalar path below 16 elements).

@@ -47,6 +47,14 @@ Tensor constant_(Tensor tensor, Scalar value);
 Tensor ones_(Tensor tensor);
 Tensor zeros_(Tensor tensor);
 Tensor eye_(Tensor matrix);
+/// The identity of a convolution: zeros, with a 1 at the centre of kernel (o, o % in) for each
+/// output channel o of each group (3-, 4- or 5-d tensors). Python's `groups`; libtorch has none.
+Tensor dirac_(Tensor tensor, int64_t groups = 1);
+/// A (semi-)orthogonal matrix (dims after the first flattened), times gain: the Q of the QR
+/// factorisation of a normal matrix, its columns' signs fixed by R's diagonal (Saxe et al. 2013).
+Tensor orthogonal_(Tensor tensor, double gain = 1.0);
+/// N(0, std^2), then in each column ceil(sparsity * rows) entries, chosen by randperm, set to 0.
+Tensor sparse_(Tensor tensor, double sparsity, double std = 0.01);
 /// U(-bound, bound), bound = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
 Tensor kaiming_uniform_(Tensor tensor, double a = 0, FanModeType mode = kFanIn,
                         NonlinearityType nonlinearity = kLeakyReLU);
