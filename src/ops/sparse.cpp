@@ -89,14 +89,14 @@ Tensor unravel(const std::vector<int64_t>& linear, IntArrayRef sparse_sizes) {
   return long_tensor(out, {k, n});
 }
 
-/// `values` (nnz x dense) summed into n rows: row r gets every values[j] with target[j] == r.
-Tensor sum_rows(const Tensor& values, const std::vector<int64_t>& target, int64_t n) {
+/// `values` (nnz x dense) summed into the n rows of `out` (zeros, n x dense, viewed as such): row
+/// r gets every values[j] with target[j] == r.
+void sum_rows(const Tensor& out, const Tensor& values, const std::vector<int64_t>& target, int64_t n) {
   DimVector sizes(values.sizes());
   sizes[0] = n;
   NoGradGuard no_grad;
-  Tensor out = zeros(sizes, values.scalar_type());
-  if (!target.empty()) out.index_add_(0, long_tensor(target, {static_cast<int64_t>(target.size())}), values);
-  return out;
+  if (!target.empty())
+    out.view(sizes.ref()).index_add_(0, long_tensor(target, {static_cast<int64_t>(target.size())}), values);
 }
 
 }  // namespace
@@ -276,7 +276,10 @@ Tensor Tensor::coalesce() const {
     if (unique.empty() || unique.back() != linear[j]) unique.push_back(linear[j]);
     target[j] = static_cast<int64_t>(unique.size()) - 1;
   }
-  Tensor values = sum_rows(part(coo.values), target, static_cast<int64_t>(unique.size()));
+  DimVector value_sizes(part(coo.values).sizes());
+  value_sizes[0] = static_cast<int64_t>(unique.size());
+  Tensor values = zeros(value_sizes.ref(), scalar_type());
+  sum_rows(values, part(coo.values), target, value_sizes[0]);
   return make_sparse(sizes(), unravel(unique, sparse_sizes), values, /*coalesced=*/true);
 }
 
@@ -287,8 +290,8 @@ Tensor Tensor::to_dense(std::optional<ScalarType> dtype) const {
   const IntArrayRef sparse_sizes(sizes().data(), static_cast<size_t>(coo.sparse_dim));
   int64_t rows = 1;
   for (int64_t s : sparse_sizes) rows *= s;
-  Tensor flat = sum_rows(part(coo.values), linear_indices(part(coo.indices), sparse_sizes), rows);
-  Tensor dense = flat.reshape(sizes());
+  Tensor dense = zeros(sizes(), scalar_type());  // a new tensor, no view
+  sum_rows(dense, part(coo.values), linear_indices(part(coo.indices), sparse_sizes), rows);
   return dtype ? dense.to(*dtype) : dense;
 }
 
