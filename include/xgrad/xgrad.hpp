@@ -46,6 +46,7 @@
 #include "xgrad/ops/normalization.hpp"
 #include "xgrad/ops/reduction.hpp"
 #include "xgrad/ops/shape_ops.hpp"
+#include "xgrad/ops/sparse.hpp"
 #include "xgrad/core/warning.hpp"
 #include "xgrad/nn/functional/activation.hpp"
 #include "xgrad/nn/functional/conv.hpp"

@@ -13,6 +13,7 @@ Tensor alias_without_history(const Tensor& t) {
   const TensorImpl& src = *t.unsafeGetTensorImpl();
   auto impl = xgrad::detail::make_pooled<TensorImpl>(src.storage, src.storage_offset, src.sizes, src.strides, src.dtype);
   impl->is_inference = src.is_inference;
+  impl->sparse = src.sparse;
   return Tensor(std::move(impl));
 }
 }  // namespace

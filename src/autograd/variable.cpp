@@ -21,6 +21,10 @@ bool Tensor::requires_grad() const {
 
 Tensor& Tensor::set_requires_grad(bool requires_grad) const {
   if (requires_grad) {
+    // See Note [Sparse COO tensors] in xgrad/ops/sparse.hpp.
+    XGRAD_CHECK(!is_sparse(),
+                "xgrad does not support autograd through sparse tensors (no sparse gradients): a sparse tensor cannot "
+                "require grad; use to_dense() first");
     // See Note [Complex autograd] in src/ops/complex.cpp.
     XGRAD_CHECK(!is_complex(), "xgrad does not support autograd on complex tensors: a {} tensor cannot require grad",
                 scalar_type_name(dtype()));
@@ -63,6 +67,7 @@ void Tensor::set_data(const Tensor& new_data) const {
   self.sizes = from.sizes;
   self.strides = from.strides;
   self.dtype = from.dtype;
+  self.sparse = from.sparse;
   self.refresh();
 }
 
@@ -208,6 +213,7 @@ Tensor Tensor::detach() const {
   auto impl = xgrad::detail::make_pooled<TensorImpl>(impl_->storage, impl_->storage_offset, impl_->sizes, impl_->strides,
                                            impl_->dtype);
   impl->is_inference = impl_->is_inference;
+  impl->sparse = impl_->sparse;  // a sparse tensor's detach shares its indices and values
   return Tensor(std::move(impl));
 }
 
@@ -221,6 +227,7 @@ Tensor Tensor::variable_data() const {
   auto impl = xgrad::detail::make_pooled<TensorImpl>(std::move(alias), impl_->storage_offset, impl_->sizes,
                                                      impl_->strides, impl_->dtype);
   impl->is_inference = impl_->is_inference;
+  impl->sparse = impl_->sparse;
   return Tensor(std::move(impl));
 }
 

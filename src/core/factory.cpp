@@ -8,6 +8,7 @@
 
 #include "ops/op_utils.hpp"
 #include "xgrad/core/format.hpp"
+#include "xgrad/ops/sparse.hpp"
 
 namespace xgrad {
 
@@ -16,10 +17,14 @@ void detail::check_tensor_options(const TensorOptions& options) {
   if (device.is_cuda()) throw Error("Torch not compiled with CUDA enabled");
   XGRAD_CHECK(device.is_cpu(), "xgrad computes on the CPU only: tensors on device '{}' are not supported",
               device.str());
+  if (options.layout() == kSparse)  // empty and zeros make sparse tensors before they get here
+    throw Error(
+        "xgrad makes sparse tensors with empty, zeros, sparse_coo_tensor and to_sparse only (xgrad/ops/sparse.hpp): "
+        "this factory does not take layout Sparse");
   if (options.layout() != kStrided) {
     std::ostringstream layout;
     layout << options.layout();
-    throw Error("xgrad's tensors are strided (dense) only: layout " + layout.str() + " is not supported");
+    throw Error("xgrad's tensors are strided or sparse COO only: layout " + layout.str() + " is not supported");
   }
 }
 
@@ -36,10 +41,12 @@ ScalarType type_of(const Scalar& s) {
 }  // namespace
 
 Tensor empty(IntArrayRef size, TensorOptions options) {
+  if (options.layout() == kSparse) return detail::sparse_empty(size, options);
   return finish(detail::make_empty(size, options.dtype()), options);
 }
 
 Tensor zeros(IntArrayRef size, TensorOptions options) {
+  if (options.layout() == kSparse) return detail::sparse_empty(size, options);
   Tensor t = detail::make_empty(size, options.dtype());
   std::memset(t.data_ptr(), 0, t.nbytes());
   return finish(t, options);
@@ -48,6 +55,7 @@ Tensor zeros(IntArrayRef size, TensorOptions options) {
 Tensor ones(IntArrayRef size, TensorOptions options) { return full(size, 1, options.dtype(options.dtype())); }
 
 Tensor full(IntArrayRef size, const Scalar& fill_value, TensorOptions options) {
+  XGRAD_CHECK(options.layout() != kSparse, "full(...) is not implemented for sparse layout");
   Tensor t = detail::make_empty(size, options.has_dtype() ? options.dtype() : type_of(fill_value));
   detail::fill_raw(t, detail::checked_scalar_in(fill_value, t.scalar_type()));  // as fill_: 1000 into int8 throws
   return finish(t, options);
@@ -59,8 +67,10 @@ Tensor scalar_tensor(const Scalar& s, TensorOptions options) {
 
 namespace {
 TensorOptions like(const Tensor& t, const std::optional<TensorOptions>& options) {
-  if (!options) return TensorOptions(t.scalar_type());
-  return options->has_dtype() ? *options : options->dtype(t.scalar_type());
+  // A sparse tensor's likes are sparse, as PyTorch's (empty_like, zeros_like).
+  TensorOptions o = options ? *options : TensorOptions();
+  if (!o.has_layout()) o = o.layout(t.layout());
+  return o.has_dtype() ? o : o.dtype(t.scalar_type());
 }
 }  // namespace
 

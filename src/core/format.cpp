@@ -157,8 +157,9 @@ class BodyWriter {
     }
   }
 
-  std::string write() const {
-    return write_dim(0, 0, 7);
+  /// `indent`: the column the body starts at ("tensor(" is 7 columns).
+  std::string write(int64_t indent = 7) const {
+    return write_dim(0, 0, indent);
   }
   std::string scalar() const {
     // A 0-d tensor: formatted alone, with no padding.
@@ -249,6 +250,34 @@ std::string tuple_text(IntArrayRef sizes) {
   return s + (sizes.size() == 1 ? ",)" : ")");
 }
 
+/// Python's _tensor_str: the body of a strided tensor starting at column `indent` ("[]" if empty).
+std::string body_text(const Tensor& t, int64_t indent) {
+  if (t.numel() == 0) return "[]";
+  Values values = read_values(t);
+  BodyWriter writer(values, t.numel() > kThreshold);
+  return t.dim() == 0 ? writer.scalar() : writer.write(indent);
+}
+
+/// Python prints the default dtype, its complex dtype, int64 and bool without a dtype suffix.
+bool shows_dtype(ScalarType dt) {
+  return dt != default_dtype() && dt != default_complex_dtype() && dt != kLong && dt != kBool;
+}
+
+/// A sparse COO tensor's body, "indices=tensor(...),\n       values=tensor(...)", and its
+/// suffixes (size, nnz, dtype, layout), as _tensor_str.py's sparse branch writes them.
+std::string sparse_body(const Tensor& t, std::vector<std::string>& suffixes) {
+  suffixes.push_back("size=" + tuple_text(t.sizes()));
+  suffixes.push_back("nnz=" + std::to_string(t._nnz()));
+  if (shows_dtype(t.scalar_type())) suffixes.push_back(std::string("dtype=torch.") + dtype_name(t.scalar_type()));
+  const std::string indices_prefix = "indices=tensor(", values_prefix = "values=tensor(";
+  const Tensor indices = t._indices(), values = t._values();
+  std::string indices_text = body_text(indices, 7 + static_cast<int64_t>(indices_prefix.size()));
+  if (indices.numel() == 0) indices_text += ", size=" + tuple_text(indices.sizes());
+  std::string values_text = body_text(values, 7 + static_cast<int64_t>(values_prefix.size()));
+  if (values.numel() == 0) values_text += ", size=" + tuple_text(values.sizes());
+  return indices_prefix + indices_text + "),\n" + std::string(7, ' ') + values_prefix + values_text + ")";
+}
+
 }  // namespace
 
 std::string format_sizes(IntArrayRef sizes) {
@@ -267,7 +296,10 @@ std::string repr(const Tensor& t) {
 std::string repr_with(const Tensor& t, const std::string& grad_fn_name, bool requires_grad) {
   std::string body;
   std::vector<std::string> suffixes;
-  if (t.numel() == 0) {
+  if (t.is_sparse()) {
+    body = sparse_body(t, suffixes);
+    suffixes.push_back("layout=torch.sparse_coo");
+  } else if (t.numel() == 0) {
     body = "[]";
     if (t.dim() != 1) suffixes.push_back("size=" + tuple_text(t.sizes()));
     if (t.scalar_type() != default_dtype()) suffixes.push_back(std::string("dtype=torch.") + dtype_name(t.scalar_type()));
@@ -278,7 +310,7 @@ std::string repr_with(const Tensor& t, const std::string& grad_fn_name, bool req
     // Python omits the dtype for the default dtype, its complex dtype, int64 and bool, whose values
     // show the kind.
     const ScalarType dt = t.scalar_type();
-    if (dt != default_dtype() && dt != default_complex_dtype() && dt != kLong && dt != kBool) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
+    if (shows_dtype(dt)) suffixes.push_back(std::string("dtype=torch.") + dtype_name(dt));
   }
   if (!grad_fn_name.empty())
     suffixes.push_back("grad_fn=<" + grad_fn_name + ">");
@@ -289,10 +321,12 @@ std::string repr_with(const Tensor& t, const std::string& grad_fn_name, bool req
   std::string s = "tensor(" + body;
   size_t last_newline = s.rfind('\n');
   size_t cur = (last_newline == std::string::npos ? s.size() : s.size() - last_newline - 1) + 2;
+  bool force_newline = t.is_sparse();  // a sparse tensor's first suffix always starts a line
   for (const std::string& x : suffixes) {
-    if (cur + x.size() + 2 > static_cast<size_t>(kLineWidth)) {
+    if (force_newline || cur + x.size() + 2 > static_cast<size_t>(kLineWidth)) {
       s += ",\n       " + x;
       cur = 7 + x.size();
+      force_newline = false;
     } else {
       s += ", " + x;
       cur += x.size() + 2;

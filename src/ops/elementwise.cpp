@@ -635,6 +635,7 @@ bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool e
 /// An integer or bool result is not differentiable: like PyTorch, it gets no grad_fn.
 Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy) {
   if (x.scalar_type() == dtype && !copy) return x;
+  if (x.is_sparse()) return detail::sparse_copy(x, dtype);  // never requires grad (See Note [Sparse COO tensors])
   Tensor y = detail::make_empty(x.sizes(), dtype);
   detail::copy_raw(y, x);
   // A complex result is recorded too, and set_history refuses it (See Note [Complex autograd]).
@@ -645,6 +646,7 @@ Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy) {
 
 /// clone(x): a contiguous copy      d/dx = grad
 Tensor clone(const Tensor& x) {
+  if (x.is_sparse()) return detail::sparse_copy(x, std::nullopt);  // never requires grad
   Tensor y = detail::contiguous_raw(x, /*force=*/true);
   return record("CloneBackward0", y, {x}, [](const Tensor& g) -> variable_list { return {g}; });
 }

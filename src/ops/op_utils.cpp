@@ -34,6 +34,7 @@ Tensor make_empty_strided(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
 
 Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset) {
   const TensorImpl& b = *base.unsafeGetTensorImpl();
+  if (b.sparse) throw_if_sparse_view(base);
   auto impl = detail::make_pooled<TensorImpl>(b.storage, storage_offset, std::move(sizes), std::move(strides), b.dtype);
   impl->is_inference = b.is_inference;  // a view of an inference tensor is one; of a normal tensor, not
   return Tensor(std::move(impl));

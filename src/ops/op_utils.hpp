@@ -19,6 +19,10 @@ Tensor make_empty_strided(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
 /// An alias of `base`'s storage with the given geometry, for use inside ops: autograd does not
 /// see it as a view (no base, no CreationMeta). View ops use view_of.
 Tensor make_view(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset);
+/// A sparse tensor has no strided data to view: every view (as_strided) of one throws (ops/sparse.cpp).
+void throw_if_sparse_view(const Tensor& base);
+/// clone (no dtype) or to(dtype) of a sparse tensor: its indices and values copied (ops/sparse.cpp).
+Tensor sparse_copy(const Tensor& x, std::optional<ScalarType> dtype);
 /// make_view, registered as a view of `base` (See Note [Views and in-place ops]): what view ops
 /// return.
 Tensor view_of(const Tensor& base, DimVector sizes, DimVector strides, int64_t storage_offset);

@@ -33,10 +33,16 @@ TEST_CASE("getDeprecatedTypeProperties: one object per (backend, dtype), convert
   CHECK(at::getDeprecatedTypeProperties(Backend::SparseCPU, at::kFloat).id() == 7 * 19 + 6);
   CHECK(at::getDeprecatedTypeProperties(Backend::Undefined, at::kFloat).toString() == "UndefinedType");
 
-  // A tensor made from them: strided CPU ones are made, the others refused.
+  // A tensor made from them: strided CPU and sparse COO CPU ones are made, the others refused.
   auto t = at::zeros({2}, cpu_float.toScalarType(at::kDouble));
   CHECK(t.scalar_type() == at::kDouble);
-  CHECK_THROWS(at::empty({5}, sparse_byte));
+  auto s = at::empty({5}, sparse_byte);  // libtorch's TensorOptionsTest.ConstructsWellFromCPUTensors
+  CHECK(s.layout() == at::kSparse);
+  CHECK(s.options().layout() == at::kSparse);
+  CHECK(s.scalar_type() == at::kByte);
+  CHECK(s._nnz() == 0);
+  CHECK_THROWS_WITH(at::empty({5}, at::getDeprecatedTypeProperties(Backend::SparseCUDA, at::kByte)),
+                    "Torch not compiled with CUDA enabled");
 }
 
 TEST_CASE("Backend: c10's names, layouts and device types", "[backend]") {

@@ -58,8 +58,11 @@ TEST_CASE("TensorOptions keep device and layout; factories make strided CPU tens
   CHECK_THROWS_WITH(torch::randn({2}, torch::device("cuda:1")), "Torch not compiled with CUDA enabled");
   CHECK_THROWS_WITH(torch::ones({2}, torch::device(torch::kMPS)),
                     "xgrad computes on the CPU only: tensors on device 'mps' are not supported");
-  CHECK_THROWS_WITH(torch::empty({2}, torch::layout(torch::kSparse)),
-                    "xgrad's tensors are strided (dense) only: layout Sparse is not supported");
+  CHECK_THROWS_WITH(torch::empty({2}, torch::layout(torch::kMkldnn)),
+                    "xgrad's tensors are strided or sparse COO only: layout Mkldnn is not supported");
+  CHECK(torch::empty({2}, torch::layout(torch::kSparse)).is_sparse());  // core/test_sparse.cpp tests the rest
+  CHECK_THROWS_WITH(torch::arange(3, torch::layout(torch::kSparse)),
+                    Catch::StartsWith("xgrad makes sparse tensors with empty, zeros, sparse_coo_tensor and to_sparse"));
   Tensor x = torch::ones({2});
   CHECK_THROWS_WITH(x.to(torch::kCUDA), "Torch not compiled with CUDA enabled");
   CHECK_THROWS_WITH(x.to(Device("cuda"), torch::kFloat), "Torch not compiled with CUDA enabled");

@@ -1,8 +1,8 @@
 // backend.hpp: the legacy "type" of a tensor as old libtorch code names it: a Backend (a device
 // type and a layout: CPU, SparseCPU, CUDA, ...) with a dtype, as c10's Backend and ATen's
 // DeprecatedTypeProperties (`at::CPU(kFloat)`, `getDeprecatedTypeProperties(Backend::CPU, kByte)`),
-// which convert to the TensorOptions they stand for. xgrad computes on strided CPU tensors only:
-// the other backends are names that convert, and a factory asked for them throws (factory.cpp).
+// which convert to the TensorOptions they stand for. CPU gives strided tensors, SparseCPU sparse COO
+// ones (ops/sparse.hpp); other backends are names that convert, and factories refuse them.
 // Read next: tensor_options.hpp.
 #pragma once
 

@@ -75,13 +75,16 @@ class Tensor {
   int64_t storage_offset() const { return impl_->storage_offset; }
   /// The memory this tensor views (c10::Storage's reading side: data(), data_ptr(), nbytes()),
   /// shared with its views; element storage_offset() is where this tensor's first element is.
-  const Storage& storage() const { return *impl_->storage; }
-  bool has_storage() const { return impl_ != nullptr && impl_->storage != nullptr; }
+  /// A sparse tensor has none: PyTorch's NotImplementedError.
+  const Storage& storage() const;
+  bool has_storage() const { return impl_ != nullptr && impl_->storage != nullptr && !impl_->sparse; }
   /// Whether both tensors view the same memory.
   bool is_alias_of(const Tensor& other) const { return impl_->storage == other.impl_->storage; }
-  TensorOptions options() const { return TensorOptions(dtype()); }
+  TensorOptions options() const { return TensorOptions(dtype()).device(device()).layout(layout()); }
   Device device() const { return Device(); }
-  Layout layout() const { return kStrided; }  // every xgrad tensor is strided (dense)
+  /// kStrided, or kSparse for a sparse COO tensor (ops/sparse.hpp).
+  Layout layout() const { return impl_->sparse ? kSparse : kStrided; }
+  bool is_sparse() const { return impl_->sparse != nullptr; }
   bool is_cpu() const { return true; }
   bool is_floating_point() const { return xgrad::is_floating_point(dtype()); }
   bool is_complex() const { return xgrad::isComplexType(dtype()); }
@@ -173,6 +176,25 @@ class Tensor {
   Tensor cpu() const { return *this; }
   Tensor contiguous() const;
   Tensor clone() const;
+
+  // ---- sparse COO tensors (see ops/sparse.hpp) ------------------------------------------------
+  /// The values as a strided tensor (a copy for a sparse tensor; this tensor for a strided one).
+  Tensor to_dense(std::optional<ScalarType> dtype = std::nullopt) const;
+  /// A sparse COO copy with all dims sparse, or the first `sparse_dim` (the rest dense).
+  Tensor to_sparse() const;
+  Tensor to_sparse(int64_t sparse_dim) const;
+  int64_t _nnz() const;
+  int64_t sparse_dim() const;
+  int64_t dense_dim() const;
+  /// indices (sparse_dim x nnz, int64) and values (nnz x dense sizes), coalesced or not.
+  Tensor _indices() const;
+  Tensor _values() const;
+  /// The same, for a coalesced tensor only (PyTorch's error otherwise).
+  Tensor indices() const;
+  Tensor values() const;
+  bool is_coalesced() const;
+  /// Indices sorted, duplicates summed.
+  Tensor coalesce() const;
 
   // ---- views: share storage (see ops/shape_ops.hpp) -----------------------------------------
   Tensor view(IntArrayRef size) const;

@@ -1,6 +1,7 @@
 // tensor_impl.hpp: TensorImpl, what a Tensor handle points to. A tensor is a view of a Storage:
 // an offset, sizes and strides (in elements), a dtype, and, when autograd is involved, an
-// AutogradMeta (autograd/autograd_meta.hpp). Read next: tensor.hpp.
+// AutogradMeta (autograd/autograd_meta.hpp). A sparse COO tensor has no strided data of its own:
+// its values live in two tensors (SparseCoo below; ops/sparse.hpp). Read next: tensor.hpp.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,22 @@ class VariableVersion {
   const Storage* storage_;
 };
 
+struct TensorImpl;
+
+/// The parts of a sparse COO tensor (layout kSparse), as PyTorch's SparseTensorImpl holds them:
+/// `indices` (int64, sparse_dim x nnz) and `values` (nnz x the dense sizes), and whether the
+/// indices are known sorted without duplicates. See Note [Sparse COO tensors] in ops/sparse.hpp.
+struct SparseCoo {
+  std::shared_ptr<TensorImpl> indices;
+  std::shared_ptr<TensorImpl> values;
+  int64_t sparse_dim = 0;
+  int64_t dense_dim = 0;
+  bool coalesced = false;
+};
+
+/// Thrown when code reaches for the strided data of a sparse tensor (src/ops/sparse.cpp).
+[[noreturn]] void throw_sparse_has_no_data();
+
 struct TensorImpl {
   TensorImpl(std::shared_ptr<Storage> storage, int64_t storage_offset, DimVector sizes, DimVector strides,
              ScalarType dtype);
@@ -43,7 +60,10 @@ struct TensorImpl {
 
   /// Recomputes numel and is_contiguous after sizes or strides change.
   void refresh();
+  /// The first element's address; a sparse tensor has none (every op that reads or writes
+  /// elements comes through here, so none can take a sparse tensor's storage for its values).
   void* data() const {
+    if (sparse) throw_sparse_has_no_data();
     return static_cast<char*>(storage->data()) + storage_offset * static_cast<int64_t>(element_size(dtype));
   }
   template <class T>
@@ -59,6 +79,8 @@ struct TensorImpl {
   /// Made under InferenceMode (See Note [Inference tensors] in grad_mode.hpp): set at
   /// construction from the thread's mode; a view takes its base's.
   bool is_inference = false;
+  /// Set for a sparse COO tensor (layout kSparse), whose storage is empty; null for a strided one.
+  std::shared_ptr<const SparseCoo> sparse;
 
   VariableVersion version_counter() const { return VariableVersion(is_inference ? nullptr : storage.get()); }
   /// Counts an in-place write; PyTorch's error for an inference tensor outside InferenceMode.

@@ -1,7 +1,7 @@
 // tensor_options.hpp: TensorOptions, the bundle of settings a factory takes
 // (`torch::zeros({2}, torch::dtype(torch::kDouble).requires_grad(true))`). Its device and layout
-// are kept as given, but a factory asked for anything other than a strided CPU tensor throws
-// (xgrad computes on the CPU only; device.hpp). Read next: tensor.hpp.
+// are kept as given; another device throws (CPU only: device.hpp); layout kSparse makes a sparse
+// COO tensor where PyTorch's factories do (ops/sparse.hpp). Read next: tensor.hpp.
 #pragma once
 
 #include <utility>
