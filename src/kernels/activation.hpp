@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include <xsimd/xsimd.hpp>
 
@@ -22,7 +24,8 @@ struct Elu {
         negiptcoef(static_cast<T>(input_scale)) {}
   template <class V>
   V operator()(V x) const {
-    return vselect(x <= V(T(0)), xsimd::expm1(x * V(negiptcoef)) * V(negcoef), x * V(poscoef));
+    // exp(.) - 1 rather than expm1, as ATen's kernel writes it: tiny negative x give exactly 0
+    return vselect(x <= V(T(0)), (xsimd::exp(x * V(negiptcoef)) - V(T(1))) * V(negcoef), x * V(poscoef));
   }
 };
 
@@ -55,7 +58,8 @@ struct Gelu {
       V inner = V(beta) * (x + V(kappa) * (x * x * x));
       return V(T(0.5)) * x * (V(T(1)) + xsimd::tanh(inner));
     }
-    return x * V(T(0.5)) * (V(T(1)) + xsimd::erf(x * V(static_cast<T>(M_SQRT1_2))));
+    // + 0: where the product is zero (x far below 0, or x = -0) ATen's vectorised kernel gives +0
+    return x * V(T(0.5)) * (V(T(1)) + xsimd::erf(x * V(static_cast<T>(M_SQRT1_2)))) + V(T(0));
   }
 };
 
@@ -80,6 +84,82 @@ struct GeluBackward {
     V cdf = V(T(0.5)) * (V(T(1)) + xsimd::erf(x * V(static_cast<T>(M_SQRT1_2))));
     V pdf = V(alpha) * xsimd::exp(x * x * V(T(-0.5)));
     return g * (cdf + x * pdf);
+  }
+};
+
+// ---- bfloat16 step by step -----------------------------------------------------------------------
+// PyTorch 1.13 runs gelu(approximate="tanh") and silu on bfloat16 in Vectorized<BFloat16>, whose
+// every arithmetic step and every math function rounds its float result to bfloat16. These
+// functors compute on float values and round after each step the same way, so that their results
+// are PyTorch's bit for bit (see Note [Reduced-precision activations] in src/ops/activation_utils.hpp).
+
+/// v rounded to bfloat16's precision (round to nearest even, as c10's round_to_nearest_even), kept
+/// in float. NaN stays NaN.
+inline float round_bf16(float v) {
+  if (v != v) return v;
+  uint32_t u;
+  std::memcpy(&u, &v, sizeof u);
+  u = (u + (((u >> 16) & 1u) + 0x7FFFu)) & 0xFFFF0000u;
+  std::memcpy(&v, &u, sizeof v);
+  return v;
+}
+template <class A>
+inline xsimd::batch<float, A> round_bf16(const xsimd::batch<float, A>& v) {
+  using U = xsimd::batch<uint32_t, A>;
+  U u = xsimd::bitwise_cast<U>(v);
+  u = (u + (((u >> 16) & U(1u)) + U(0x7FFFu))) & U(0xFFFF0000u);
+  return vselect(visnan(v), v, xsimd::bitwise_cast<xsimd::batch<float, A>>(u));
+}
+/// Double values are never bfloat16's: visit_floating instantiates these functors for them too.
+template <class V, std::enable_if_t<!std::is_same<scalar_of_t<V>, float>::value, int> = 0>
+inline V round_bf16(const V& v) {
+  return v;
+}
+
+/// gelu(x, "tanh") on bfloat16 values: 0.5 x (1 + tanh(beta (x + kappa x^3))), each step rounded
+struct GeluTanhBf16 {
+  template <class V>
+  V operator()(V x) const {
+    const V beta(round_bf16(static_cast<float>(M_SQRT2 * M_2_SQRTPI * 0.5))), kappa(round_bf16(0.044715f));
+    const V one(1.0f), half(0.5f);
+    V x_cube = round_bf16(round_bf16(x * x) * x);
+    V inner = round_bf16(beta * round_bf16(x + round_bf16(kappa * x_cube)));
+    return round_bf16(round_bf16(half * x) * round_bf16(one + round_bf16(xsimd::tanh(inner))));
+  }
+};
+/// gelu_backward(g, x, "tanh") on bfloat16 values, each step rounded, in ATen's order:
+/// g (right / 2 + left (1 - t^2) beta (1 + 3 kappa x^2)), left = x / 2, right = 1 + t
+struct GeluTanhBackwardBf16 {
+  template <class V>
+  V operator()(V g, V x) const {
+    const V beta(round_bf16(static_cast<float>(M_SQRT2 * M_2_SQRTPI * 0.5))), kappa(round_bf16(0.044715f));
+    const V one(1.0f), half(0.5f), three_kappa(round_bf16(3.0f * round_bf16(0.044715f)));
+    V x_sq = round_bf16(x * x);
+    V x_cube = round_bf16(x_sq * x);
+    V inner = round_bf16(beta * round_bf16(x + round_bf16(kappa * x_cube)));
+    V t = round_bf16(xsimd::tanh(inner));
+    V left = round_bf16(half * x), right = round_bf16(one + t);
+    V left_derivative = round_bf16(half * right);
+    V tanh_derivative = round_bf16(one - round_bf16(t * t));
+    V inner_derivative = round_bf16(beta * round_bf16(one + round_bf16(three_kappa * x_sq)));
+    V right_derivative = round_bf16(round_bf16(left * tanh_derivative) * inner_derivative);
+    return round_bf16(g * round_bf16(left_derivative + right_derivative));
+  }
+};
+/// silu(x) = x / (1 + exp(-x)) on bfloat16 values, each step rounded
+struct SiluBf16 {
+  template <class V>
+  V operator()(V x) const {
+    return round_bf16(x / round_bf16(V(1.0f) + round_bf16(xsimd::exp(-x))));
+  }
+};
+/// silu_backward(g, x) = g s (1 + x (1 - s)), s = 1 / (1 + exp(-x)), on bfloat16 values, each step rounded
+struct SiluBackwardBf16 {
+  template <class V>
+  V operator()(V g, V x) const {
+    const V one(1.0f);
+    V s = round_bf16(one / round_bf16(one + round_bf16(xsimd::exp(-x))));
+    return round_bf16(round_bf16(g * s) * round_bf16(one + round_bf16(x * round_bf16(one - s))));
   }
 };
 

@@ -4,6 +4,7 @@
 // Read next: softmax.cpp.
 #include "xgrad/ops/activation.hpp"
 
+#include "ops/activation_utils.hpp"
 #include "ops/pointwise.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
@@ -25,7 +26,8 @@ using kernels::vselect;
 /// a create_graph gradient of relu requires grad as PyTorch's does.
 /// d/dg = threshold_backward(gg, y, t), d/dy = 0      saves: y
 Tensor threshold_backward(const Tensor& g, const Tensor& y, const Scalar& threshold) {
-  const double t = threshold.toDouble();
+  // ATen's threshold kernel compares in the tensor's own type: a bfloat16 threshold is rounded first
+  const double t = detail::round_to(result_type(g, y), threshold.toDouble());
   Tensor out = detail::zip(g, y, result_type(g, y), [t](auto a, auto b) { return vselect(b <= lit(b, t), lit(a, 0.0), a); });
   return record("ThresholdBackwardBackward0", out, {g, y}, save(y),
                 [threshold](const Tensor& gg, const Tensor& y) -> variable_list {
@@ -106,8 +108,14 @@ Tensor softplus_backward(const Tensor& g, const Tensor& x, const Scalar& beta, c
 /// log_sigmoid_backward(g, x) = g * sigmoid(-x), fused
 /// d/dg = log_sigmoid_backward(gg, x), d/dx = gg * g * (s - 1) * s, s = sigmoid(x)      saves: g, x
 Tensor log_sigmoid_backward(const Tensor& g, const Tensor& x) {
-  Tensor out = detail::zip_floating(g, x, result_type(g, x), {"log_sigmoid_backward_cpu", false, true}, [](auto gv, auto xv) {
-    return gv / (lit(xv, 1.0) + xsimd::exp(xv));  // sigmoid(-x) = 1 / (1 + exp(x))
+  // ATen's formula, from the buffer b = exp(-|x|) its forward keeps (in x's type, so bfloat16's is
+  // rounded): g * (1 - b / (1 + b)) for x < 0, g * b / (1 + b) otherwise (both sigmoid(-x))
+  const bool bf16 = result_type(g, x) == kBFloat16;
+  Tensor out = detail::zip_floating(g, x, result_type(g, x), {"log_sigmoid_backward_cpu", false, true}, [bf16](auto gv, auto xv) {
+    auto b = xsimd::exp(-xsimd::abs(xv));
+    if (bf16) b = kernels::round_bf16(b);
+    auto q = b / (lit(xv, 1.0) + b);
+    return vselect(xv < lit(xv, 0.0), lit(xv, 1.0) - q, q) * gv;
   });
   return record("LogSigmoidBackwardBackward0", out, {g, x}, save(g, x),
                 [](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {

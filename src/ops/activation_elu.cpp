@@ -19,7 +19,7 @@ constexpr double kSeluScale = 1.0507009873554804934193349852946;
 
 /// elu's forward values, recorded by the caller.
 Tensor elu_raw(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
-  return detail::map_typed<kernels::Elu>(x, "elu_cpu", alpha.toDouble(), scale.toDouble(), input_scale.toDouble());
+  return detail::map_typed<kernels::Elu>(x, detail::kBf16("elu_cpu"), alpha.toDouble(), scale.toDouble(), input_scale.toDouble());
 }
 }  // namespace
 
@@ -35,7 +35,7 @@ Tensor elu_backward(const Tensor& grad_output, const Scalar& alpha, const Scalar
               "In-place elu backward calculation is triggered with a negative slope which is not supported. This is "
               "caused by calling in-place forward function with a negative slope, please call out-of-place version "
               "instead.");
-  Tensor out = detail::zip_typed<kernels::EluBackward>(grad_output, self_or_result, "elu_backward_cpu", alpha.toDouble(), scale.toDouble(),
+  Tensor out = detail::zip_typed<kernels::EluBackward>(grad_output, self_or_result, detail::kBf16("elu_backward_cpu"), alpha.toDouble(), scale.toDouble(),
                                                        input_scale.toDouble(), is_result);
   return record("EluBackwardBackward0", out, {grad_output, self_or_result}, save(grad_output, self_or_result),
                 [alpha, scale, input_scale, is_result](const Tensor& gg, const Tensor& g, const Tensor& b) -> variable_list {

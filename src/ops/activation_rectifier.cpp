@@ -25,7 +25,7 @@ using autograd::variable_list;
 /// hardtanh_backward(g, x) = g where min < x < max, else 0
 /// d/dg = hardtanh_backward(gg, x), d/dx = 0      saves: x
 Tensor hardtanh_backward(const Tensor& grad_output, const Tensor& self, const Scalar& min_val, const Scalar& max_val) {
-  Tensor out = detail::zip_with(grad_output, self, "hardshrink_backward_cpu", kernels::HardtanhBackward{min_val.toDouble(), max_val.toDouble()});
+  Tensor out = detail::zip_with(grad_output, self, detail::kFloatOnly("hardshrink_backward_cpu"), kernels::HardtanhBackward{min_val.toDouble(), max_val.toDouble()});
   return record("HardtanhBackwardBackward0", out, {grad_output, self}, save(self),
                 [min_val, max_val](const Tensor& gg, const Tensor& x) -> variable_list {
                   return {needs_input_grad(0) ? hardtanh_backward(gg, x, min_val, max_val) : Tensor(),
@@ -36,6 +36,7 @@ Tensor hardtanh_backward(const Tensor& grad_output, const Tensor& self, const Sc
 namespace {
 Tensor hardtanh_raw(const Tensor& x, const Scalar& min_val, const Scalar& max_val) {
   XGRAD_CHECK(x.scalar_type() != kBool, "Bool inputs not supported for hardtanh");
+  XGRAD_CHECK(x.scalar_type() != kHalf, "\"clamp_scalar_cpu\" not implemented for 'Half'");
   return detail::map_all(x, x.scalar_type(), kernels::Hardtanh{min_val.toDouble(), max_val.toDouble()});
 }
 /// hardtanh's node; PyTorch saves self for hardtanh_ too (HardtanhBackward0 either way).
@@ -71,7 +72,7 @@ Tensor leaky_relu_backward(const Tensor& grad_output, const Tensor& self, const 
               "This is caused by calling in-place forward function with a negative slope, please call out-of-place "
               "version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting "
               "in-place leakRelu backward calculation with negative slope");
-  Tensor out = detail::zip_with(grad_output, self, "leaky_relu_backward_cpu", kernels::LeakyReluBackward{negative_slope.toDouble()});
+  Tensor out = detail::zip_with(grad_output, self, detail::kBf16("leaky_relu_backward_cpu"), kernels::LeakyReluBackward{negative_slope.toDouble()});
   return record("LeakyReluBackwardBackward0", out, {grad_output, self}, save(self),
                 [negative_slope, self_is_result](const Tensor& gg, const Tensor& x) -> variable_list {
                   return {needs_input_grad(0) ? leaky_relu_backward(gg, x, negative_slope, self_is_result) : Tensor(),
@@ -81,7 +82,7 @@ Tensor leaky_relu_backward(const Tensor& grad_output, const Tensor& self, const 
 
 namespace {
 Tensor leaky_relu_raw(const Tensor& x, const Scalar& negative_slope) {
-  return detail::map_with(x, "leaky_relu_cpu", kernels::LeakyRelu{negative_slope.toDouble()});
+  return detail::map_with(x, detail::kBf16("leaky_relu_cpu"), kernels::LeakyRelu{negative_slope.toDouble()});
 }
 }  // namespace
 
@@ -107,8 +108,11 @@ Tensor& leaky_relu_(Tensor& x, const Scalar& negative_slope) {
 
 namespace {
 Tensor threshold_raw(const Tensor& x, const Scalar& threshold, const Scalar& value) {
-  XGRAD_CHECK(x.scalar_type() != kBool, "\"threshold_cpu\" not implemented for 'Bool'");
-  return detail::map_all(x, x.scalar_type(), kernels::Threshold{threshold.toDouble(), value.toDouble()});
+  const ScalarType dtype = x.scalar_type();
+  XGRAD_CHECK(dtype != kBool && dtype != kHalf, "\"threshold_cpu\" not implemented for '{}'", scalar_type_name(dtype));
+  // ATen's kernel compares and fills in the tensor's own type: bfloat16 rounds both scalars first
+  return detail::map_all(x, dtype, kernels::Threshold{detail::round_to(dtype, threshold.toDouble()),
+                                                      detail::round_to(dtype, value.toDouble())});
 }
 Tensor record_threshold(const char* name, const Tensor& x, const Scalar& threshold, const Scalar& value) {
   return record(name, threshold_raw(x, threshold, value), {x}, save(x), [threshold](const Tensor& g, const Tensor& x) -> variable_list {
@@ -202,7 +206,7 @@ std::tuple<Tensor, Tensor> prelu_backward(const Tensor& grad_output, const Tenso
 /// d/dx, d/dw = prelu_backward(grad, x, w)      saves: x, w
 Tensor prelu(const Tensor& self, const Tensor& weight) {
   check_prelu(self, weight);
-  Tensor y = detail::zip_floating(self, weight_over_input(weight.detach(), self), self.scalar_type(), {"prelu_cpu"}, [](auto x, auto w) {
+  Tensor y = detail::zip_floating(self, weight_over_input(weight.detach(), self), self.scalar_type(), detail::kBf16("prelu_cpu"), [](auto x, auto w) {
     return kernels::vselect(x > kernels::lit(x, 0.0), x, w * x);
   });
   return record("PreluBackward0", y, {self, weight}, save(self, weight),
@@ -251,7 +255,8 @@ Tensor rrelu_raw(const Tensor& self, const Tensor& noise, const Scalar& lower, c
   Tensor out = detail::make_empty(self.sizes(), self.scalar_type());
   Tensor drawn = detail::make_empty(self.sizes(), self.scalar_type());
   GeneratorImpl& gen = generator ? generator->impl() : default_generator().impl();
-  visit_floating(self.scalar_type(), "rrelu_with_noise_out_cpu", [&](auto tag) {
+  // bfloat16 draws as the others do; x * r is bfloat16's multiply (in float, rounded once)
+  auto draw = [&](auto tag) {
     using T = decltype(tag);
     const double from = static_cast<double>(static_cast<T>(lower.toDouble()));
     const double to = static_cast<double>(static_cast<T>(upper.toDouble()));
@@ -270,7 +275,11 @@ Tensor rrelu_raw(const Tensor& self, const Tensor& noise, const Scalar& lower, c
         op[i] = xp[i];
       }
     }
-  });
+  };
+  if (self.scalar_type() == kBFloat16)
+    draw(BFloat16{});
+  else
+    visit_floating(self.scalar_type(), "rrelu_with_noise_out_cpu", draw);
   detail::copy_raw(noise, drawn);
   noise.unsafeGetTensorImpl()->storage->bump_version();
   return out;

@@ -20,7 +20,7 @@ namespace {
 /// (SoftshrinkBackwardBackward0 or HardshrinkBackwardBackward0).
 /// d/dg = shrink_backward(gg, x), d/dx = 0      saves: x
 Tensor shrink_backward(const char* name, const Tensor& g, const Tensor& x, const Scalar& lambd) {
-  Tensor out = detail::zip_with(g, x, "shrink_backward_cpu", kernels::ShrinkBackward{lambd.toDouble()});
+  Tensor out = detail::zip_with(g, x, detail::kBf16("shrink_backward_cpu"), kernels::ShrinkBackward{detail::round_to(result_type(g, x), lambd.toDouble())});
   return record(name, out, {g, x}, save(x), [name, lambd](const Tensor& gg, const Tensor& x) -> variable_list {
     return {needs_input_grad(0) ? shrink_backward(name, gg, x, lambd) : Tensor(),
             needs_input_grad(1) ? zeros_like(gg) : Tensor()};
@@ -32,7 +32,7 @@ Tensor shrink_backward(const char* name, const Tensor& g, const Tensor& x, const
 /// d/dx = grad outside [-lambda, lambda], else 0      saves: x
 Tensor softshrink(const Tensor& x, const Scalar& lambd) {
   XGRAD_CHECK(lambd.toDouble() >= 0, "lambda must be greater or equal to 0, but found to be {}.", lambd.toDouble());
-  Tensor y = detail::map_with(x, "softshrink_cpu", kernels::Softshrink{lambd.toDouble()});
+  Tensor y = detail::map_with(x, detail::kBf16("softshrink_cpu"), kernels::Softshrink{lambd.toDouble()});
   return record("SoftshrinkBackward0", y, {x}, save(x), [lambd](const Tensor& g, const Tensor& x) -> variable_list {
     return {shrink_backward("SoftshrinkBackwardBackward0", g, x, lambd)};
   });
@@ -41,7 +41,7 @@ Tensor softshrink(const Tensor& x, const Scalar& lambd) {
 /// hardshrink(x) = 0 for -lambda <= x <= lambda, else x
 /// d/dx = grad outside [-lambda, lambda], else 0      saves: x
 Tensor hardshrink(const Tensor& x, const Scalar& lambd) {
-  Tensor y = detail::map_with(x, "hardshrink_cpu", kernels::Hardshrink{lambd.toDouble()});
+  Tensor y = detail::map_with(x, detail::kBf16("hardshrink_cpu"), kernels::Hardshrink{detail::round_to(x.scalar_type(), lambd.toDouble())});
   return record("HardshrinkBackward0", y, {x}, save(x), [lambd](const Tensor& g, const Tensor& x) -> variable_list {
     return {shrink_backward("HardshrinkBackwardBackward0", g, x, lambd)};
   });
@@ -91,7 +91,13 @@ Tensor glu_backward(const Tensor& grad_output, const Tensor& self, int64_t dim) 
     NoGradGuard no_grad;
     auto [a, b] = halves(self, dim);
     Tensor s = sigmoid(b);
-    out = cat({grad_output * s, grad_output * a * s * (1 - s)}, dim);
+    if (result_type(grad_output, self) == kBFloat16) {
+      // ATen's bfloat16 kernel: s rounded to bfloat16, then (1 - s) s a g in float, rounded once
+      Tensor sf = s.to(kFloat);
+      out = cat({grad_output * s, ((1 - sf) * sf * a.to(kFloat) * grad_output.to(kFloat)).to(kBFloat16)}, dim);
+    } else {
+      out = cat({grad_output * s, grad_output * a * s * (1 - s)}, dim);
+    }
   }
   return record("GluBackwardBackward0", out, {grad_output, self}, save(grad_output, self),
                 [dim](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
@@ -106,13 +112,14 @@ Tensor glu(const Tensor& self, int64_t dim) {
   XGRAD_CHECK(self.dim() > 0, "glu does not support scalars because halving size must be even");
   dim = maybe_wrap_dim(dim, self.dim());
   XGRAD_CHECK(self.size(dim) % 2 == 0, "Halving dimension must be even, but dimension {} is size {}", dim, self.size(dim));
-  XGRAD_CHECK(is_floating_point(self.scalar_type()), "\"glu_cpu\" not implemented for '{}'",
+  XGRAD_CHECK(is_floating_point(self.scalar_type()) && self.scalar_type() != kHalf, "\"glu_cpu\" not implemented for '{}'",
               scalar_type_name(self.scalar_type()));
   Tensor y;
   {
     NoGradGuard no_grad;
     auto [a, b] = halves(self, dim);
-    y = a * sigmoid(b);
+    // bfloat16 computes in float and rounds once (Note [Reduced-precision activations])
+    y = self.scalar_type() == kBFloat16 ? (a.to(kFloat) * sigmoid(b.to(kFloat))).to(kBFloat16) : a * sigmoid(b);
   }
   return record("GluBackward0", y, {self}, save(self),
                 [dim](const Tensor& g, const Tensor& x) -> variable_list { return {glu_backward(g, x, dim)}; });

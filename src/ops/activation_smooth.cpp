@@ -52,7 +52,11 @@ Tensor gelu_double_backward(const Tensor& gg, const Tensor& g, const Tensor& x, 
 /// d/dg = gelu_backward(gg, x), d/dx = gelu_double_backward(gg, g, x)      saves: g, x
 Tensor gelu_backward(const Tensor& grad_output, const Tensor& self, const std::string& approximate) {
   const bool tanh_approx = gelu_is_tanh(approximate);
-  Tensor out = detail::zip_typed<kernels::GeluBackward>(grad_output, self, "GeluBackwardKernelImpl", tanh_approx);
+  const detail::Kernel kernel = detail::kBf16("GeluBackwardKernelImpl");
+  // bfloat16: the exact form computes in float, the tanh form rounds every step (activation_utils.hpp)
+  Tensor out = tanh_approx && result_type(grad_output, self) == kBFloat16
+                   ? detail::zip_with(grad_output, self, kernel, kernels::GeluTanhBackwardBf16{})
+                   : detail::zip_typed<kernels::GeluBackward>(grad_output, self, kernel, tanh_approx);
   return record("GeluBackwardBackward0", out, {grad_output, self}, save(grad_output, self),
                 [approximate, tanh_approx](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
                   return {needs_input_grad(0) ? gelu_backward(gg, x, approximate) : Tensor(),
@@ -65,7 +69,9 @@ Tensor gelu_backward(const Tensor& grad_output, const Tensor& self, const std::s
 /// d/dx = gelu_backward(grad, x)      saves: x
 Tensor gelu(const Tensor& x, const std::string& approximate) {
   const bool tanh_approx = gelu_is_tanh(approximate);
-  Tensor y = detail::map_typed<kernels::Gelu>(x, "GeluKernelImpl", tanh_approx);
+  const detail::Kernel kernel = detail::kBf16("GeluKernelImpl");
+  Tensor y = tanh_approx && x.scalar_type() == kBFloat16 ? detail::map_with(x, kernel, kernels::GeluTanhBf16{})
+                                                         : detail::map_typed<kernels::Gelu>(x, kernel, tanh_approx);
   return record("GeluBackward0", y, {x}, save(x), [approximate](const Tensor& g, const Tensor& x) -> variable_list {
     return {gelu_backward(g, x, approximate)};
   });
@@ -77,10 +83,19 @@ namespace {
 /// 1 - t as ATen's C++ writes it (a tensor of ones, minus t: SubBackward0 with one edge).
 Tensor one_minus(const Tensor& t) { return full_like(t, 1.0) - t; }
 
+/// silu's fused backward; bfloat16 rounds every step (Note [Reduced-precision activations]).
+Tensor silu_backward_fused(const Tensor& g, const Tensor& x) {
+  const detail::Kernel kernel = detail::kBf16("silu_backward_cpu");
+  return result_type(g, x) == kBFloat16 ? detail::zip_with(g, x, kernel, kernels::SiluBackwardBf16{})
+                                        : detail::zip_with(g, x, kernel, kernels::SiluBackward{});
+}
+
 Tensor silu_node(const Tensor& x) {
-  return record("SiluBackward0", detail::map_with(x, "silu_cpu", kernels::Silu{}), {x}, save(x),
+  const detail::Kernel kernel = detail::kBf16("silu_cpu");
+  Tensor y = x.scalar_type() == kBFloat16 ? detail::map_with(x, kernel, kernels::SiluBf16{}) : detail::map_with(x, kernel, kernels::Silu{});
+  return record("SiluBackward0", y, {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list {
-                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, "silu_backward_cpu", kernels::SiluBackward{})};
+                  if (!GradMode::is_enabled()) return {silu_backward_fused(g, x)};
                   // create_graph: PyTorch's infinitely_differentiable_silu_backward
                   Tensor s = sigmoid(x);
                   return {g * s * detail::add_scalar_aten(x * one_minus(s), 1.0)};
@@ -88,9 +103,9 @@ Tensor silu_node(const Tensor& x) {
 }
 
 Tensor mish_node(const Tensor& x) {
-  return record("MishBackward0", detail::map_with(x, "mish_cpu", kernels::Mish{}), {x}, save(x),
+  return record("MishBackward0", detail::map_with(x, detail::kFloatOnly("mish_cpu"), kernels::Mish{}), {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list {
-                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, "mish_backward_cpu", kernels::MishBackward{})};
+                  if (!GradMode::is_enabled()) return {detail::zip_with(g, x, detail::kFloatOnly("mish_backward_cpu"), kernels::MishBackward{})};
                   // create_graph: PyTorch's infinitely_differentiable_mish_backward
                   Tensor s = sigmoid(x);
                   Tensor t = tanh(log1p(exp(x)));
@@ -117,21 +132,21 @@ namespace {
 /// create_graph its result requires grad through a node named NotImplemented, which throws when
 /// a second derivative is asked of it. So does xgrad's.
 Tensor hardsigmoid_backward(const Tensor& g, const Tensor& x) {
-  Tensor out = detail::zip_with(g, x, "hardsigmoid_backward_cpu", kernels::HardsigmoidBackward{});
+  Tensor out = detail::zip_with(g, x, detail::kBf16("hardsigmoid_backward_cpu"), kernels::HardsigmoidBackward{});
   return record("NotImplemented", out, {g, x}, [](const Tensor&) -> variable_list {
     throw Error("derivative for aten::hardsigmoid_backward is not implemented");
   });
 }
 
 Tensor hardsigmoid_node(const Tensor& x) {
-  return record("HardsigmoidBackward0", detail::map_with(x, "hardsigmoid_cpu", kernels::Hardsigmoid{}), {x}, save(x),
+  return record("HardsigmoidBackward0", detail::map_with(x, detail::kBf16("hardsigmoid_cpu"), kernels::Hardsigmoid{}), {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list { return {hardsigmoid_backward(g, x)}; });
 }
 
 /// hardswish_backward(g, x) = 0 for x < -3, g (x / 3 + 1/2) for x <= 3, else g
 /// d/dg = hardswish_backward(gg, x), d/dx = gg g / 3 for -3 < x < 3, else 0      saves: g, x
 Tensor hardswish_backward(const Tensor& g, const Tensor& x) {
-  Tensor out = detail::zip_with(g, x, "hardswish_backward_cpu", kernels::HardswishBackward{});
+  Tensor out = detail::zip_with(g, x, detail::kBf16("hardswish_backward_cpu"), kernels::HardswishBackward{});
   return record("HardswishBackwardBackward0", out, {g, x}, save(g, x),
                 [](const Tensor& gg, const Tensor& g, const Tensor& x) -> variable_list {
                   Tensor dx;
@@ -142,7 +157,7 @@ Tensor hardswish_backward(const Tensor& g, const Tensor& x) {
 }
 
 Tensor hardswish_node(const Tensor& x) {
-  return record("HardswishBackward0", detail::map_with(x, "hardswish_cpu", kernels::Hardswish{}), {x}, save(x),
+  return record("HardswishBackward0", detail::map_with(x, detail::kBf16("hardswish_cpu"), kernels::Hardswish{}), {x}, save(x),
                 [](const Tensor& g, const Tensor& x) -> variable_list { return {hardswish_backward(g, x)}; });
 }
 }  // namespace

@@ -611,18 +611,25 @@ bool is_nonzero(const Tensor& x) {
   return x.item<double>() != 0;  // every dtype's value is exactly zero in double iff it is zero
 }
 
-/// Both tensors must have one dtype (no promotion here, as in PyTorch).
+/// Both tensors must have one dtype (no promotion here, as in PyTorch). Composed as ATen composes
+/// it, so the tolerances are rounded to the tensors' dtype and the error is computed in it:
+///   close = a == b  or  (|a - b| finite and |a - b| <= atol + |rtol * b|)
+/// (float32 0.1f - 0 is within atol = 0.1, which in double it is not; an integer b makes
+/// rtol * b a default-dtype tensor, as in PyTorch).
 Tensor isclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
   XGRAD_CHECK(a.scalar_type() == b.scalar_type(), "{} did not match {}", scalar_type_name(a.scalar_type()),
               scalar_type_name(b.scalar_type()));
   XGRAD_CHECK(rtol >= 0, "rtol must be greater than or equal to zero, but got {}", rtol);
   XGRAD_CHECK(atol >= 0, "atol must be greater than or equal to zero, but got {}", atol);
-  ScalarType dtype = floating_result(result_type(a, b));
-  return detail::compare(a, b, dtype, [rtol, atol, equal_nan](auto x, auto y) {
-    if (std::isnan(x) || std::isnan(y)) return equal_nan && std::isnan(x) && std::isnan(y);
-    if (x == y) return true;
-    return std::fabs(x - y) <= atol + rtol * std::fabs(y);
-  });
+  NoGradGuard no_grad;
+  Tensor close = eq(a, b);
+  if (equal_nan && is_floating_point(a.scalar_type())) close = logical_or(close, logical_and(isnan(a), isnan(b)));
+  if (rtol == 0 && atol == 0) return close;
+  const Tensor ca = a.scalar_type() == kBool ? a.to(default_dtype()) : a;
+  const Tensor cb = b.scalar_type() == kBool ? b.to(default_dtype()) : b;
+  Tensor allowed_error = add(abs(mul(cb, rtol)), atol);
+  Tensor actual_error = abs(sub(ca, cb));
+  return logical_or(close, logical_and(isfinite(actual_error), le(actual_error, allowed_error)));
 }
 
 bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
