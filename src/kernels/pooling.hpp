@@ -85,6 +85,52 @@ void max_pool_2d_unclipped(const T* x, T* y, int64_t* indices, int64_t planes, c
     }
   });
 }
+
+// Note [Max pooling 2x2 windows]
+// MaxPool2d(2) (kernel 2, stride 2, no padding or dilation) is the pooling of most small CNNs. In
+// samples/fashion_mnist_cnn its rows are 14 and 7 outputs wide, too short for the row-at-once loop
+// above to fill a vector, and the two poolings took 1.9 + 1.7 ms of a 64-image step's forward
+// (thread CPU time, one thread, busy machine). Written out for its four window elements, each output
+// is a chain of three branch-free compare-and-selects on values loaded straight from the two
+// input rows, with no scratch arrays: 1.3-1.7 ms instead of 2.4-3.3 ms per pooling of a batch in a
+// side-by-side run (build/prof/pool_bench in the cnnepoch13 work). The order is the window loop's
+// ((0,0), (0,1), (1,0), (1,1)), so the result is the same: starting from the first element
+// instead of -inf changes nothing (a first element of -inf keeps its index either way), a NaN
+// wins and then only a later NaN replaces it, and of equal maxima the first one wins.
+template <class T>
+void max_pool_2x2(const T* x, T* y, int64_t* indices, int64_t planes, const PoolShape& s) {
+  const int64_t H = s.in[1], W = s.in[2], OH = s.out[1], OW = s.out[2];
+  for_each_plane(planes, OH * OW * 4, [&](int64_t p) {
+    const T* in = x + p * H * W;
+    T* out = y + p * OH * OW;
+    int64_t* idx = indices + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      const T* r0 = in + 2 * oh * W;
+      const T* r1 = r0 + W;
+      const int64_t row = 2 * oh * W;
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        T v = r0[2 * ow];
+        int64_t k = 0;
+        const T b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+        bool take = (b > v) | (b != b);  // b != b: b is NaN (no branch, unlike ||)
+        v = take ? b : v;
+        k = take ? 1 : k;
+        take = (c > v) | (c != c);
+        v = take ? c : v;
+        k = take ? W : k;
+        take = (d > v) | (d != d);
+        v = take ? d : v;
+        k = take ? W + 1 : k;
+        out[oh * OW + ow] = v;
+        idx[oh * OW + ow] = row + 2 * ow + k;
+      }
+    }
+  });
+}
+inline bool is_2x2(const PoolShape& s) {
+  return is_unclipped_2d(s) && s.kernel[1] == 2 && s.kernel[2] == 2 && s.stride[1] == 2 && s.stride[2] == 2 &&
+         s.dilation[1] == 1 && s.dilation[2] == 1;
+}
 }  // namespace detail
 
 /// y = the max of each window, indices = where it was (flat index in the input plane). A NaN
@@ -93,6 +139,7 @@ template <class T>
 void max_pool_forward(const T* x, T* y, int64_t* indices, int64_t planes, const PoolShape& s) {
   const int64_t ip = s.in_plane(), op = s.out_plane();
   const int64_t kernel = s.kernel[0] * s.kernel[1] * s.kernel[2];
+  if (detail::is_2x2(s)) return detail::max_pool_2x2(x, y, indices, planes, s);
   if (detail::is_unclipped_2d(s)) return detail::max_pool_2d_unclipped(x, y, indices, planes, s);
   detail::for_each_plane(planes, op * kernel, [&](int64_t p) {
     const T* in = x + p * ip;

@@ -281,3 +281,35 @@ TEST_CASE("modules and tensors move to the CPU, and refuse CUDA") {
   CHECK(x.to(torch::Device("cpu"), torch::kFloat64).dtype() == torch::kFloat64);
   CHECK_THROWS_WITH(x.to(torch::kCUDA), "Torch not compiled with CUDA enabled");
 }
+
+// Note [Keeping freed large blocks] (src/core/storage.cpp): a freed block of 128 KiB or more is
+// kept and serves the next tensor of its size, so a training step does not fault in fresh pages.
+TEST_CASE("a freed large block serves the next tensor of its size, with its own contents") {
+  const int64_t n = int64_t{1} << 16;  // 256 KiB of float
+  const void* first = nullptr;
+  {
+    auto a = torch::full({n}, 1.0f);
+    first = a.data_ptr();
+  }
+  auto b = torch::empty({n});
+  CHECK(b.data_ptr() == first);
+  b.fill_(2.0f);
+  auto c = torch::zeros({n});  // a second block of the same size: not b's
+  CHECK(c.data_ptr() != b.data_ptr());
+  CHECK(c.sum().item<float>() == 0.0f);
+  CHECK(b.sum().item<float>() == 2.0f * static_cast<float>(n));
+  // resize_ releases its old block through the same path.
+  auto d = torch::full({n}, 3.0f);
+  const void* old = d.data_ptr();
+  d.resize_({2 * n});
+  CHECK(d.data_ptr() != old);
+  CHECK(d.slice(0, 0, n).sum().item<float>() == 3.0f * static_cast<float>(n));
+  auto e = torch::empty({n});
+  CHECK(e.data_ptr() == old);
+  // More than the cache keeps (64 MiB) comes and goes without harm.
+  std::vector<torch::Tensor> many;
+  for (int i = 0; i < 80; ++i) many.push_back(torch::full({int64_t{1} << 18}, static_cast<float>(i)));
+  many.clear();
+  for (int i = 0; i < 80; ++i) many.push_back(torch::full({int64_t{1} << 18}, static_cast<float>(i)));
+  for (int i = 0; i < 80; ++i) CHECK(many[static_cast<size_t>(i)][7].item<float>() == static_cast<float>(i));
+}

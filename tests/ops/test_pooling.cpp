@@ -131,6 +131,41 @@ TEST_CASE("max pooling of unclipped windows keeps PyTorch's ties and NaN rule") 
   }
 }
 
+// MaxPool2d(2) has a path of its own (Note [Max pooling 2x2 windows]); the first case above gives
+// PyTorch's numbers for it. Here it meets many planes (split between threads), odd sizes (a last
+// row and column no window covers) and many ties, NaNs and -infs, against the rule written plainly:
+// a window's last NaN if it has one, else its first maximum, read in (0,0), (0,1), (1,0), (1,1) order.
+TEST_CASE("max pooling of 2x2 windows keeps PyTorch's ties and NaN rule on many planes") {
+  torch::manual_seed(0);
+  const int64_t planes = 64 * 9, H = 11, W = 9, OH = 5, OW = 4;
+  auto codes = torch::randint(6, {64, 9, H, W});
+  auto x = torch::where(codes == 0, torch::full({}, NAN), torch::where(codes == 1, torch::full({}, -INFINITY), codes.to(torch::kFloat)));
+  auto [out, idx] = torch::max_pool2d_with_indices(x, 2);
+  REQUIRE(out.sizes() == torch::IntArrayRef({64, 9, OH, OW}));
+  const float* in = x.data_ptr<float>();
+  const float* got = out.data_ptr<float>();
+  const int64_t* at = idx.data_ptr<int64_t>();
+  int64_t wrong = 0;
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        int64_t best = -1, last_nan = -1;
+        for (int64_t k = 0; k < 4; ++k) {
+          const int64_t i = (2 * oh + k / 2) * W + 2 * ow + k % 2;
+          const float v = in[p * H * W + i];
+          if (std::isnan(v)) last_nan = i;
+          else if (best < 0 || v > in[p * H * W + best]) best = i;
+        }
+        const int64_t expected = last_nan >= 0 ? last_nan : best;
+        const int64_t o = (p * OH + oh) * OW + ow;
+        const float value = in[p * H * W + expected];
+        if (at[o] != expected || !(std::isnan(value) ? std::isnan(got[o]) : got[o] == value)) ++wrong;
+      }
+  CHECK(wrong == 0);
+  CHECK(torch::isnan(out).any().item<bool>());  // the cases the rule is about did occur
+  CHECK(torch::isinf(out).any().item<bool>());
+}
+
 TEST_CASE("pooling refuses bad input with PyTorch's messages") {
   auto x = torch::randn({2, 3, 6, 6}, torch::requires_grad());
   CHECK_THROWS_WITH(torch::max_pool2d(x, 0), "stride should not be zero");
