@@ -25,6 +25,8 @@
 #include <xgrad/torch.hpp>            // namespace torch = xgrad;
 #endif
 
+#include "common/training_run.hpp"  // options, the loss CSV and its curve
+
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
 
@@ -36,35 +38,18 @@ struct Args {
   int steps = 600;
 };
 
-/// "12" -> 12; anything else (or too large) -> 0, which parse() refuses.
-int whole_number(const std::string& text) {
-  const bool digits = !text.empty() && text.size() < 6 && text.find_first_not_of("0123456789") == std::string::npos;
-  return digits ? std::stoi(text) : 0;
-}
-
 Args parse(int argc, char** argv) {
   Args args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
-    const std::string value = argv[++i];
+  const std::string usage = "--steps N, --text FILE, --out DIR";
+  xgrad_samples::parse_flags(argc, argv, usage, [&](const std::string& flag, const std::string& value) {
     if (flag == "--text") args.text = value;
     else if (flag == "--out") args.out = value;
-    else if (flag == "--steps") args.steps = whole_number(value);
-    else throw std::invalid_argument("unknown option " + flag + " (options: --steps N, --text FILE, --out DIR)");
-  }
+    else if (flag == "--steps") args.steps = xgrad_samples::whole_number(value);
+    else return false;
+    return true;
+  });
   if (args.steps < 1) throw std::invalid_argument("--steps takes a whole number from 1 to 99999");
   return args;
-}
-
-/// Draws the loss curve with gnuplot, if it is installed; returns whether a PNG was written.
-bool plot(const std::string& csv, const std::string& png) {
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) return false;
-  const std::string script = "set terminal pngcairo size 900,500; set output '" + png +
-                             "'; set datafile separator ','; set key off; set xlabel 'step'; set ylabel "
-                             "'cross entropy'; set title 'character-level LSTM on the GPL, training loss'; plot '" +
-                             csv + "' every ::1 using 1:2 with lines lw 1";
-  return std::system(("gnuplot -e \"" + script + "\" 2> /dev/null").c_str()) == 0;
 }
 
 int run(const Args& args) {
@@ -124,10 +109,8 @@ int run(const Args& args) {
   auto offsets = torch::arange(seq_len + 1).unsqueeze(1);
 
   const std::string csv_path = args.out + "/char_lstm_loss.csv";
-  std::ofstream csv(csv_path);
-  if (!csv) throw std::runtime_error("cannot write " + csv_path);
+  std::ofstream csv = xgrad_samples::open_loss_csv(csv_path, "step,loss");
   csv.precision(9);  // every float32 digit, to compare with PyTorch's run
-  csv << "step,loss\n";
   const auto start = clock::now();
   for (int step = 1; step <= args.steps; ++step) {
     // 32 windows of 65 characters at random places, as (time, batch): inputs and next characters
@@ -183,10 +166,7 @@ int run(const Args& args) {
 
   csv.close();
   const std::string png_path = args.out + "/char_lstm_loss.png";
-  if (plot(csv_path, png_path))
-    fmt::print("loss curve: {} and {}\n", csv_path, png_path);
-  else
-    fmt::print("loss curve: {} (install gnuplot to draw it)\n", csv_path);
+  xgrad_samples::report_loss_curve(csv_path, png_path, "character-level LSTM on the GPL, training loss", 2);
   return 0;
 }
 

@@ -21,6 +21,8 @@
 
 #include <xgrad/torch.hpp>
 
+#include "common/training_run.hpp"  // options, the loss CSV and its curve
+
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
 
@@ -33,41 +35,23 @@ struct Args {
   int steps = 0;  // 0: every batch
 };
 
-/// "12" -> 12; anything else (or too large) -> 0, which parse() refuses.
-int whole_number(const std::string& text) {
-  const bool digits = !text.empty() && text.size() < 6 && text.find_first_not_of("0123456789") == std::string::npos;
-  return digits ? std::stoi(text) : 0;
-}
-
 Args parse(int argc, char** argv) {
   Args args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
-    const std::string value = argv[++i];
+  const std::string usage = "--epochs N, --steps N, --data DIR, --out DIR";
+  xgrad_samples::parse_flags(argc, argv, usage, [&](const std::string& flag, const std::string& value) {
     if (flag == "--data") args.data = value;
     else if (flag == "--out") args.out = value;
-    else if (flag == "--epochs") args.epochs = whole_number(value);
+    else if (flag == "--epochs") args.epochs = xgrad_samples::whole_number(value);
     else if (flag == "--steps") {
-      args.steps = whole_number(value);
+      args.steps = xgrad_samples::whole_number(value);
       if (args.steps < 1) throw std::invalid_argument("--steps takes a whole number from 1 to 99999");
     } else {
-      throw std::invalid_argument("unknown option " + flag +
-                                  " (options: --epochs N, --steps N, --data DIR, --out DIR)");
+      return false;
     }
-  }
+    return true;
+  });
   if (args.epochs < 1) throw std::invalid_argument("--epochs takes a whole number from 1 to 99999");
   return args;
-}
-
-/// Draws the loss curve with gnuplot, if it is installed; returns whether a PNG was written.
-bool plot(const std::string& csv, const std::string& png) {
-  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) return false;
-  const std::string script = "set terminal pngcairo size 900,500; set output '" + png +
-                             "'; set datafile separator ','; set key off; set xlabel 'step'; set ylabel "
-                             "'cross entropy'; set title 'Fashion-MNIST CNN, training loss'; plot '" +
-                             csv + "' every ::1 using 1:4 with lines lw 1";
-  return std::system(("gnuplot -e \"" + script + "\" 2> /dev/null").c_str()) == 0;
 }
 
 int run(const Args& args) {
@@ -106,9 +90,7 @@ int run(const Args& args) {
   std::cout << model << "\n";
 
   const std::string csv_path = args.out + "/fashion_mnist_cnn_loss.csv";
-  std::ofstream csv(csv_path);
-  if (!csv) throw std::runtime_error("cannot write " + csv_path);
-  csv << "step,epoch,batch,loss\n";
+  std::ofstream csv = xgrad_samples::open_loss_csv(csv_path, "step,epoch,batch,loss");
   const bool live = isatty(fileno(stdout));  // redraw the progress line while a terminal watches
   int64_t step = 0;
 
@@ -161,10 +143,7 @@ int run(const Args& args) {
 
   csv.close();
   const std::string png_path = args.out + "/fashion_mnist_cnn_loss.png";
-  if (plot(csv_path, png_path))
-    fmt::print("loss curve: {} and {}\n", csv_path, png_path);
-  else
-    fmt::print("loss curve: {} (install gnuplot to draw it)\n", csv_path);
+  xgrad_samples::report_loss_curve(csv_path, png_path, "Fashion-MNIST CNN, training loss", 4);
   return 0;
 }
 

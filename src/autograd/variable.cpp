@@ -220,10 +220,10 @@ Tensor Tensor::detach() const {
 Tensor Tensor::tensor_data() const { return detach(); }
 
 Tensor Tensor::variable_data() const {
-  // xgrad keeps the version counter in the Storage, so a new counter means a second Storage over
+  // xgrad keeps the version counter in the StorageImpl, so a new counter means a second one over
   // the same memory, which keeps the first (and so the memory) alive.
-  const std::shared_ptr<Storage>& storage = impl_->storage;
-  auto alias = Storage::wrap(storage->data(), storage->nbytes(), [keep = storage](void*) {});
+  const std::shared_ptr<StorageImpl>& storage = impl_->storage;
+  auto alias = StorageImpl::wrap(storage->data(), storage->nbytes(), [keep = storage](void*) {});
   auto impl = xgrad::detail::make_pooled<TensorImpl>(std::move(alias), impl_->storage_offset, impl_->sizes,
                                                      impl_->strides, impl_->dtype);
   impl->is_inference = impl_->is_inference;

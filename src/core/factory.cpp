@@ -145,7 +145,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptio
   XGRAD_CHECK(sizes.size() == strides.size(), "from_blob: sizes and strides must have the same length");
   int64_t extent = 1;
   for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
-  auto storage = Storage::wrap(data, static_cast<size_t>(extent) * element_size(options.dtype()), nullptr);
+  auto storage = StorageImpl::wrap(data, static_cast<size_t>(extent) * element_size(options.dtype()), nullptr);
   return finish(Tensor(detail::make_pooled<TensorImpl>(storage, 0, DimVector(sizes), DimVector(strides), options.dtype())),
                 options);
 }
@@ -153,7 +153,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, TensorOptio
 Tensor from_blob(void* data, IntArrayRef sizes, const std::function<void(void*)>& deleter, TensorOptions options) {
   int64_t n = 1;
   for (int64_t s : sizes) n *= s;
-  auto storage = Storage::wrap(data, static_cast<size_t>(n) * element_size(options.dtype()), deleter);
+  auto storage = StorageImpl::wrap(data, static_cast<size_t>(n) * element_size(options.dtype()), deleter);
   return finish(Tensor(detail::make_pooled<TensorImpl>(storage, 0, DimVector(sizes), contiguous_strides(sizes), options.dtype())),
                 options);
 }

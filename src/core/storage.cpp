@@ -19,7 +19,7 @@ namespace {
 constexpr size_t kAlignment = 64;  // a cache line, and the widest SIMD register (AVX-512)
 }
 
-Storage::Storage(void* data, size_t nbytes, bool owned, std::function<void(void*)> deleter)
+StorageImpl::StorageImpl(void* data, size_t nbytes, bool owned, std::function<void(void*)> deleter)
     : data_(data), nbytes_(nbytes), owned_(owned), deleter_(std::move(deleter)) {}
 
 namespace {
@@ -93,7 +93,7 @@ void release_bytes(void* p, size_t nbytes) {
 
 }  // namespace
 
-Storage::~Storage() {
+StorageImpl::~StorageImpl() {
   if (owned_) {
     release_bytes(data_, nbytes_);
   } else if (deleter_) {
@@ -101,12 +101,12 @@ Storage::~Storage() {
   }
 }
 
-DataPtr Storage::data_ptr() const {
+DataPtr StorageImpl::data_ptr() const {
   if (owned_ || data_ == inline_) return DataPtr(data_, data_);
   return DataPtr(data_, deleter_ ? const_cast<std::function<void(void*)>*>(&deleter_) : nullptr);
 }
 
-void Storage::resize_bytes(size_t nbytes) {
+void StorageImpl::resize_bytes(size_t nbytes) {
   if (!resizable()) throw Error("Trying to resize storage that is not resizable");
   if (nbytes == nbytes_) return;
   void* p = aligned_bytes(nbytes);
@@ -119,17 +119,17 @@ void Storage::resize_bytes(size_t nbytes) {
   owned_ = true;
 }
 
-std::shared_ptr<Storage> Storage::allocate(size_t nbytes) {
+std::shared_ptr<StorageImpl> StorageImpl::allocate(size_t nbytes) {
   if (nbytes <= kInlineBytes) {
-    auto s = detail::make_pooled<Storage>(nullptr, nbytes, false, nullptr);
+    auto s = detail::make_pooled<StorageImpl>(nullptr, nbytes, false, nullptr);
     s->data_ = s->inline_;
     return s;
   }
-  return detail::make_pooled<Storage>(aligned_bytes(nbytes), nbytes, true, nullptr);
+  return detail::make_pooled<StorageImpl>(aligned_bytes(nbytes), nbytes, true, nullptr);
 }
 
-std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, std::function<void(void*)> deleter) {
-  return detail::make_pooled<Storage>(data, nbytes, false, std::move(deleter));
+std::shared_ptr<StorageImpl> StorageImpl::wrap(void* data, size_t nbytes, std::function<void(void*)> deleter) {
+  return detail::make_pooled<StorageImpl>(data, nbytes, false, std::move(deleter));
 }
 
 }  // namespace xgrad

@@ -17,7 +17,7 @@ DimVector contiguous_strides(IntArrayRef sizes) {
   return strides;
 }
 
-TensorImpl::TensorImpl(std::shared_ptr<Storage> st, int64_t offset, DimVector sz, DimVector str, ScalarType dt)
+TensorImpl::TensorImpl(std::shared_ptr<StorageImpl> st, int64_t offset, DimVector sz, DimVector str, ScalarType dt)
     : storage(std::move(st)), storage_offset(offset), sizes(std::move(sz)), strides(std::move(str)), dtype(dt),
       is_inference(InferenceMode::is_enabled()) {
   refresh();

@@ -136,6 +136,19 @@ int64_t bounded_offset(int64_t x, int64_t y, const GridShape& s) {
   return iy * s.in[0] + ix;
 }
 
+/// The flat offset of the input element nearest `pos` (nearbyint: halves to even, as ATen), or
+/// -1 when it lies outside the input: what the nearest mode reads, and where its gradient goes.
+template <class T>
+int64_t nearest_offset(const std::array<T, 3>& pos, const GridShape& s) {
+  int64_t off = 0;
+  for (int a = 0; a < s.dims; ++a) {
+    const int64_t i = to_index(std::nearbyint(pos[a]));
+    if (i < 0 || i >= s.in[a]) return -1;
+    off += i * s.stride(a);
+  }
+  return off;
+}
+
 /// d/dt of the four cubic weights (ATen's get_cubic_coefficients_grad, which returns their
 /// negatives: the gradient code subtracts).
 template <class T>
@@ -236,14 +249,8 @@ void grid_sampler_forward(const T* input, const T* grid_data, T* out, const Grid
       }
       for (int a = 0; a < s.dims; ++a) pos[a] = grid::source_index(g[a], s.in[a], s.padding, s.align_corners, &d);
       if (s.mode == GridMode::Nearest) {
-        int64_t off = 0;
-        bool inside = true;
-        for (int a = 0; a < s.dims; ++a) {
-          const int64_t i = grid::to_index(std::nearbyint(pos[a]));
-          inside = inside && i >= 0 && i < s.in[a];
-          if (inside) off += i * s.stride(a);
-        }
-        for (int64_t c = 0; c < s.c; ++c) out_n[c * out_plane] = inside ? in_n[c * in_plane + off] : T(0);
+        const int64_t off = grid::nearest_offset(pos, s);
+        for (int64_t c = 0; c < s.c; ++c) out_n[c * out_plane] = off >= 0 ? in_n[c * in_plane + off] : T(0);
         continue;
       }
       const auto taps = grid::linear_taps(pos, s);
@@ -300,14 +307,8 @@ void grid_sampler_backward(const T* grad_out, const T* input, const T* grid_data
           for (int a = 0; a < s.dims; ++a)
             pos[a] = grid::source_index(g[a], s.in[a], s.padding, s.align_corners, &mult[a]);
           if (s.mode == GridMode::Nearest) {
-            int64_t off = 0;
-            bool inside = true;
-            for (int a = 0; a < s.dims; ++a) {
-              const int64_t i = grid::to_index(std::nearbyint(pos[a]));
-              inside = inside && i >= 0 && i < s.in[a];
-              if (inside) off += i * s.stride(a);
-            }
-            if (inside && gin_n)
+            const int64_t off = grid::nearest_offset(pos, s);
+            if (off >= 0 && gin_n)
               for (int64_t c = 0; c < s.c; ++c) gin_n[c * in_plane + off] += go[c * out_plane];
           } else {
             const auto taps = grid::linear_taps(pos, s);

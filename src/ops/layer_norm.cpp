@@ -145,20 +145,6 @@ Tensor unsqueeze_in_place(const Tensor& t, int64_t dim) {
   return record("UnsqueezeBackward1", out, {t}, [dim](const Tensor& g) -> variable_list { return {squeeze(g, dim)}; });
 }
 
-/// The gradient of (var, mean) over `dims` (keepdim, biased) given their gradients, as
-/// PyTorch's var_mean_backward: 2 / n * gvar * (x - mean) + gmean / n.
-Tensor var_mean_backward(const Tensor& gvar, const Tensor& gmean, const Tensor& x, IntArrayRef dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= x.size(d);
-  Tensor out;
-  if (gvar.defined()) out = detail::mul_scalar_aten(gvar, 2.0 / static_cast<double>(n)) * (x - mean(x, dims, true));
-  if (gmean.defined()) {
-    Tensor m = detail::div_scalar_aten(expand(gmean, x.sizes()), static_cast<double>(n));
-    out = out.defined() ? out + m : m;
-  }
-  return out;
-}
-
 /// PyTorch's infinitely_differentiable_native_group_norm_backward: group norm's gradients
 /// composed of ops, so that they can be differentiated again (and record PyTorch's graph).
 std::tuple<Tensor, Tensor, Tensor> group_norm_backward_composed(const Tensor& dY, const Tensor& dmean,
@@ -184,7 +170,8 @@ std::tuple<Tensor, Tensor, Tensor> group_norm_backward_composed(const Tensor& dY
     if (drstd.defined()) dvar = detail::mul_scalar_aten(rstd_cube, -0.5) * view(drstd, {N, G, 1, 1});
     Tensor mean_part;
     if (dmean.defined() && drstd.defined())
-      mean_part = var_mean_backward(dvar, view(dmean, {N, G, 1, 1}), X_tensor, {2, 3});
+      mean_part = detail::var_mean_backward(dvar, view(dmean, {N, G, 1, 1}), X_tensor, {2, 3}, /*correction=*/0,
+                                            /*keepdim=*/true);
     if (dY.defined()) {
       Tensor a = gamma.defined() ? rstd_tensor * gamma_tensor : rstd_tensor;
       Tensor b = unsqueeze_in_place(gamma.defined() ? sum(ds * gamma_tensor, {2}) : sum(ds, {2}), -2);

@@ -15,7 +15,7 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype) {
     XGRAD_CHECK(s >= 0, "Trying to create tensor with negative dimension {}: {}", s, format_sizes(sizes));
     n *= s;
   }
-  auto storage = Storage::allocate(static_cast<size_t>(n) * element_size(dtype));
+  auto storage = StorageImpl::allocate(static_cast<size_t>(n) * element_size(dtype));
   return Tensor(detail::make_pooled<TensorImpl>(std::move(storage), 0, DimVector(sizes), contiguous_strides(sizes), dtype));
 }
 
@@ -28,7 +28,7 @@ Tensor make_empty_strided(IntArrayRef sizes, IntArrayRef strides, ScalarType dty
   }
   if (extent != 0)
     for (size_t d = 0; d < sizes.size(); ++d) extent += (sizes[d] - 1) * strides[d];
-  auto storage = Storage::allocate(static_cast<size_t>(extent) * element_size(dtype));
+  auto storage = StorageImpl::allocate(static_cast<size_t>(extent) * element_size(dtype));
   return Tensor(detail::make_pooled<TensorImpl>(std::move(storage), 0, DimVector(sizes), DimVector(strides), dtype));
 }
 

@@ -137,6 +137,12 @@ Tensor mul_scalar_aten(const Tensor& x, const Scalar& s);
 Tensor div_scalar_aten(const Tensor& x, const Scalar& s);
 Tensor add_scalar_aten(const Tensor& x, const Scalar& s);
 
+/// PyTorch's var_mean_backward: the gradient of x given those of var(x, dims, correction,
+/// keepdim) and mean(x, dims, keepdim) (either may be undefined): 2 / (N - correction) * gvar *
+/// (x - mean) + gmean / N. Defined in reduction.cpp; group norm's composed backward takes it too.
+Tensor var_mean_backward(const Tensor& gvar, const Tensor& gmean, const Tensor& x, IntArrayRef dims,
+                         int64_t correction, bool keepdim);
+
 /// log_softmax's backward, g - exp(y) * sum(g, dim) for its output y, recorded as PyTorch's
 /// LogSoftmaxBackwardDataBackward0 (ATen's _log_softmax_backward_data). Defined in softmax.cpp;
 /// the fused cross entropy takes this step too when it is watched (Note [Fused cross entropy]).

@@ -411,7 +411,8 @@ void check_var_dtype(const Tensor& x, const char* what) {
 }
 
 /// PyTorch's var_backward: (2 / (N - correction)) * grad * (x - mean), grad with the reduced dims
-/// put back; the mean over everything (MeanBackward0) when no dims were given.
+/// put back; the mean over everything (MeanBackward0) when no dims were given. The scalar factor
+/// is ATen's Scalar overload (MulBackward1), as in PyTorch's graph of a derivative of order 3.
 Tensor var_backward(const Tensor& g, const Tensor& x, const DimMask& mask, bool all_dims, int64_t correction,
                     bool keepdim) {
   const int64_t dof = count_reduced(x, mask) - correction;
@@ -419,7 +420,8 @@ Tensor var_backward(const Tensor& g, const Tensor& x, const DimMask& mask, bool 
   for (size_t d = 0; d < mask.size(); ++d)
     if (mask[d]) dims.push_back(static_cast<int64_t>(d));
   Tensor m = all_dims ? mean(x) : mean(x, dims, /*keepdim=*/true);
-  return (2.0 / static_cast<double>(dof)) * unsqueeze_reduced(g, mask, keepdim || x.dim() == 0) * (x - m);
+  return detail::mul_scalar_aten(unsqueeze_reduced(g, mask, keepdim || x.dim() == 0), 2.0 / static_cast<double>(dof)) *
+         (x - m);
 }
 
 /// PyTorch's std_backward: var_backward of grad / (2 std), taken as 0 where std is 0.
@@ -429,9 +431,24 @@ Tensor std_backward(const Tensor& g, const Tensor& x, const Tensor& result, cons
   return var_backward(gvar, x, mask, all_dims, correction, keepdim);
 }
 
-/// The mean output's part of var_mean's gradient: grad spread evenly over the reduced elements.
-Tensor mean_part(const Tensor& g, const Tensor& x, const DimMask& mask, bool keepdim) {
-  return restore_reduced(g, x.sizes(), mask, keepdim || x.dim() == 0) / static_cast<double>(count_reduced(x, mask));
+/// PyTorch's mean_backward, the mean output's part of var_mean's gradient: grad spread evenly over
+/// the reduced elements (the division recorded as ATen's DivBackward1).
+Tensor mean_backward(const Tensor& g, const Tensor& x, const DimMask& mask, bool keepdim) {
+  return detail::div_scalar_aten(restore_reduced(g, x.sizes(), mask, keepdim || x.dim() == 0),
+                                 static_cast<double>(count_reduced(x, mask)));
+}
+
+/// PyTorch's var_mean_backward: var_backward of gvar plus mean_backward of gmean (either may be
+/// undefined).
+Tensor var_mean_backward(const Tensor& gvar, const Tensor& gmean, const Tensor& x, const DimMask& mask, bool all_dims,
+                         int64_t correction, bool keepdim) {
+  Tensor gx;
+  if (gvar.defined()) gx = var_backward(gvar, x, mask, all_dims, correction, keepdim);
+  if (gmean.defined()) {
+    Tensor gm = mean_backward(gmean, x, mask, keepdim);
+    gx = gx.defined() ? gx + gm : gm;
+  }
+  return gx;
 }
 
 std::tuple<Tensor, Tensor> var_mean_impl(const Tensor& x, const OptionalIntArrayRef& dim,
@@ -445,12 +462,12 @@ std::tuple<Tensor, Tensor> var_mean_impl(const Tensor& x, const OptionalIntArray
   auto out = autograd::record_multi(
       node, {y, m}, {x}, save(x, y),
       [mask, all_dims, correction, keepdim, take_sqrt](const variable_list& grads, const Tensor& x, const Tensor& y) {
+        if (!take_sqrt) return variable_list{var_mean_backward(grads[0], grads[1], x, mask, all_dims, correction, keepdim)};
+        // PyTorch's std_mean_backward: std_backward plus mean_backward.
         Tensor gx;
-        if (grads[0].defined())
-          gx = take_sqrt ? std_backward(grads[0], x, y, mask, all_dims, correction, keepdim)
-                         : var_backward(grads[0], x, mask, all_dims, correction, keepdim);
+        if (grads[0].defined()) gx = std_backward(grads[0], x, y, mask, all_dims, correction, keepdim);
         if (grads[1].defined()) {
-          Tensor gm = mean_part(grads[1], x, mask, keepdim);
+          Tensor gm = mean_backward(grads[1], x, mask, keepdim);
           gx = gx.defined() ? gx + gm : gm;
         }
         return variable_list{gx};
@@ -476,6 +493,11 @@ Tensor var_impl(const Tensor& x, const OptionalIntArrayRef& dim, std::optional<i
 }
 
 }  // namespace
+
+Tensor detail::var_mean_backward(const Tensor& gvar, const Tensor& gmean, const Tensor& x, IntArrayRef dims,
+                                 int64_t correction, bool keepdim) {
+  return xgrad::var_mean_backward(gvar, gmean, x, reduced_mask(x, dims), /*all_dims=*/false, correction, keepdim);
+}
 
 /// var(x, dims, correction, keepdim) = sum (x - mean)^2 / (N - correction), N the count of reduced
 /// elements      d/dx = 2 / (N - correction) * grad * (x - mean)      saves: x

@@ -49,7 +49,7 @@ Tensor make_sparse(IntArrayRef sizes, const Tensor& indices, const Tensor& value
   coo->sparse_dim = indices.size(0);
   coo->dense_dim = values.dim() - 1;
   coo->coalesced = coalesced || indices.size(1) < 2;  // as PyTorch: no two entries, nothing to sum or sort
-  auto impl = detail::make_pooled<TensorImpl>(Storage::allocate(0), 0, DimVector(sizes), contiguous_strides(sizes),
+  auto impl = detail::make_pooled<TensorImpl>(StorageImpl::allocate(0), 0, DimVector(sizes), contiguous_strides(sizes),
                                               values.scalar_type());
   impl->sparse = std::move(coo);
   return Tensor(std::move(impl));
@@ -254,9 +254,9 @@ Tensor Tensor::values() const {
   return _values();
 }
 
-const Storage& Tensor::storage() const {
+Storage Tensor::storage() const {
   if (is_sparse()) throw NotImplementedError("Cannot access storage of SparseTensorImpl");
-  return *impl_->storage;
+  return Storage(impl_->storage);
 }
 
 // ---- coalesce, to_dense, to_sparse ----------------------------------------------------------------

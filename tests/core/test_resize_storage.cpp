@@ -149,6 +149,43 @@ TEST_CASE("storage() is the memory a tensor views") {
   CHECK(w.equal(torch::tensor({{0.f, 0.25f}, {0.5f, 0.75f}})));
 }
 
+TEST_CASE("storage() is a handle: copies share the memory, as c10::Storage's do") {
+  auto x = torch::arange(6.);
+  torch::Storage s = x.storage();  // a copy of the handle, not of the memory
+  torch::Storage s2 = s;
+  CHECK(s.data() == x.data_ptr());
+  CHECK(s2.data() == s.data());
+  CHECK(s.is_alias_of(s2));
+  CHECK(s.is_alias_of(x.slice(0, 2).storage()));
+  CHECK_FALSE(s.is_alias_of(x.clone().storage()));
+  CHECK(s.use_count() >= 3);  // x, s and s2
+  // A write through the handle's memory is the tensor's; a resize of the tensor is the handle's.
+  static_cast<float*>(s2.data())[5] = 50.f;
+  CHECK(x[5].item<float>() == 50.f);
+  x.resize_({100});
+  CHECK(s.nbytes() == 100 * sizeof(float));
+  CHECK(s.data() == x.data_ptr());
+  CHECK(static_cast<float*>(s.data())[5] == 50.f);
+  // The memory lives while a handle holds it: from_blob's deleter runs when the last one goes.
+  std::vector<float> data = {1.f, 2.f, 3.f};
+  bool deleted = false;
+  torch::Storage kept;
+  CHECK_FALSE(kept);
+  CHECK(kept.use_count() == 0);
+  {
+    auto d = torch::from_blob(data.data(), {3}, [&deleted](void*) { deleted = true; });
+    kept = d.storage();
+    CHECK(kept.unique() == false);
+  }
+  CHECK_FALSE(deleted);
+  CHECK(kept);
+  CHECK(kept.unique());
+  CHECK(kept.data() == data.data());
+  CHECK(kept.nbytes() == 3 * sizeof(float));
+  kept = torch::Storage();
+  CHECK(deleted);
+}
+
 TEST_CASE("assigning to a temporary writes into the tensor; to a name rebinds it") {
   auto expected = torch::empty({1, 2}, torch::kBool);
   expected[0][0] = true;

@@ -20,14 +20,6 @@ using torch::Tensor;
 using V = std::vector<Tensor>;
 
 namespace {
-std::string type_of(const std::exception& e) {
-  if (dynamic_cast<const torch::IndexError*>(&e)) return "IndexError";
-  if (dynamic_cast<const torch::ValueError*>(&e)) return "ValueError";
-  if (dynamic_cast<const torch::NotImplementedError*>(&e)) return "NotImplementedError";
-  if (dynamic_cast<const torch::Error*>(&e)) return "RuntimeError";
-  return "std::exception";
-}
-
 const nlohmann::json& draw(const std::string& name) {
   for (const auto& d : xgrad_test::reference("nnmisc.json").at("draws"))
     if (d.at("name") == name) return d;
@@ -147,7 +139,7 @@ TEST_CASE("AdaptiveLogSoftmaxWithLoss: PyTorch's parameters, outputs, loss, grad
 
 TEST_CASE("pdist, exponential_ and AdaptiveLogSoftmaxWithLoss refuse bad input with PyTorch's errors", "[nnmisc]") {
   nn::AdaptiveLogSoftmaxWithLoss m(nn::AdaptiveLogSoftmaxWithLossOptions(8, 4, {2}).div_value(2.));
-  const std::map<std::string, std::function<void()>> calls = {
+  const xgrad_test::ErrorCalls calls = {
       {"pdist_3d", [] { torch::pdist(torch::randn({2, 3, 4})); }},
       {"pdist_long", [] { torch::pdist(torch::ones({3, 2}, torch::kLong)); }},
       {"pdist_negative_p", [] { torch::pdist(torch::randn({3, 2}), -1); }},
@@ -165,21 +157,7 @@ TEST_CASE("pdist, exponential_ and AdaptiveLogSoftmaxWithLoss refuse bad input w
       {"asm_batch_mismatch", [&] { m(torch::randn({3, 8}), torch::tensor({0, 1})); }},
       {"asm_multi_target", [&] { m(torch::randn({3, 8}), torch::tensor({{1}})); }},
   };
-  const auto& errors = xgrad_test::reference("nnmisc.json").at("errors");
-  CHECK(errors.size() == calls.size());
-  for (const auto& e : errors) {
-    const std::string name = e.at("name");
-    INFO("error case " << name);
-    auto it = calls.find(name);
-    REQUIRE(it != calls.end());
-    try {
-      it->second();
-      FAIL("no exception; PyTorch raised " << e.dump());
-    } catch (const std::exception& ex) {
-      CHECK(type_of(ex) == e.at("type").get<std::string>());
-      CHECK(std::string(ex.what()) == e.at("message").get<std::string>());
-    }
-  }
+  xgrad_test::check_error_cases("nnmisc.json", calls);
 }
 
 TEST_CASE("AdaptiveLogSoftmaxWithLoss prints its head and tail as libtorch does", "[nnmisc]") {

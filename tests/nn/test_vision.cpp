@@ -21,14 +21,6 @@ void replay(const std::string& group, const xgrad_test::OpTable& table) {
   xgrad_test::run_reference_file("vision.json", group, table);
 }
 
-std::string type_of(const std::exception& e) {
-  if (dynamic_cast<const torch::ValueError*>(&e)) return "ValueError";
-  if (dynamic_cast<const torch::IndexError*>(&e)) return "IndexError";
-  if (dynamic_cast<const torch::NotImplementedError*>(&e)) return "NotImplementedError";
-  if (dynamic_cast<const torch::Error*>(&e)) return "RuntimeError";
-  return "std::exception";
-}
-
 F::GridSampleFuncOptions gs(torch::InterpolateMode mode, torch::GridSamplePaddingArg pad, bool align) {
   return F::GridSampleFuncOptions().mode(mode).padding_mode(pad).align_corners(align);
 }
@@ -139,14 +131,6 @@ TEST_CASE("fractional_max_pool draws PyTorch's windows after manual_seed", "[vis
 }
 
 TEST_CASE("grid_sample, affine_grid and fractional_max_pool raise PyTorch's errors", "[vision]") {
-  struct Call {
-    Call(std::function<void()> f, std::string t = {}, std::string m = {})  // NOLINT
-        : fn(std::move(f)), type(std::move(t)), message(std::move(m)) {}
-    std::function<void()> fn;
-    // Where libtorch's C++ API words an error differently from Python's, xgrad gives libtorch's
-    // (libtorch's own tests check that text): the type and text checked instead.
-    std::string type, message;
-  };
   const Tensor x4 = torch::randn({1, 1, 3, 3}), g4 = torch::rand({1, 2, 2, 2});
   const Tensor xf = torch::randn({2, 3, 7, 6}), xf3 = torch::randn({1, 2, 5, 6, 7});
   auto gsf = [](const Tensor& x, const Tensor& g, torch::InterpolateMode m = torch::kBilinear) {
@@ -156,7 +140,9 @@ TEST_CASE("grid_sample, affine_grid and fractional_max_pool raise PyTorch's erro
   using O3 = F::FractionalMaxPool3dFuncOptions;
   auto r2 = [] { return torch::rand({1, 2, 2}); };
   auto r3 = [] { return torch::rand({1, 2, 3}); };
-  std::map<std::string, Call> calls = {
+  // Where libtorch's C++ API words an error differently from Python's, xgrad gives libtorch's
+  // (libtorch's own tests check that text): the entry names the type and text checked instead.
+  xgrad_test::ErrorCalls calls = {
       {"gs_batch", {[&] { gsf(x4, torch::randn({2, 2, 2, 2})); }}},
       {"gs_last", {[&] { gsf(x4, torch::randn({1, 2, 2, 3})); }}},
       {"gs_dtype", {[&] { gsf(x4, g4.to(torch::kDouble)); }}},
@@ -210,22 +196,7 @@ TEST_CASE("grid_sample, affine_grid and fractional_max_pool raise PyTorch's erro
         },
         "ValueError", "output_ratio must be between 0 and 1 (got [0.5, 0.5, 1])"}},
   };
-  const auto& errors = xgrad_test::reference("vision.json").at("errors");
-  CHECK(errors.size() == calls.size());
-  for (const auto& e : errors) {
-    const std::string name = e.at("name");
-    INFO("error case " << name);
-    auto it = calls.find(name);
-    REQUIRE(it != calls.end());
-    const Call& c = it->second;
-    try {
-      c.fn();
-      FAIL("no exception; PyTorch raised " << e.dump());
-    } catch (const std::exception& ex) {
-      CHECK(type_of(ex) == (c.type.empty() ? e.at("type").get<std::string>() : c.type));
-      CHECK(std::string(ex.what()) == (c.message.empty() ? e.at("message").get<std::string>() : c.message));
-    }
-  }
+  xgrad_test::check_error_cases("vision.json", calls);
   // Samples too few for the planes: PyTorch reads past them; xgrad refuses.
   CHECK_THROWS_WITH(torch::fractional_max_pool2d(torch::randn({1, 2, 5, 5}), {3, 3}, {2, 2}, torch::rand({1, 1, 2})),
                     Catch::Contains("expected _random_samples to hold 2 samples per plane (4 in all)"));

@@ -20,14 +20,6 @@ void replay(const std::string& group, const xgrad_test::OpTable& table) {
   xgrad_test::run_reference_file("distance.json", group, table);
 }
 
-std::string type_of(const std::exception& e) {
-  if (dynamic_cast<const torch::IndexError*>(&e)) return "IndexError";
-  if (dynamic_cast<const torch::ValueError*>(&e)) return "ValueError";
-  if (dynamic_cast<const torch::TypeError*>(&e)) return "TypeError";
-  if (dynamic_cast<const torch::Error*>(&e)) return "RuntimeError";
-  return "std::exception";
-}
-
 constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
@@ -135,7 +127,7 @@ TEST_CASE("bilinear and _trilinear match PyTorch", "[distance]") {
 TEST_CASE("norm, distances and bilinear refuse bad input with PyTorch's errors", "[distance]") {
   Tensor x = torch::randn({3, 4}), w = torch::randn({2, 4, 3}), x1 = torch::randn({5, 4}), x2 = torch::randn({5, 3});
   Tensor li = torch::ones({2, 3}, torch::kLong);
-  std::map<std::string, std::function<void()>> calls = {
+  xgrad_test::ErrorCalls calls = {
       {"norm_long", [&] { torch::ones({3}, torch::kLong).norm(); }},
       {"norm_long_dim", [&] { torch::norm(torch::ones({3}, torch::kLong), std::nullopt, {0}); }},
       {"norm_dim_out_of_range", [&] { torch::norm(x, std::nullopt, {5}); }},
@@ -151,21 +143,7 @@ TEST_CASE("norm, distances and bilinear refuse bad input with PyTorch's errors",
       {"bilinear_in2", [&] { F::bilinear(x1, torch::randn({5, 4}), w); }},
       {"bilinear_bias", [&] { F::bilinear(x1, x2, w, torch::randn({3})); }},
   };
-  const auto& errors = xgrad_test::reference("distance.json").at("errors");
-  CHECK(errors.size() == calls.size());
-  for (const auto& e : errors) {
-    const std::string name = e.at("name");
-    INFO("error case " << name);
-    auto it = calls.find(name);
-    REQUIRE(it != calls.end());
-    try {
-      it->second();
-      FAIL("no exception; PyTorch raised " << e.dump());
-    } catch (const std::exception& ex) {
-      CHECK(type_of(ex) == e.at("type").get<std::string>());
-      CHECK(std::string(ex.what()) == e.at("message").get<std::string>());
-    }
-  }
+  xgrad_test::check_error_cases("distance.json", calls);
 }
 
 TEST_CASE("nn::Bilinear draws PyTorch's initial parameters and prints like libtorch", "[distance]") {

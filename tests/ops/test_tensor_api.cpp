@@ -16,7 +16,15 @@ using V = xgrad_test::Inputs;
 
 namespace {
 const char* kFile = "tensor_api.json";
+
+/// The graph behind a node as "Name(child,child)", as the reference scripts write it.
+std::string graph(const torch::autograd::Node* node) {
+  std::string kids;
+  for (const auto& e : node->next_edges())
+    if (e.is_valid()) kids += (kids.empty() ? "" : ",") + graph(e.function.get());
+  return kids.empty() ? node->name() : node->name() + "(" + kids + ")";
 }
+}  // namespace
 
 TEST_CASE("var, std, var_mean and std_mean match PyTorch") {
   xgrad_test::OpTable table = {
@@ -63,6 +71,24 @@ TEST_CASE("erf and erfc match PyTorch") {
       {"erf_int", [](const V& a) { return torch::erf(a[0]); }},
   };
   xgrad_test::run_reference_group("erf", table, kFile);
+}
+
+TEST_CASE("var and var_mean backward record PyTorch's graph when the incoming gradient requires grad") {
+  // x = torch.randn(3, 4, dtype=torch.double, requires_grad=True); u, w likewise of shape (3,)
+  // v, m = torch.var_mean(x, 1); g, = torch.autograd.grad((v, m), x, (u, w), create_graph=True)
+  // (the scalar steps are ATen's Scalar overloads, MulBackward1 and DivBackward1)
+  auto opts = torch::dtype(torch::kDouble).requires_grad(true);
+  Tensor x = torch::randn({3, 4}, opts), u = torch::randn({3}, opts), w = torch::randn({3}, opts);
+  auto [v, m] = torch::var_mean(x, 1);
+  Tensor g = torch::autograd::grad({v, m}, {x}, {u, w}, std::nullopt, /*create_graph=*/true)[0];
+  CHECK(graph(g.grad_fn().get()) ==
+        "AddBackward0(MulBackward0(MulBackward1(UnsqueezeBackward0(AccumulateGrad)),SubBackward0(AccumulateGrad,"
+        "MeanBackward1(AccumulateGrad))),DivBackward1(ExpandBackward0(UnsqueezeBackward0(AccumulateGrad))))");
+  // g, = torch.autograd.grad(torch.var(x, 1), x, u, create_graph=True)
+  g = torch::autograd::grad({torch::var(x, 1)}, {x}, {u}, std::nullopt, /*create_graph=*/true)[0];
+  CHECK(graph(g.grad_fn().get()) ==
+        "MulBackward0(MulBackward1(UnsqueezeBackward0(AccumulateGrad)),SubBackward0(AccumulateGrad,"
+        "MeanBackward1(AccumulateGrad)))");
 }
 
 TEST_CASE("round, floor, ceil and trunc match PyTorch") {

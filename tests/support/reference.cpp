@@ -299,4 +299,39 @@ void run_reference_file(const std::string& file, const std::string& group, const
   }
 }
 
+std::string type_of(const std::exception& e) {
+  if (dynamic_cast<const xgrad::IndexError*>(&e)) return "IndexError";
+  if (dynamic_cast<const xgrad::ValueError*>(&e)) return "ValueError";
+  if (dynamic_cast<const xgrad::TypeError*>(&e)) return "TypeError";
+  if (dynamic_cast<const xgrad::NotImplementedError*>(&e)) return "NotImplementedError";
+  if (dynamic_cast<const xgrad::Error*>(&e)) return "RuntimeError";
+  return "std::exception";
+}
+
+void check_error(const nlohmann::json& error, const ErrorCall& call) {
+  try {
+    call.fn();
+  } catch (const std::exception& ex) {
+    CHECK(type_of(ex) == (call.type.empty() ? error.at("type").get<std::string>() : call.type));
+    CHECK(std::string(ex.what()) == (call.message.empty() ? error.at("message").get<std::string>() : call.message));
+    return;
+  }
+  FAIL("no exception; PyTorch raised " << error.dump());
+}
+
+void check_error_cases(const nlohmann::json& errors, const ErrorCalls& calls) {
+  CHECK(errors.size() == calls.size());
+  for (const auto& e : errors) {
+    const std::string name = e.at("name");
+    INFO("error case " << name);
+    auto it = calls.find(name);
+    REQUIRE(it != calls.end());
+    check_error(e, it->second);
+  }
+}
+
+void check_error_cases(const std::string& file, const ErrorCalls& calls) {
+  check_error_cases(reference(file).at("errors"), calls);
+}
+
 }  // namespace xgrad_test

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,36 @@ void run_reference_group(const std::string& group, const OpTable& table, const s
 /// (so the list cannot go stale), and everything else is checked as for any case.
 void run_reference_file(const std::string& file, const std::string& group, const OpTable& table,
                         const std::map<std::string, std::string>& graph_differences = {});
+
+/// The name of the Python exception PyTorch raises where xgrad throws `e`: IndexError,
+/// ValueError, TypeError, NotImplementedError, RuntimeError for any other xgrad::Error, and
+/// "std::exception" for anything else.
+std::string type_of(const std::exception& e);
+
+/// One call of an error table: the C++ that must throw. Where libtorch's C++ API words an error
+/// differently from Python's, xgrad gives libtorch's, and `type` / `message` (when not empty) are
+/// what is checked instead of what PyTorch printed.
+struct ErrorCall {
+  template <class F, class = std::enable_if_t<std::is_invocable<F>::value>>
+  ErrorCall(F&& f, std::string t = {}, std::string m = {})  // NOLINT: implicit, so a table lists plain lambdas
+      : fn(std::forward<F>(f)), type(std::move(t)), message(std::move(m)) {}
+  std::function<void()> fn;
+  std::string type, message;
+};
+using ErrorCalls = std::map<std::string, ErrorCall>;
+
+/// Runs `call` and checks that it throws PyTorch's error `error` ({"type", "message"} as the
+/// scripts write it, unless `call` says otherwise): the same type_of and the same what(), letter
+/// for letter. Fails the test case when nothing is thrown.
+void check_error(const nlohmann::json& error, const ErrorCall& call);
+/// Replays every case of an "errors" list ({"name", "type", "message"}) with the call of the same
+/// name, as check_error does. Every case must have a call and every call a case.
+void check_error_cases(const nlohmann::json& errors, const ErrorCalls& calls);
+/// The same for the "errors" list of tests/reference/<file>.
+void check_error_cases(const std::string& file, const ErrorCalls& calls);
+inline void check_error_cases(const char* file, const ErrorCalls& calls) {
+  check_error_cases(std::string(file), calls);
+}
 
 }  // namespace xgrad_test
 

@@ -1,5 +1,5 @@
 // pool_allocator.hpp: a per-thread cache of freed small blocks, used for the objects every op
-// creates (TensorImpl, Storage, graph nodes). glibc keeps only 7 freed blocks per size in its
+// creates (TensorImpl, StorageImpl, graph nodes). glibc keeps only 7 freed blocks per size in its
 // fast per-thread cache; a backward frees more than that at once, and the rest take malloc's
 // slow path. Keeping up to kMaxCached blocks per size class avoids that. Blocks come from
 // malloc and go back to it, so a block freed on another thread is simply cached there.

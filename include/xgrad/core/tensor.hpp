@@ -73,10 +73,10 @@ class Tensor {
   size_t element_size() const { return xgrad::element_size(impl_->dtype); }
   size_t nbytes() const { return static_cast<size_t>(numel()) * element_size(); }
   int64_t storage_offset() const { return impl_->storage_offset; }
-  /// The memory this tensor views (c10::Storage's reading side: data(), data_ptr(), nbytes()),
-  /// shared with its views; element storage_offset() is where this tensor's first element is.
-  /// A sparse tensor has none: PyTorch's NotImplementedError.
-  const Storage& storage() const;
+  /// A handle to the memory this tensor views (c10::Storage: data(), data_ptr(), nbytes(), ...),
+  /// shared with its views and with every copy of the handle; element storage_offset() is where
+  /// this tensor's first element is. A sparse tensor has none: PyTorch's NotImplementedError.
+  Storage storage() const;
   bool has_storage() const { return impl_ != nullptr && impl_->storage != nullptr && !impl_->sparse; }
   /// Whether both tensors view the same memory.
   bool is_alias_of(const Tensor& other) const { return impl_->storage == other.impl_->storage; }

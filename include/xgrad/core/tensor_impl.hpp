@@ -26,13 +26,13 @@ DimVector contiguous_strides(IntArrayRef sizes);
 /// in-place writes, which an inference tensor does not have (See Note [Inference tensors]).
 class VariableVersion {
  public:
-  explicit VariableVersion(const Storage* storage) : storage_(storage) {}
+  explicit VariableVersion(const StorageImpl* storage) : storage_(storage) {}
   bool enabled() const { return storage_ != nullptr; }
   /// Throws "Inference tensors do not track version counter." for an inference tensor.
   uint32_t current_version() const;
 
  private:
-  const Storage* storage_;
+  const StorageImpl* storage_;
 };
 
 struct TensorImpl;
@@ -52,7 +52,7 @@ struct SparseCoo {
 [[noreturn]] void throw_sparse_has_no_data();
 
 struct TensorImpl {
-  TensorImpl(std::shared_ptr<Storage> storage, int64_t storage_offset, DimVector sizes, DimVector strides,
+  TensorImpl(std::shared_ptr<StorageImpl> storage, int64_t storage_offset, DimVector sizes, DimVector strides,
              ScalarType dtype);
   ~TensorImpl();
   TensorImpl(const TensorImpl&) = delete;
@@ -69,7 +69,7 @@ struct TensorImpl {
   template <class T>
   T* data_as() const { return static_cast<T*>(data()); }
 
-  std::shared_ptr<Storage> storage;
+  std::shared_ptr<StorageImpl> storage;
   int64_t storage_offset = 0;  // in elements
   DimVector sizes;
   DimVector strides;  // in elements
