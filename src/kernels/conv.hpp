@@ -121,14 +121,16 @@ namespace detail {
 template <class T>
 void forward_direct(const T* input, const T* weight, const T* bias, T* output, const ConvProblem& p) {
   const ConvShape& s = p.shape;
-  const direct::Padded pad(s, s.channels, s.padding[1], s.padding[2], direct::Vec<T>::size);
+  const direct::Shifted shifted(s, direct::Vec<T>::size);
   const int64_t cg = p.group_out(), L = s.out_size();
+  std::vector<direct::ForwardPlan<T>> plans;  // one per group, shared by the threads
+  for (int64_t g = 0; g < p.groups; ++g) plans.emplace_back(s, shifted, cg, weight + g * p.group_weight());
   for_each_image_block(p, [&](int64_t, int64_t begin, int64_t end) {
-    auto xp = scratch<T>(pad.size());
+    auto xs = scratch<T>(shifted.size());
     for (int64_t n = begin; n < end; ++n)
       for (int64_t g = 0; g < p.groups; ++g) {
-        pad.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xp.get());
-        direct::forward_image(xp.get(), pad, s, cg, weight + g * p.group_weight(), bias != nullptr ? bias + g * cg : nullptr,
+        shifted.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xs.get());
+        direct::forward_image(xs.get(), plans[static_cast<size_t>(g)], L, bias != nullptr ? bias + g * cg : nullptr,
                               output + n * p.out_image() + g * cg * L);
       }
   });
@@ -140,9 +142,10 @@ template <class T>
 const T* vector_rows(const T* gy, const ConvShape& s, int64_t cg, int64_t gy_row, T* buf) {
   const int64_t OW = s.out[2];
   if (gy_row == OW) return gy;
+  using V = direct::Vec<T>;
   for (int64_t r = 0; r < cg * s.out[1]; ++r) {
-    std::copy(gy + r * OW, gy + (r + 1) * OW, buf + r * gy_row);
-    std::fill(buf + r * gy_row + OW, buf + (r + 1) * gy_row, T(0));
+    for (int64_t j = OW / V::size * V::size; j < gy_row; j += V::size) V(T(0)).store_unaligned(buf + r * gy_row + j);
+    direct::copy_row(gy + r * OW, buf + r * gy_row, OW);
   }
   return buf;
 }
@@ -150,23 +153,17 @@ const T* vector_rows(const T* gy, const ConvShape& s, int64_t cg, int64_t gy_row
 template <class T>
 void input_grad_direct(const T* grad_output, const T* weight, T* grad_input, const ConvProblem& p) {
   const ConvShape& s = p.shape;
-  const int64_t lanes = direct::Vec<T>::size, cg = p.group_out(), H = s.in[1], W = s.in[2];
-  const int64_t gy_row = (s.out[2] + lanes - 1) / lanes * lanes;
-  const direct::Padded pad(s, s.channels, s.padding[1], s.padding[2], lanes);
+  const int64_t lanes = direct::Vec<T>::size, cg = p.group_out();
+  const int64_t most = std::min(s.channels, direct::input_block_most(s.kernel[2]));
+  const direct::Spread spread(s, lanes, most);
   for_each_image_block(p, [&](int64_t, int64_t begin, int64_t end) {
-    auto gxp = scratch<T>(pad.size());
-    auto rows = scratch<T>(gy_row == s.out[2] ? 0 : cg * s.out[1] * gy_row);
+    std::vector<T> buf(static_cast<size_t>(spread.size(most)), T(0));  // its margins stay zero
+    auto rows = scratch<T>(spread.gy_row == s.out[2] ? 0 : cg * s.out[1] * spread.gy_row);
     for (int64_t n = begin; n < end; ++n)
       for (int64_t g = 0; g < p.groups; ++g) {
-        const T* gy = vector_rows(grad_output + n * p.out_image() + g * cg * s.out_size(), s, cg, gy_row, rows.get());
-        std::fill(gxp.get(), gxp.get() + pad.size(), T(0));
-        direct::input_image(gy, gy_row, s, cg, weight + g * p.group_weight(), pad, gxp.get());
-        T* gx = grad_input + n * p.in_image() + g * s.channels * s.in_size();
-        for (int64_t c = 0; c < s.channels; ++c)
-          for (int64_t i = 0; i < H; ++i) {
-            const T* src = gxp.get() + (c * pad.hp + i + pad.ph) * pad.wp + pad.pw;
-            std::copy(src, src + W, gx + (c * H + i) * W);
-          }
+        const T* gy = vector_rows(grad_output + n * p.out_image() + g * cg * s.out_size(), s, cg, spread.gy_row, rows.get());
+        direct::input_image(gy, s, cg, weight + g * p.group_weight(), spread, buf.data(),
+                            grad_input + n * p.in_image() + g * s.channels * s.in_size());
       }
   });
 }
@@ -175,24 +172,15 @@ void input_grad_direct(const T* grad_output, const T* weight, T* grad_input, con
 template <class T>
 void weight_grad_direct(const T* input, const T* grad_output, T* acc, const ConvProblem& p, int64_t begin, int64_t end) {
   const ConvShape& s = p.shape;
-  const int64_t lanes = direct::Vec<T>::size, images = end - begin;
-  const direct::Padded pad(s, s.channels, s.padding[1], s.padding[2], lanes);
-  const int64_t cg = p.group_out(), OH = s.out[1], OW = s.out[2], L = s.out_size();
-  const bool copy_gy = OW % lanes != 0;  // rows of whole vectors, zeros past OW
-  const int64_t gy_row = copy_gy ? (OW + lanes - 1) / lanes * lanes : OW;
-  auto xp = scratch<T>(images * pad.size());
-  auto gyp = scratch<T>(copy_gy ? images * cg * OH * gy_row : 0);
+  const direct::Shifted shifted(s, direct::Vec<T>::size);
+  const int64_t images = end - begin;
+  auto xs = scratch<T>(images * shifted.size());
   for (int64_t g = 0; g < p.groups; ++g) {
     for (int64_t n = begin; n < end; ++n)
-      pad.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xp.get() + (n - begin) * pad.size());
-    const T* gy = grad_output + begin * p.out_image() + g * cg * L;
-    int64_t gy_image = p.out_image();
-    if (copy_gy) {
-      gy_image = cg * OH * gy_row;
-      for (int64_t n = 0; n < images; ++n) vector_rows(gy + n * p.out_image(), s, cg, gy_row, gyp.get() + n * gy_image);
-      gy = gyp.get();
-    }
-    direct::weight_images(xp.get(), pad.size(), pad, s, cg, gy, gy_image, gy_row, images, acc + g * p.group_weight());
+      shifted.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xs.get() + (n - begin) * shifted.size());
+    direct::weight_images(xs.get(), shifted.size(), shifted, s, p.group_out(),
+                          grad_output + begin * p.out_image() + g * p.group_out() * s.out_size(), p.out_image(), images,
+                          acc + g * p.group_weight());
   }
 }
 }  // namespace detail

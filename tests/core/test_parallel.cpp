@@ -278,6 +278,28 @@ TEST_CASE("matmul gives the same bits with 1 and with N threads", "[parallel]") 
   });
 }
 
+TEST_CASE("convolutions give the same bits with 1 and with N threads", "[parallel]") {
+  // The batch is cut into blocks of images whatever the thread count; the weight gradient sums
+  // one buffer per block, added in block order. Direct kernels (the benchmark's and the CNN
+  // sample's shapes) and lowered ones (a 9-wide kernel).
+  require_same_bits_for_any_thread_count([] {
+    torch::manual_seed(3);
+    std::vector<Tensor> out;
+    auto run = [&](Tensor x, Tensor w, int64_t padding) {
+      x.requires_grad_(true);
+      w.requires_grad_(true);
+      Tensor y = torch::conv2d(x, w, {}, 1, padding);
+      y.backward(torch::randn(y.sizes()));
+      out.insert(out.end(), {y, x.grad(), w.grad()});
+    };
+    run(torch::randn({64, 10, 12, 12}), torch::randn({20, 10, 5, 5}), 0);
+    run(torch::randn({64, 16, 14, 14}), torch::randn({32, 16, 5, 5}), 2);
+    run(torch::randn({64, 1, 28, 28}), torch::randn({16, 1, 5, 5}), 2);
+    run(torch::randn({32, 3, 20, 20}), torch::randn({8, 3, 9, 9}), 4);
+    return out;
+  });
+}
+
 TEST_CASE("optimizer steps give the same bits with 1 and with N threads", "[parallel]") {
   require_same_bits_for_any_thread_count([] {
     std::vector<Tensor> out;

@@ -3,10 +3,17 @@
 // gradcheck and gradgradcheck, the double-backward node, and PyTorch's messages for bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
 #include <xgrad/torch.hpp>
 
 #include "support/reference.hpp"
 
+using torch::IntArrayRef;
 using torch::Tensor;
 using V = xgrad_test::Inputs;
 namespace F = torch::nn::functional;
@@ -189,4 +196,106 @@ TEST_CASE("convolutions refuse bad shapes and options with PyTorch's messages") 
   CHECK_THROWS_WITH(torch::convolution(x, w, {}, {1}, {0}, {1}, true, {-1}, 1), "negative output_padding is not supported");
   CHECK_THROWS_WITH(torch::conv_transpose2d(torch::randn({8, 8}), wt),
                     "Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: [8, 8]");
+}
+
+namespace {
+/// A stride-1 convolution and its gradients by the definition, in double: the direct kernels'
+/// reference for shapes conv.json does not list (every kernel width, dilations, paddings wider than
+/// the kernel, maps whose width is not a whole number of vectors, groups).
+struct NaiveConv {
+  int64_t n, c, h, w, o, g, kh, kw, ph, pw, dh, dw, oh, ow;
+  NaiveConv(IntArrayRef x, IntArrayRef wt, int64_t groups, int64_t ph_, int64_t pw_, int64_t dh_, int64_t dw_)
+      : n(x[0]), c(x[1]), h(x[2]), w(x[3]), o(wt[0]), g(groups), kh(wt[2]), kw(wt[3]), ph(ph_), pw(pw_), dh(dh_), dw(dw_) {
+    oh = h + 2 * ph - dh * (kh - 1);
+    ow = w + 2 * pw - dw * (kw - 1);
+  }
+  /// f(x index, w index, y index) for every product of the convolution.
+  template <class F>
+  void each(F&& f) const {
+    const int64_t cg = c / g, og = o / g;
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t co = 0; co < o; ++co)
+        for (int64_t ci = 0; ci < cg; ++ci)
+          for (int64_t i = 0; i < kh; ++i)
+            for (int64_t j = 0; j < kw; ++j)
+              for (int64_t y = 0; y < oh; ++y)
+                for (int64_t z = 0; z < ow; ++z) {
+                  const int64_t ih = y + i * dh - ph, iw = z + j * dw - pw;
+                  if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                  f(((b * c + co / og * cg + ci) * h + ih) * w + iw, ((co * cg + ci) * kh + i) * kw + j,
+                    ((b * o + co) * oh + y) * ow + z);
+                }
+  }
+};
+
+std::vector<double> values(const Tensor& t) {
+  Tensor c = t.contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+void check_close(const Tensor& got, const std::vector<double>& want, const char* what) {
+  const std::vector<double> v = values(got);
+  REQUIRE(v.size() == want.size());
+  double worst = 0;
+  for (size_t i = 0; i < v.size(); ++i) worst = std::max(worst, std::abs(v[i] - want[i]) / (1 + std::abs(want[i])));
+  INFO(what);
+  CHECK(worst < 1e-12);
+}
+}  // namespace
+
+TEST_CASE("direct convolution kernels agree with the definition on many shapes") {
+  std::mt19937 rng(13);
+  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  for (int trial = 0; trial < 60; ++trial) {
+    const int64_t groups = pick(0, 3) == 0 ? pick(2, 3) : 1;
+    const int64_t kh = pick(1, 5), kw = pick(1, 7), dh = pick(1, 2), dw = pick(1, 3), ph = pick(0, 4), pw = pick(0, 4);
+    const int64_t c = groups * pick(1, 4), o = groups * pick(1, 14), n = pick(1, 3);
+    const int64_t h = std::max<int64_t>(1, dh * (kh - 1) + 1 - 2 * ph) + pick(0, 9);
+    const int64_t w = std::max<int64_t>(1, dw * (kw - 1) + 1 - 2 * pw) + pick(0, 30);
+    INFO("trial " << trial << ": x (" << n << ", " << c << ", " << h << ", " << w << "), w (" << o << ", "
+                  << c / groups << ", " << kh << ", " << kw << "), groups " << groups << ", padding (" << ph << ", " << pw
+                  << "), dilation (" << dh << ", " << dw << ")");
+    auto opts = torch::TensorOptions().dtype(torch::kFloat64);
+    Tensor x = torch::randn({n, c, h, w}, opts).requires_grad_(true);
+    Tensor wt = torch::randn({o, c / groups, kh, kw}, opts).requires_grad_(true);
+    Tensor b = torch::randn({o}, opts);
+    Tensor y = torch::conv2d(x, wt, b, 1, {ph, pw}, {dh, dw}, groups);
+    const NaiveConv conv(x.sizes(), wt.sizes(), groups, ph, pw, dh, dw);
+    REQUIRE(y.sizes().vec() == std::vector<int64_t>{n, o, conv.oh, conv.ow});
+    Tensor gy = torch::randn(y.sizes(), opts);
+    y.backward(gy);
+    const std::vector<double> xv = values(x.detach()), wv = values(wt.detach()), bv = values(b), gv = values(gy);
+    std::vector<double> yn(static_cast<size_t>(y.numel())), gxn(xv.size(), 0.0), gwn(wv.size(), 0.0);
+    for (size_t i = 0; i < yn.size(); ++i) yn[i] = bv[i / static_cast<size_t>(conv.oh * conv.ow) % static_cast<size_t>(o)];
+    conv.each([&](int64_t xi, int64_t wi, int64_t yi) {
+      yn[static_cast<size_t>(yi)] += wv[static_cast<size_t>(wi)] * xv[static_cast<size_t>(xi)];
+      gxn[static_cast<size_t>(xi)] += wv[static_cast<size_t>(wi)] * gv[static_cast<size_t>(yi)];
+      gwn[static_cast<size_t>(wi)] += gv[static_cast<size_t>(yi)] * xv[static_cast<size_t>(xi)];
+    });
+    check_close(y, yn, "output");
+    check_close(x.grad(), gxn, "input gradient");
+    check_close(wt.grad(), gwn, "weight gradient");
+  }
+}
+
+TEST_CASE("direct convolution kernels keep infinite values out of products that do not use them") {
+  // The kernels run whole vectors past the end of an image's outputs, and past the end of each
+  // output row, reading values no window uses in lanes they then discard: 0 * inf must not get in.
+  for (int64_t w : {12, 13, 14, 20}) {
+    INFO("width " << w);
+    // An infinite last input row: only the last kernel row's windows reach it.
+    Tensor x = torch::ones({2, 3, 9, w});
+    x.select(2, 8).fill_(std::numeric_limits<float>::infinity());
+    Tensor wt = torch::ones({4, 3, 5, 5}).requires_grad_(true);
+    torch::conv2d(x, wt).sum().backward();
+    CHECK(torch::isfinite(wt.grad().narrow(2, 0, 4)).all().item<bool>());
+    CHECK_FALSE(torch::isfinite(wt.grad().select(2, 4)).any().item<bool>());
+    // An infinite weight in the first kernel column: the last four input columns get none of it.
+    Tensor x2 = torch::ones({2, 3, 9, w}).requires_grad_(true);
+    Tensor wt2 = torch::ones({4, 3, 5, 5});
+    wt2.select(3, 0).select(2, 0).fill_(std::numeric_limits<float>::infinity());
+    torch::conv2d(x2, wt2).sum().backward();
+    CHECK(torch::isfinite(x2.grad().narrow(3, w - 4, 4)).all().item<bool>());
+    CHECK_FALSE(torch::isfinite(x2.grad().narrow(3, 0, w - 4)).all().item<bool>());
+  }
 }
