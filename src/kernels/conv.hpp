@@ -14,18 +14,20 @@
 // A stride-1 2-d (or 1-d) convolution in float or double whose column matrix has at most
 // kDirectMaxColRows rows (in_channels / groups * kernel size) and whose kernel is at most 7 wide
 // takes the direct kernels, for all three passes; anything else (strides, 3-d, int64, wide
-// kernels, many input channels) is lowered. Why: the MNIST net's convolutions lower to products
-// too small and thin for BLAS (K = 25 for one input channel; 20 x 250 times 250 x 64 per image
-// for the second), and im2col writes 25 to 250 copies of each input. Measured on the issue-13
-// benchmark shapes (one thread, the kernels alone; instructions from callgrind with an AVX2
-// build, so they do not depend on the machine's load, which was 11-17 during this work):
-//   (64, 1, 28, 28) -> 10, k5:   forward 7.25M -> 5.1M, weight gradient 9.22M -> 3.3M
-//   (64, 10, 12, 12) -> 20, k5:  forward 15.9M -> 8.7M, input gradient 19.0M -> 8.2M,
-//                                weight gradient 17.3M -> 11.2M
-// and in time (same program, -march=native, loaded machine, medians of 30 to 50 calls):
-//   (64, 1, 28, 28) -> 10:   forward 1.1-1.8 ms -> 0.38-0.44 ms, weight gradient 1.37 -> 0.28 ms
-//   (64, 10, 12, 12) -> 20:  each pass 30-40 ms (OpenBLAS under load) -> 0.7-0.9 ms
-// The bound on the rows keeps large problems, where BLAS's blocking wins, on the lowered path.
+// kernels) is lowered. Why: the MNIST nets' convolutions lower to products too small and thin
+// for BLAS (K = 25 for one input channel; 20 x 250 times 250 x 64 per image for the second),
+// and im2col writes 25 to 400 copies of each input. Measured with each pass alone (one thread,
+// thread CPU time, lower quartile of 10 to 30 calls, on the 2-vCPU machine at load 4-5 from other
+// builds; the lowered passes are OpenBLAS's single-threaded sgemm, 11-15 GMAC/s here, the direct
+// ones 28-39 GMAC/s), microseconds for forward / input gradient / weight gradient:
+//   (64, 1, 28, 28) -> 16, k5 p2 (the CNN sample's first):    lowered 2065 / 2110 / 2299,  direct 584 / - / 568
+//   (64, 16, 14, 14) -> 32, k5 p2 (its second, 400 rows):     lowered 13850 / 14032 / 14159, direct 4241 / 4861 / 4555
+//   (64, 10, 12, 12) -> 20, k5 (250 rows):                    lowered 3788 / 2098 / 2226,  direct 579 / 630 / 659
+//   (64, 32, 14, 14) -> 64, k5 p2 (800 rows):                 lowered 49667 / 57296 / 49631, direct 17223 / 17764 / 19252
+//   (16, 128, 14, 14) -> 128, k3 p1 (1152 rows):              lowered 33076 / 31359 / 34083, direct 12197 / 24424 / 17224
+//   (8, 256, 28, 28) -> 256, k3 p1 (2304 rows):               lowered 288505 / 296364 / 265119, direct 130681 / 208057 / 121999
+//   (4, 256, 14, 14) -> 512, k3 p1 (2304 rows):               lowered 61459 / 60038 / 93532, direct 23506 / 51801 / 39688
+// The direct kernels won every shape measured; the bound on the rows is the largest measured.
 // Read next: kernels/conv_direct.hpp, src/ops/conv.cpp.
 #pragma once
 
@@ -61,7 +63,7 @@ struct ConvProblem {
 constexpr int64_t kImageBlocks = 8;
 
 /// The largest column-matrix height (in_channels / groups * kernel size) the direct kernels take.
-constexpr int64_t kDirectMaxColRows = 512;
+constexpr int64_t kDirectMaxColRows = 2304;
 
 namespace detail {
 /// The number of blocks of images: one per kGemmGrain multiply-adds, at most kImageBlocks and at
@@ -168,20 +170,26 @@ void input_grad_direct(const T* grad_output, const T* weight, T* grad_input, con
   });
 }
 
+/// The most values the weight gradient's shifted images take at once (4 MB of floats): a block of
+/// images is cut into runs this size allows, the gradient summed run by run.
+constexpr int64_t kShiftedBudget = int64_t(1) << 20;
+
 /// acc (groups x cg x channels x kernel) += the weight gradient of images [begin, end).
 template <class T>
 void weight_grad_direct(const T* input, const T* grad_output, T* acc, const ConvProblem& p, int64_t begin, int64_t end) {
   const ConvShape& s = p.shape;
   const direct::Shifted shifted(s, direct::Vec<T>::size);
-  const int64_t images = end - begin;
-  auto xs = scratch<T>(images * shifted.size());
-  for (int64_t g = 0; g < p.groups; ++g) {
-    for (int64_t n = begin; n < end; ++n)
-      shifted.fill(input + n * p.in_image() + g * s.channels * s.in_size(), xs.get() + (n - begin) * shifted.size());
-    direct::weight_images(xs.get(), shifted.size(), shifted, s, p.group_out(),
-                          grad_output + begin * p.out_image() + g * p.group_out() * s.out_size(), p.out_image(), images,
-                          acc + g * p.group_weight());
-  }
+  const int64_t run = std::max<int64_t>(1, std::min(end - begin, kShiftedBudget / shifted.size()));
+  auto xs = scratch<T>(run * shifted.size());
+  for (int64_t g = 0; g < p.groups; ++g)
+    for (int64_t first = begin; first < end; first += run) {
+      const int64_t images = std::min(run, end - first);
+      for (int64_t n = 0; n < images; ++n)
+        shifted.fill(input + (first + n) * p.in_image() + g * s.channels * s.in_size(), xs.get() + n * shifted.size());
+      direct::weight_images(xs.get(), shifted.size(), shifted, s, p.group_out(),
+                            grad_output + first * p.out_image() + g * p.group_out() * s.out_size(), p.out_image(), images,
+                            acc + g * p.group_weight());
+    }
 }
 }  // namespace detail
 

@@ -65,7 +65,8 @@ TEST_CASE("convolutions match PyTorch") {
        }},
       {"convolution", [](const V& a) { return torch::convolution(a[0], a[1], a[2], {1, 2}, {1, 1}, {1, 1}, false, {0, 0}, 1); }},
       {"conv2d_double", [](const V& a) { return torch::conv2d(a[0], a[1], a[2], 1, 1); }},
-      // The direct kernels' shapes (src/kernels/conv_direct.hpp), and two stride-1 ones they leave lowered.
+      // The direct kernels' shapes (src/kernels/conv_direct.hpp), and stride-1 ones they leave lowered:
+      // a 9-wide kernel, and 2340 column rows (many_rows, 540, is direct since that bound is 2304).
       {"conv2d_direct_whole_vectors", [](const V& a) { return torch::conv2d(a[0], a[1], a[2]); }},
       {"conv2d_direct_wide_padding",
        [](const V& a) { return F::conv2d(a[0], a[1], F::Conv2dFuncOptions().padding({3, 4}).dilation({2, 3})); }},
@@ -76,6 +77,7 @@ TEST_CASE("convolutions match PyTorch") {
       {"conv2d_lowered_many_rows", [](const V& a) { return torch::conv2d(a[0], a[1], {}, 1, 1); }},
       {"conv_transpose2d_direct", [](const V& a) { return torch::conv_transpose2d(a[0], a[1], a[2], 1, 1); }},
       {"conv2d_direct_double", [](const V& a) { return torch::conv2d(a[0], a[1], a[2], 1, 1); }},
+      {"conv2d_lowered_2340_rows", [](const V& a) { return torch::conv2d(a[0], a[1], {}, 1, 1); }},
   };
   xgrad_test::run_reference_group("conv", table, "conv.json", 1e-5);
   // Sums of 150 to 350 products (the direct kernels' MNIST shapes): float32 rounding reaches 1e-5
