@@ -47,6 +47,13 @@
 //    was handed out: a thread sharing a core runs late, and each array's cache lines then move
 //    between cores. With this rule, the benchmark's one-busy-loop run (tests/benchmarks) had
 //    xgrad at 0.86 to 1.05 of its own single-threaded time on every piece of work.
+//  - Fewer threads at once, more only on evidence: what other programs took is what they got,
+//    not what they wanted. While this process's threads filled every core (its own, or
+//    libtorch's in the benchmark, which runs between xgrad's runs), a busy loop sharing the cores
+//    gets a third of each or less and can look like "under half a core", and the next 100 ms then
+//    ran two threads against it (the benchmark's convolutions took 1.16-1.26 of their
+//    single-threaded time with one core busy, before this rule). So a window raises the count
+//    only if it left half a core idle (nobody was squeezed), and the window before it said the same.
 //  - Chunks, not shares: parallel_for cuts a loop into chunks of a fixed size, more than threads.
 //    Each thread has a home range of chunks (the same part of every array each time, so it stays
 //    in that core's cache, as with a static split), takes it from the front, then steals from the
@@ -176,7 +183,16 @@ class MachineLoad {
       const double others = (static_cast<double>(busy - busy_) - (own - own_) * ticks_per_second_) / wall;
       // A core counts as free unless others hold half of it or more (a thread on it would then
       // run at half speed at best, and be descheduled mid-chunk).
-      free_cores_ = static_cast<int>(cpus - std::max(0.0, others) + 0.5);
+      const int measured = static_cast<int>(cpus - std::max(0.0, others) + 0.5);
+      // Fewer free cores: at once. More: only from two windows in a row that say so and left half
+      // a core idle or more. In a window where every core was busy, this process's threads may
+      // have squeezed the others, and their time then tells less than what they would take.
+      const bool had_idle = static_cast<double>(total - total_ - (busy - busy_)) / wall >= 0.5;
+      if (measured <= free_cores_)
+        free_cores_ = measured;
+      else if (had_idle && raise_ > free_cores_)
+        free_cores_ = std::min(measured, raise_);
+      raise_ = had_idle ? measured : 0;
     }
     busy_ = busy;
     total_ = total;
@@ -214,6 +230,7 @@ class MachineLoad {
   uint64_t busy_ = 0, total_ = 0;
   double own_ = 0;
   int free_cores_ = 1 << 16;  // until two samples say otherwise
+  int raise_ = 0;             // the last window's free cores if it had idle time, else 0
   const double ticks_per_second_ = static_cast<double>(sysconf(_SC_CLK_TCK));
 };
 
