@@ -14,9 +14,9 @@
 // A stride-1 2-d (or 1-d) convolution in float or double whose column matrix has at most
 // kDirectMaxColRows rows (in_channels / groups * kernel size) and whose kernel is at most 7 wide
 // takes the direct kernels, for all three passes; anything else (strides, 3-d, int64, wide
-// kernels) is lowered. Why: the MNIST nets' convolutions lower to products too small and thin
-// for BLAS (K = 25 for one input channel; 20 x 250 times 250 x 64 per image for the second),
-// and im2col writes 25 to 400 copies of each input. Measured with each pass alone (one thread,
+// kernels, many input channels) is lowered. Why: the MNIST nets' convolutions lower to products
+// too small and thin for BLAS (K = 25 for one input channel; 20 x 250 times 250 x 64 per image
+// for the second), and im2col writes 25 to 400 copies of each input. Measured with each pass alone (one thread,
 // thread CPU time, lower quartile of 10 to 30 calls, on the 2-vCPU machine at load 4-5 from other
 // builds; the lowered passes are OpenBLAS's single-threaded sgemm, 11-15 GMAC/s here, the direct
 // ones 28-39 GMAC/s), microseconds for forward / input gradient / weight gradient:
@@ -27,7 +27,12 @@
 //   (16, 128, 14, 14) -> 128, k3 p1 (1152 rows):              lowered 33076 / 31359 / 34083, direct 12197 / 24424 / 17224
 //   (8, 256, 28, 28) -> 256, k3 p1 (2304 rows):               lowered 288505 / 296364 / 265119, direct 130681 / 208057 / 121999
 //   (4, 256, 14, 14) -> 512, k3 p1 (2304 rows):               lowered 61459 / 60038 / 93532, direct 23506 / 51801 / 39688
-// The direct kernels won every shape measured; the bound on the rows is the largest measured.
+// OpenBLAS 0.3.21 takes this VM's CPU for a Prescott (openblas_get_corename): SSE3 kernels.
+// With OPENBLAS_CORETYPE=SkylakeX, its AVX-512 ones, the lowered passes took instead
+//   400 rows: 6496 / 5448 / 7460     576 rows (64, 64, 7, 7) -> 64, k3 p1: 6906 / 6351 / 7527 (direct 5103 / 3433 / 5251)
+//   800 rows: 18095 / 15248 / 19233 (a tie)   1152 rows: 10520 / 9125 / 12464   2304 rows: 15701 / 15627 / 24114,
+//   65307 / 70816 / 76068
+// so past 800 rows BLAS's blocking wins wherever OpenBLAS knows the CPU: the bound is 800.
 // Read next: kernels/conv_direct.hpp, src/ops/conv.cpp.
 #pragma once
 
@@ -63,7 +68,7 @@ struct ConvProblem {
 constexpr int64_t kImageBlocks = 8;
 
 /// The largest column-matrix height (in_channels / groups * kernel size) the direct kernels take.
-constexpr int64_t kDirectMaxColRows = 2304;
+constexpr int64_t kDirectMaxColRows = 800;
 
 namespace detail {
 /// The number of blocks of images: one per kGemmGrain multiply-adds, at most kImageBlocks and at

@@ -66,7 +66,7 @@ TEST_CASE("convolutions match PyTorch") {
       {"convolution", [](const V& a) { return torch::convolution(a[0], a[1], a[2], {1, 2}, {1, 1}, {1, 1}, false, {0, 0}, 1); }},
       {"conv2d_double", [](const V& a) { return torch::conv2d(a[0], a[1], a[2], 1, 1); }},
       // The direct kernels' shapes (src/kernels/conv_direct.hpp), and stride-1 ones they leave lowered:
-      // a 9-wide kernel, and 2340 column rows (many_rows, 540, is direct since that bound is 2304).
+      // a 9-wide kernel, and 2340 column rows (many_rows, 540, is direct since that bound is 800).
       {"conv2d_direct_whole_vectors", [](const V& a) { return torch::conv2d(a[0], a[1], a[2]); }},
       {"conv2d_direct_wide_padding",
        [](const V& a) { return F::conv2d(a[0], a[1], F::Conv2dFuncOptions().padding({3, 4}).dilation({2, 3})); }},

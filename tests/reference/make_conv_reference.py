@@ -264,7 +264,7 @@ case("conv_transpose2d_direct", lambda x, w, b: F.conv_transpose2d(x, w, b, padd
 case("conv2d_direct_double", lambda x, w, b: F.conv2d(x, w, b, padding=1), rnd(2, 3, 8, 10).double(),
      rnd(5, 3, 3, 3).double(), rnd(5).double())
 case_long_sums("conv2d_direct_mnist_shape", lambda x, w, b: F.conv2d(x, w, b), rnd(4, 10, 12, 12), rnd(20, 10, 5, 5), rnd(20))
-# More column rows than the direct kernels take (kDirectMaxColRows, 2304; the case above this
+# More column rows than the direct kernels take (kDirectMaxColRows, 800; the case above this
 # one's name has 540, direct since that bound was raised): lowered, in double (sums of 2340 products).
 case("conv2d_lowered_2340_rows", lambda x, w: F.conv2d(x, w, padding=1), rnd(1, 260, 4, 5).double(),
      rnd(2, 260, 3, 3).double())
