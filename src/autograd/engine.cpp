@@ -23,6 +23,7 @@
 #include "xgrad/core/format.hpp"
 #include "xgrad/core/grad_mode.hpp"
 #include "xgrad/core/shape.hpp"
+#include "xgrad/core/tensor_impl.hpp"
 #include "xgrad/core/warning.hpp"
 
 namespace xgrad::autograd {
@@ -247,9 +248,39 @@ bool should_run(Node& fn, const variable_list& inputs, bool needed, Backward& bw
   return true;
 }
 
-/// Two gradients for the same input, from two paths: their sum (recorded under create_graph).
-Tensor sum_gradients(const Tensor& a, const Tensor& b, bool create_graph) {
+// Note [Summing gradients in place]
+// Where two paths meet (an LSTM's weights collect one gradient per time step), PyTorch's
+// InputBuffer::accumulate adds the new gradient into the one already there, in place, when
+// nothing else can see it: grad mode is off (no create_graph), and the engine holds the last
+// reference to a plain dense tensor and to its storage. Otherwise it adds out of place. The sum is
+// the same either way (a + b and b + a round alike); in place saves an allocation and a pass over
+// fresh memory per meeting. So does this engine, with the same conditions.
+
+/// Whether the engine holds the only reference to t and its storage, and t is a plain dense tensor
+/// whose elements may be overwritten (PyTorch's can_accumulate_inplace).
+bool can_accumulate_inplace(const Tensor& t, const Tensor& other) {
+  const TensorImpl& impl = *t.impl();
+  const TensorImpl& o = *other.impl();
+  return t.use_count() == 1 && impl.storage != nullptr && impl.storage.use_count() == 1 && impl.sparse == nullptr &&
+         o.sparse == nullptr && impl.is_contiguous && !impl.is_inference && !impl.requires_grad &&
+         impl.grad_fn == nullptr && impl.dtype == o.dtype && impl.sizes == o.sizes;
+}
+
+/// Two gradients for the same input, from two paths: their sum (recorded under create_graph; in
+/// place into one of them when nothing else sees it, Note [Summing gradients in place], which
+/// then moves out of its argument: the engine replaces a and drops b right after).
+Tensor sum_gradients(Tensor& a, Tensor& b, bool create_graph) {
   AutoGradMode mode(create_graph);
+  if (!create_graph) {
+    if (can_accumulate_inplace(a, b)) {
+      a.add_(b);
+      return std::move(a);
+    }
+    if (can_accumulate_inplace(b, a)) {
+      b.add_(a);
+      return std::move(b);
+    }
+  }
   return a + b;
 }
 

@@ -34,7 +34,10 @@ constexpr int64_t kGemmSide = 256;
 /// A and columns of B anew for each block, and runs thin blocks slowly: measured here on one
 /// thread, 2 blocks cost 0-4% more than one call, 8 blocks of 128 rows 15-30%, blocks of 256 x
 /// 256 or more under 8%. So blocks stay at least kGemmSide on a side, except that a product of
-/// at least 2 * kGemmGrain too thin for that is cut once, in two, along its longer side.
+/// at least kGemmGrain too thin for that is cut once, in two, along its longer side: an LSTM
+/// step's 20x200 @ 200x800 (3.2M multiply-adds, 70 such products forward and 140 backward in the
+/// issue-13 benchmark) is one, and OpenBLAS's own threads would take it on two cores (it splits
+/// above 262144 multiply-adds per thread).
 inline void gemm_grid(int64_t m, int64_t n, int64_t k, int64_t& grid_rows, int64_t& grid_cols) {
   grid_rows = grid_cols = 1;
   const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
@@ -45,7 +48,7 @@ inline void gemm_grid(int64_t m, int64_t n, int64_t k, int64_t& grid_rows, int64
     if ((split_rows ? rows : cols) < 2 * kGemmSide || block_work < 2 * kGemmGrain) break;
     (split_rows ? grid_rows : grid_cols) *= 2;
   }
-  if (grid_rows * grid_cols == 1 && work >= 2 * kGemmGrain && std::max(m, n) >= 64) (m >= n ? grid_rows : grid_cols) = 2;
+  if (grid_rows * grid_cols == 1 && work >= kGemmGrain && std::max(m, n) >= 64) (m >= n ? grid_rows : grid_cols) = 2;
 }
 
 /// The first call OpenBLAS rejected among those the pool's threads made, thrown by the caller

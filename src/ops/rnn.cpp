@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ops/unsafe_split.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/exception.hpp"
 #include "xgrad/core/tensor_impl.hpp"
@@ -57,15 +58,15 @@ Hidden cell_step(Cell cell, const Tensor& input, const Hidden& hx, const CellPar
     }
     case Cell::LSTM: {
       Tensor gates = p.linear_hh(hx.h) + (pre_computed ? input : p.linear_ih(input));
-      std::vector<Tensor> g = gates.chunk(4, 1);
+      std::vector<Tensor> g = unsafe_chunk(gates, 4, 1);
       Tensor ingate = sigmoid(g[0]), forgetgate = sigmoid(g[1]), cellgate = tanh(g[2]), outgate = sigmoid(g[3]);
       Tensor cy = forgetgate * hx.c + ingate * cellgate;
       Tensor hy = outgate * tanh(cy);
       return {p.matmul_hr(hy), cy};
     }
     case Cell::GRU: {
-      std::vector<Tensor> ig = (pre_computed ? input : p.linear_ih(input)).chunk(3, 1);
-      std::vector<Tensor> hg = p.linear_hh(hx.h).chunk(3, 1);
+      std::vector<Tensor> ig = unsafe_chunk(pre_computed ? input : p.linear_ih(input), 3, 1);
+      std::vector<Tensor> hg = unsafe_chunk(p.linear_hh(hx.h), 3, 1);
       Tensor reset_gate = sigmoid(hg[0] + ig[0]);
       Tensor input_gate = sigmoid(hg[1] + ig[1]);
       Tensor new_gate = tanh(ig[2] + hg[2] * reset_gate);

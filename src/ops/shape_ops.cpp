@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "ops/op_utils.hpp"
+#include "ops/unsafe_split.hpp"
 #include "xgrad/autograd/record.hpp"
 #include "xgrad/core/factory.hpp"
 #include "xgrad/core/format.hpp"
@@ -365,6 +366,17 @@ std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
 }
 
 namespace {
+/// The lengths of split(x, split_size, dim)'s pieces (dim wrapped already).
+std::vector<int64_t> split_lengths(const Tensor& x, int64_t split_size, int64_t dim) {
+  XGRAD_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size={}", split_size);
+  int64_t n = x.size(dim);
+  std::vector<int64_t> lengths;
+  if (n == 0) lengths.push_back(0);
+  for (int64_t start = 0; start < n; start += std::max<int64_t>(split_size, 1))
+    lengths.push_back(std::min(split_size, n - start));
+  return lengths;
+}
+
 /// The pieces of x along dim of the given lengths, as views one node makes (`name`).
 /// d/dx: cat of the grads (zeros for unused)
 std::vector<Tensor> split_pieces(const char* name, const Tensor& x, const std::vector<int64_t>& lengths, int64_t dim) {
@@ -396,13 +408,7 @@ std::vector<Tensor> split_pieces(const char* name, const Tensor& x, const std::v
 /// d/dx: cat of the grads (zeros for unused)
 std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
   dim = maybe_wrap_dim(dim, x.dim());
-  XGRAD_CHECK(split_size >= 0, "split expects split_size be non-negative, but got split_size={}", split_size);
-  int64_t n = x.size(dim);
-  std::vector<int64_t> lengths;
-  if (n == 0) lengths.push_back(0);
-  for (int64_t start = 0; start < n; start += std::max<int64_t>(split_size, 1))
-    lengths.push_back(std::min(split_size, n - start));
-  return split_pieces("SplitBackward0", x, lengths, dim);
+  return split_pieces("SplitBackward0", x, split_lengths(x, split_size, dim), dim);
 }
 
 /// split_with_sizes(x, sizes, dim): consecutive pieces of the given sizes along dim (they must
@@ -429,6 +435,41 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   XGRAD_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: {}", chunks);
   int64_t n = x.size(maybe_wrap_dim(dim, x.dim()));
   return split(x, (n + chunks - 1) / chunks, dim);
+}
+
+/// unsafe_split(x, size, dim): split's pieces, but tensors of their own rather than views
+/// autograd tracks (ATen's unsafe_split, which its RNN cells use for the gates): the caller
+/// promises not to modify them in place, and nothing records them as views of x. They still
+/// share x's storage, so here (one version counter per storage) they share its version too, where
+/// PyTorch gives each a fresh one.   d/dx: cat of the grads (zeros for unused)
+std::vector<Tensor> unsafe_split(const Tensor& x, int64_t split_size, int64_t dim) {
+  dim = maybe_wrap_dim(dim, x.dim());
+  std::vector<Tensor> outs;
+  std::vector<DimVector> part_sizes;
+  int64_t offset = x.storage_offset();
+  for (const int64_t length : split_lengths(x, split_size, dim)) {
+    DimVector sizes(x.sizes());
+    sizes[dim] = length;
+    outs.push_back(detail::make_view(x, sizes, DimVector(x.strides()), offset));
+    part_sizes.push_back(sizes);
+    offset += length * x.stride(dim);
+  }
+  const ScalarType dt = x.scalar_type();
+  return autograd::record_multi("UnsafeSplitBackward0", outs, {x}, save(),
+                                [dim, part_sizes, dt](const variable_list& grads) -> variable_list {
+                                  std::vector<Tensor> parts;
+                                  for (size_t i = 0; i < grads.size(); ++i)
+                                    parts.push_back(grads[i].defined() ? grads[i] : zeros(part_sizes[i], dt));
+                                  return {cat(parts, dim)};
+                                });
+}
+
+/// unsafe_chunk(x, chunks, dim): chunk's pieces as unsafe_split gives them (UnsafeSplitBackward0).
+std::vector<Tensor> unsafe_chunk(const Tensor& x, int64_t chunks, int64_t dim) {
+  XGRAD_CHECK(x.dim() > 0, "chunk expects at least a 1-dimensional tensor");
+  XGRAD_CHECK(chunks > 0, "chunk expects `chunks` to be greater than 0, got: {}", chunks);
+  int64_t n = x.size(maybe_wrap_dim(dim, x.dim()));
+  return unsafe_split(x, (n + chunks - 1) / chunks, dim);
 }
 
 /// cat(tensors, dim): joins along dim.   d/d(tensors[i]): grad.narrow(dim, offset_i, size_i)
