@@ -420,14 +420,16 @@ Tensor var_backward(const Tensor& g, const Tensor& x, const DimMask& mask, bool 
   for (size_t d = 0; d < mask.size(); ++d)
     if (mask[d]) dims.push_back(static_cast<int64_t>(d));
   Tensor m = all_dims ? mean(x) : mean(x, dims, /*keepdim=*/true);
-  return detail::mul_scalar_aten(unsqueeze_reduced(g, mask, keepdim || x.dim() == 0), 2.0 / static_cast<double>(dof)) *
-         (x - m);
+  // As ATen: a reduced grad is unsqueezed back only for named dims of an input of 2 or more dims
+  // (a 0-d grad broadcasts as it is), which a second derivative's graph shows.
+  const bool unsqueezed = keepdim || all_dims || x.dim() <= 1;
+  return detail::mul_scalar_aten(unsqueeze_reduced(g, mask, unsqueezed), 2.0 / static_cast<double>(dof)) * (x - m);
 }
 
 /// PyTorch's std_backward: var_backward of grad / (2 std), taken as 0 where std is 0.
 Tensor std_backward(const Tensor& g, const Tensor& x, const Tensor& result, const DimMask& mask, bool all_dims,
                     int64_t correction, bool keepdim) {
-  Tensor gvar = masked_fill(g / (result * 2), result == 0, 0);
+  Tensor gvar = masked_fill(g / detail::mul_scalar_aten(result, 2), result == 0, 0);  // MulBackward1 as ATen
   return var_backward(gvar, x, mask, all_dims, correction, keepdim);
 }
 

@@ -173,6 +173,27 @@ TEST_CASE("double backward: reductions", "[double_backward]") {
   });
 }
 
+TEST_CASE("double backward: std and var", "[double_backward]") {
+  replay("moments", {
+      {"std", [](const V& a) { return a[0].std(); }},
+      {"std_dim", [](const V& a) { return a[0].std(1); }},
+      {"var", [](const V& a) { return a[0].var(); }},
+      {"var_dims_keepdim", [](const V& a) { return a[0].var({0, 2}, true, true); }},
+      {"std_mean",
+       [](const V& a) {
+         auto [s, m] = torch::std_mean(a[0], 1);
+         return s * m;
+       }},
+      {"var_mean",
+       [](const V& a) {
+         auto [v, m] = torch::var_mean(a[0], 1);
+         return v * m;
+       }},
+      {"std_1d", [](const V& a) { return a[0].std(0); }},
+      {"std_all_dims_named", [](const V& a) { return a[0].std({0, 1, 2}); }},
+  });
+}
+
 TEST_CASE("double backward: views and joins", "[double_backward]") {
   replay("shape_ops", {
       {"view", [](const V& a) { return a[0].view({4, 6}) * a[0].view({4, 6}); }},

@@ -205,6 +205,18 @@ case("cross_entropy_smoothing", lambda a, t: F.cross_entropy(a, t, label_smoothi
 case("kl_div_log_target", lambda a, t: F.kl_div(a, t, reduction="batchmean", log_target=True),
      torch.log_softmax(A, 1), torch.log(T01))
 
+# Appended last so the draws above stay as they were. std's backward formula records
+# grad / (result * 2) as ATen's C++ does: MulBackward1, DivBackward0, MaskedFillBackward0.
+group("moments")
+case("std", torch.std, X3)
+case("std_dim", lambda a: a.std(1), X3)
+case("var", torch.var, X3)
+case("var_dims_keepdim", lambda a: a.var((0, 2), keepdim=True), X3)
+case("std_mean", lambda a: (lambda s, m: s * m)(*torch.std_mean(a, 1)), X3)
+case("var_mean", lambda a: (lambda v, m: v * m)(*torch.var_mean(a, 1)), X3)
+case("std_1d", lambda a: a.std(0), rnd(5))
+case("std_all_dims_named", lambda a: a.std((0, 1, 2)), X3)
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "double_backward.json")
 if "--summary" in sys.argv:
     summary()
