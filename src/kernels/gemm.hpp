@@ -1,6 +1,7 @@
-// gemm.hpp: C = alpha * A @ B + beta * C for strided matrices and batches of them: through
-// OpenBLAS for float and double (blas.hpp: one call, checked), and a plain loop for int64 (which
-// BLAS does not do). A transposed view is passed to BLAS as transposed, so x.t() is never copied;
+// gemm.hpp: C = alpha * A @ B + beta * C for strided matrices and batches of them: for float and
+// double in xgrad's own vector kernels where they take the layout (gemm_simd.hpp, Note [Why not
+// always OpenBLAS]), else through OpenBLAS (blas.hpp: one call, checked), and a plain loop for
+// int64 (which BLAS does not do). A transposed view is passed to BLAS as transposed, so x.t() is never copied;
 // what BLAS cannot read at all the op copies first (src/ops/linalg.cpp).
 //
 // Note [Splitting a product]
@@ -21,6 +22,7 @@
 #include <type_traits>
 
 #include "kernels/blas.hpp"
+#include "kernels/gemm_simd.hpp"
 #include "kernels/parallel.hpp"
 
 namespace xgrad::kernels {
@@ -73,6 +75,14 @@ class Rejections {
   GemmCall<T> call_{};
 };
 
+/// Makes one checked call: in xgrad's own kernels where they take it (Note [Why not always
+/// OpenBLAS] in gemm_simd.hpp), else through OpenBLAS. Returns what OpenBLAS reported.
+template <class T>
+BlasReport run_gemm(const GemmCall<T>& g) noexcept {
+  if (simd_gemm::try_gemm(g)) return BlasReport{};
+  return run_blas_gemm(g);
+}
+
 /// The BLAS call for C (m x n, leading dim ldc) = alpha * A @ B + beta * C; both operands must be
 /// readable (blas_operand).
 template <class T>
@@ -115,7 +125,12 @@ void gemm(const MatrixRef<T>& a, const MatrixRef<T>& b, T* c, int64_t ldc, T alp
     // (blas_operand only relaxes as sizes shrink). See Note [Splitting a product].
     int64_t grid_rows = 1, grid_cols = 1;
     gemm_grid(m, n, k, grid_rows, grid_cols);
-    if (grid_rows * grid_cols == 1) return blas_gemm(gemm_call(a, b, c, ldc, alpha, beta));
+    if (grid_rows * grid_cols == 1) {
+      const GemmCall<T> g = gemm_call(a, b, c, ldc, alpha, beta);
+      const BlasReport report = run_gemm(g);
+      if (report.argument != 0) throw BlasError(blas_rejection(report, describe(g)));
+      return;
+    }
     Rejections<T> rejections;
     parallel_for(grid_rows * grid_cols, 1, [&](int64_t begin, int64_t end) {
       for (int64_t block = begin; block < end; ++block) {
@@ -125,7 +140,7 @@ void gemm(const MatrixRef<T>& a, const MatrixRef<T>& b, T* c, int64_t ldc, T alp
         GemmCall<T> g = gemm_call(MatrixRef<T>{a.data + r0 * a.rs, r1 - r0, a.cols, a.rs, a.cs},
                                   MatrixRef<T>{b.data + c0 * b.cs, b.rows, c1 - c0, b.rs, b.cs}, c + r0 * ldc + c0, ldc,
                                   alpha, beta);
-        rejections.record(run_blas_gemm(g), g);
+        rejections.record(run_gemm(g), g);
       }
     });
     rejections.throw_if_any();
@@ -175,7 +190,7 @@ void gemm_batched(const BatchRef<T>& a, const BatchRef<T>& b, T* c, T alpha = T(
           continue;
         }
         GemmCall<T> g = gemm_call(at(a, i), at(b, i), ci, n, alpha, beta);
-        rejections.record(run_blas_gemm(g), g);
+        rejections.record(run_gemm(g), g);
       }
     });
     rejections.throw_if_any();

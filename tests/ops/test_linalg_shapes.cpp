@@ -9,6 +9,7 @@
 #include <xgrad/torch.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "kernels/blas.hpp"
+#include "kernels/gemm_simd.hpp"
 #include "support/reference.hpp"
 
 using torch::Tensor;
@@ -321,4 +323,54 @@ TEST_CASE("addmm with beta = 0 ignores the bias, NaN included, as PyTorch", "[li
   CHECK(torch::addmm(c.to(torch::kDouble), a.to(torch::kDouble), b.to(torch::kDouble), 0, 2).equal(a.to(torch::kDouble) * 2));
   CHECK(torch::addmm(torch::full({2, 2}, 7, torch::kLong), torch::arange(4).reshape({2, 2}), torch::eye(2, torch::kLong), 0, 1)
             .equal(torch::arange(4).reshape({2, 2})));
+}
+
+TEST_CASE("xgrad's own gemm kernels agree with a float64 sum in every layout, tail and alpha/beta", "[linalg][blas]") {
+  // kernels/gemm_simd.hpp: rows_kernel (B's rows contiguous, A either way) and dots_kernel (A's
+  // rows and B's columns contiguous), over sizes that leave tails of vectors and of register blocks.
+  namespace k = xgrad::kernels;
+  const std::array<std::array<int64_t, 3>, 7> sizes = {{{1, 1, 1}, {3, 5, 7}, {5, 33, 17}, {4, 64, 16}, {9, 70, 300},
+                                                        {64, 128, 1568}, {128, 1568, 64}}};
+  uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(static_cast<int32_t>(state >> 8) - (1 << 23)) / static_cast<float>(1 << 23);
+  };
+  for (const auto& s : sizes) {
+    const int64_t m = s[0], n = s[1], kk = s[2];
+    std::vector<float> a(m * kk), b(kk * n), c0(m * n);
+    for (float& v : a) v = next();
+    for (float& v : b) v = next();
+    for (float& v : c0) v = next();
+    for (int layout = 0; layout < 3; ++layout) {  // A@B, A^T@B, A@B^T
+      const bool ta = layout == 1, tb = layout == 2;
+      // The same logical A (m x k) and B (k x n), stored transposed where the layout says.
+      std::vector<float> as(a.size()), bs(b.size());
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t p = 0; p < kk; ++p) as[ta ? p * m + i : i * kk + p] = a[i * kk + p];
+      for (int64_t p = 0; p < kk; ++p)
+        for (int64_t j = 0; j < n; ++j) bs[tb ? j * kk + p : p * n + j] = b[p * n + j];
+      for (const auto& ab : std::vector<std::array<float, 2>>{{1.f, 0.f}, {0.5f, 1.f}, {-2.f, -0.25f}}) {
+        std::vector<float> c = c0;
+        k::GemmCall<float> g{ta, tb, m, n, kk, ab[0], as.data(), ta ? m : kk, bs.data(), tb ? kk : n, ab[1], c.data(), n};
+        REQUIRE(k::simd_gemm::try_gemm(g));
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < n; ++j) {
+            double sum = 0, size = 0;
+            for (int64_t p = 0; p < kk; ++p) {
+              sum += double(a[i * kk + p]) * b[p * n + j];
+              size += std::abs(double(a[i * kk + p]) * b[p * n + j]);
+            }
+            const double want = ab[0] * sum + ab[1] * c0[i * n + j];
+            INFO("m " << m << " n " << n << " k " << kk << " layout " << layout << " at " << i << ", " << j);
+            // The float32 rounding bound of a k-term sum: about k * 2^-24 of the terms' sizes.
+            REQUIRE(std::abs(c[i * n + j] - want) <= (kk + 2) * 6e-8 * (std::abs(ab[0]) * size + std::abs(c0[i * n + j])));
+          }
+      }
+    }
+  }
+  // A transposed and B transposed at once is left to BLAS, and so is alpha = 0.
+  float x[4] = {1, 2, 3, 4}, y[1] = {0};
+  CHECK_FALSE(k::simd_gemm::try_gemm(k::GemmCall<float>{true, true, 1, 1, 4, 1.f, x, 1, x, 4, 0.f, y, 1}));
+  CHECK_FALSE(k::simd_gemm::try_gemm(k::GemmCall<float>{false, false, 1, 1, 4, 0.f, x, 4, x, 1, 0.f, y, 1}));
 }

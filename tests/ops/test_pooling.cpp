@@ -3,6 +3,10 @@
 // gradgradcheck, and PyTorch's messages for bad input.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <utility>
+#include <vector>
+
 #include <xgrad/torch.hpp>
 
 #include "support/reference.hpp"
@@ -164,6 +168,27 @@ TEST_CASE("max pooling of 2x2 windows keeps PyTorch's ties and NaN rule on many 
   CHECK(wrong == 0);
   CHECK(torch::isnan(out).any().item<bool>());  // the cases the rule is about did occur
   CHECK(torch::isinf(out).any().item<bool>());
+}
+
+TEST_CASE("the gradient of 2x2 max pooling is the scatter of PyTorch's kernel, odd sizes and -0 included") {
+  // PyTorch zeroes the gradient and adds the output gradient at the indices: 0 + g at each max
+  // (so -0 becomes +0), 0 elsewhere, the odd last row and column (in no window) included.
+  torch::manual_seed(1);
+  for (auto [H, W] : std::vector<std::pair<int64_t, int64_t>>{{11, 9}, {28, 28}, {14, 14}, {7, 40}}) {
+    auto x = torch::randn({3, 5, H, W}, torch::requires_grad());
+    auto [out, idx] = torch::max_pool2d_with_indices(x, 2);
+    auto gy = torch::randn(out.sizes());
+    gy.index_put_({0, 0}, -0.0);  // a plane of negative zeros
+    out.backward(gy);
+    auto want = torch::zeros({3 * 5, H * W}).scatter_add(1, idx.reshape({15, -1}), gy.reshape({15, -1}));
+    const float* got = x.grad().data_ptr<float>();
+    const float* expected = want.data_ptr<float>();
+    int64_t wrong = 0;
+    for (int64_t i = 0; i < want.numel(); ++i)
+      if (got[i] != expected[i] || std::signbit(got[i]) != std::signbit(expected[i])) ++wrong;
+    INFO("H " << H << " W " << W);
+    CHECK(wrong == 0);
+  }
 }
 
 TEST_CASE("pooling refuses bad input with PyTorch's messages") {

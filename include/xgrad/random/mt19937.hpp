@@ -42,11 +42,21 @@ class mt19937 {
   uint32_t next() const { return next_; }
 
  private:
+  // The twist, k = 0 .. 623 in order: state[k] = state[k + 397 (mod 624)] ^ mix(state[k],
+  // state[k + 1 (mod 624)]). Written as three loops whose indices need no modulo (as libstdc++'s
+  // std::mt19937 does), so the compiler vectorises them; the words and the order are the same.
+  // dropout's bernoulli_ makes two draws per element (200k a step for samples/fashion_mnist_cnn's
+  // 64 x 1568 mask): with the % loop a draw took 3.5-6.6 ns, with these 1.5-2.1 ns (one thread,
+  // busy machine; the same 3M words as std::mt19937 for seeds 0, 5489 and 67280421310721).
+  static uint32_t mix(uint32_t far, uint32_t here, uint32_t next) {
+    const uint32_t y = (here & 0x80000000u) | (next & 0x7fffffffu);
+    return far ^ (y >> 1) ^ ((next & 1u) ? 0x9908b0dfu : 0u);
+  }
   void twist() {
-    for (int k = 0; k < kStateSize; ++k) {
-      uint32_t y = (state_[k] & 0x80000000u) | (state_[(k + 1) % kStateSize] & 0x7fffffffu);
-      state_[k] = state_[(k + 397) % kStateSize] ^ (y >> 1) ^ ((state_[(k + 1) % kStateSize] & 1u) ? 0x9908b0dfu : 0u);
-    }
+    constexpr int kShift = 397, kRest = kStateSize - kShift;  // 227
+    for (int k = 0; k < kRest; ++k) state_[k] = mix(state_[k + kShift], state_[k], state_[k + 1]);
+    for (int k = kRest; k < kStateSize - 1; ++k) state_[k] = mix(state_[k - kRest], state_[k], state_[k + 1]);
+    state_[kStateSize - 1] = mix(state_[kShift - 1], state_[kStateSize - 1], state_[0]);
     left_ = kStateSize;
     next_ = 0;
   }
