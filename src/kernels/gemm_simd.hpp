@@ -4,7 +4,7 @@
 //
 // Note [Why not always OpenBLAS]
 // Debian's OpenBLAS (0.3.21, DYNAMIC_ARCH) picks its kernels from the CPU it finds; it does not
-// know this machine's (family 6, model 143: "Intel(R) Xeon(R) Processor" under a hypervisor, with
+// know this machine's (family 6, model 207: "Intel(R) Xeon(R) Processor" under a hypervisor, with
 // AVX-512) and falls back to its Prescott (SSE3) kernels: OPENBLAS_VERBOSE=2 prints "Core:
 // Prescott". A 256^3 product then takes 1.70 ms; with OPENBLAS_CORETYPE=SkylakeX, 0.19 ms.
 // Nothing a library does after it is loaded changes OpenBLAS's choice, so the products a small
